@@ -1,0 +1,35 @@
+import { Entity, ManyToOne, Property, type Ref, Unique, OptionalProps } from '@mikro-orm/core';
+import { OrganizationScoped } from './base.entity';
+import { User } from './user.entity';
+
+/** A credential for an integration (role INTEGRATION). Only a hash of the secret is kept. */
+@Entity()
+export class ApiKey extends OrganizationScoped {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'scopes';
+
+  @Property({ length: 100 })
+  name!: string;
+
+  /** Public part of the key, used to find the row before verifying the secret. */
+  @Property({ length: 32 })
+  @Unique()
+  prefix!: string;
+
+  @Property({ length: 200, hidden: true, lazy: true })
+  secretHash!: string;
+
+  @Property({ type: 'text[]' })
+  scopes: string[] = [];
+
+  @Property({ type: 'timestamptz', nullable: true })
+  expiresAt?: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  revokedAt?: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  lastUsedAt?: Date;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  createdBy?: Ref<User>;
+}

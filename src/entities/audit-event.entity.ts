@@ -1,0 +1,52 @@
+import { Entity, Enum, Index, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { AuditAction, Role } from './enums';
+
+/**
+ * Append-only audit log. A database trigger rejects UPDATE, DELETE and TRUNCATE, so not even the
+ * application can rewrite history. Values of health fields are never stored, only their names.
+ */
+@Entity()
+@Index({ properties: ['organizationId', 'customerId', 'occurredAt'] })
+export class AuditEvent {
+  [OptionalProps]?: 'fields' | 'occurredAt';
+
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  organizationId!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  actorUserId?: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  actorApiKeyId?: string;
+
+  @Enum({ items: () => Role, nativeEnumName: 'role' })
+  role!: Role;
+
+  @Enum({ items: () => AuditAction, nativeEnumName: 'audit_action' })
+  action!: AuditAction;
+
+  /** The entity acted on, e.g. Customer, HealthProfile, Allergy. */
+  @Property({ length: 50 })
+  entityType!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  entityId?: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  customerId?: string;
+
+  @Property({ type: 'text[]' })
+  fields: string[] = [];
+
+  @Property({ length: 100, nullable: true })
+  operationName?: string;
+
+  @Property({ length: 64, nullable: true })
+  requestId?: string;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  occurredAt: Date = new Date();
+}

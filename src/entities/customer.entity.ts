@@ -1,0 +1,156 @@
+import {
+  Collection,
+  Entity,
+  Enum,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  OneToOne,
+  Property,
+  type Ref,
+  Unique,
+  OptionalProps,
+} from '@mikro-orm/core';
+import { OrganizationScoped } from './base.entity';
+import { CustomerSource, CustomerStatus, Gender, PressurePreference } from './enums';
+import type { HealthProfile } from './health-profile.entity';
+import { Store } from './store.entity';
+import { Tag } from './tag.entity';
+import { CustomerTag } from './customer-tag.entity';
+import { User } from './user.entity';
+
+export interface CustomerPreferences {
+  serviceTypes?: string[];
+  productBrands?: string[];
+  scents?: string[];
+  /** True when the customer wants no essential oils or scents at all. */
+  noScent?: boolean;
+  pressure?: PressurePreference;
+  music?: string;
+  lighting?: string;
+  roomTemperature?: string;
+  dietaryRestrictions?: string[];
+  other?: string;
+}
+
+export interface ImportantDate {
+  kind: string;
+  label: string;
+  /** ISO date; the year may be unknown, then it is stored as 1900. */
+  date: string;
+}
+
+/** 客户档案: the customer record, shared by all stores of the organization. */
+@Entity()
+@Unique({ properties: ['organization', 'code'] })
+@Unique({ properties: ['organization', 'phone'] })
+@Unique({ properties: ['organization', 'externalId'] })
+@Index({ properties: ['organization', 'createdAt', 'id'] })
+export class Customer extends OrganizationScoped {
+  [OptionalProps]?:
+    | 'id'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'importantDates'
+    | 'preferences'
+    | 'visitCount'
+    | 'lifetimeSpend'
+    | 'version';
+
+  /** 客户编号, e.g. C000123: assigned from the organization's counter. */
+  @Property({ length: 20 })
+  code!: string;
+
+  @Property({ length: 50 })
+  name!: string;
+
+  /** Full pinyin without tones or spaces (张三 → zhangsan), for search. */
+  @Property({ length: 300 })
+  namePinyin!: string;
+
+  /** Pinyin initials (张三 → zs), for search. */
+  @Property({ length: 50 })
+  nameInitials!: string;
+
+  @Enum({ items: () => Gender, nativeEnumName: 'gender', nullable: true })
+  gender?: Gender;
+
+  @Property({ type: 'date', nullable: true })
+  birthday?: string;
+
+  /** E.164, e.g. +8613800138000. */
+  @Property({ length: 20, nullable: true })
+  phone?: string;
+
+  /** 尾号: last four digits of the phone, for the front desk's quick lookup. */
+  @Property({ length: 4, nullable: true })
+  phoneLast4?: string;
+
+  @Property({ length: 254, nullable: true })
+  email?: string;
+
+  @Property({ length: 300, nullable: true })
+  address?: string;
+
+  @Property({ length: 100, nullable: true })
+  occupation?: string;
+
+  @Enum({ items: () => CustomerSource, nativeEnumName: 'customer_source', nullable: true })
+  source?: CustomerSource;
+
+  @Property({ length: 200, nullable: true })
+  sourceNote?: string;
+
+  @ManyToOne(() => Customer, { ref: true, nullable: true, deleteRule: 'set null' })
+  referrer?: Ref<Customer>;
+
+  @ManyToOne(() => Store, { ref: true, nullable: true, deleteRule: 'set null' })
+  homeStore?: Ref<Store>;
+
+  /** Set by staff to override the status derived from the last visit. */
+  @Enum({ items: () => CustomerStatus, nativeEnumName: 'customer_status', nullable: true })
+  statusOverride?: CustomerStatus;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  assignedConsultant?: Ref<User>;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  assignedTherapist?: Ref<User>;
+
+  @ManyToMany({ entity: () => Tag, pivotEntity: () => CustomerTag })
+  tags = new Collection<Tag>(this);
+
+  @Property({ type: 'json' })
+  importantDates: ImportantDate[] = [];
+
+  @Property({ type: 'json' })
+  preferences: CustomerPreferences = {};
+
+  @Property({ type: 'text', nullable: true })
+  notes?: string;
+
+  @Property({ length: 500, nullable: true })
+  photoUrl?: string;
+
+  @Property({ length: 100, nullable: true })
+  externalId?: string;
+
+  @Property({ type: 'integer' })
+  visitCount: number = 0;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  lastVisitAt?: Date;
+
+  /** 累计消费 in minor units (分). */
+  @Property({ type: 'bigint', columnType: 'bigint' })
+  lifetimeSpend: number = 0;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date;
+
+  @Property({ version: true })
+  version!: number;
+
+  @OneToOne({ entity: 'HealthProfile', mappedBy: 'customer', nullable: true, ref: true })
+  healthProfile?: Ref<HealthProfile>;
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+
+/** A business or chain of stores; the tenant boundary. */
+@Entity()
+export class Organization {
+  [OptionalProps]?:
+    | 'id'
+    | 'timezone'
+    | 'currency'
+    | 'dormantAfterDays'
+    | 'lostAfterDays'
+    | 'lastCustomerNumber'
+    | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ length: 100 })
+  name!: string;
+
+  @Property({ length: 64 })
+  timezone: string = 'Asia/Shanghai';
+
+  @Property({ length: 3 })
+  currency: string = 'CNY';
+
+  /** Days without a visit after which a customer counts as DORMANT (休眠). */
+  @Property({ type: 'integer' })
+  dormantAfterDays: number = 90;
+
+  /** Days without a visit after which a customer counts as LOST (流失). */
+  @Property({ type: 'integer' })
+  lostAfterDays: number = 180;
+
+  /** Last customer code number handed out; incremented atomically in SQL. */
+  @Property({ type: 'integer' })
+  lastCustomerNumber: number = 0;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import { Organization } from './entities';
+import { ConfigError, loadConfig } from './server/config';
+import { openDatabase } from './server/database';
+import { createHttpApp } from './server/http';
+import { createLogger } from './server/logger';
+import { jwtSecret } from './server/secrets';
+import { DemoSeeder } from './seeders/demo.seeder';
+import { TokenService } from './services/token.service';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  if (config.seedDemoData) {
+    const em = database.orm.em.fork();
+    if ((await em.count(Organization, {}, { filters: false })) === 0) {
+      await new DemoSeeder().run(em);
+      logger.info('seeded Chinese demo data into the empty database');
+    }
+  }
+  const tokens = new TokenService(await jwtSecret(config), config.jwtTtlSeconds);
+  const httpServer = createServer();
+  const { app, apollo } = await createHttpApp(config, database.orm, tokens, logger, httpServer);
+  httpServer.on('request', app);
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port }, 'listening');
+  process.stdout.write(
+    [
+      '',
+      `  GraphQL API     http://localhost:${port}/graphql`,
+      `  Playground      open http://localhost:${port}/graphql in a browser`,
+      `  Demo token      npm run token -- --role MANAGER   (roles: OWNER MANAGER CONSULTANT THERAPIST FRONT_DESK MARKETING AUDITOR)`,
+      `  Demo login      manager@demo.yuexin.cn / demo-password-2026`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await apollo.stop();
+      await database.close();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

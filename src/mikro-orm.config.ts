@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { DataloaderType, ReflectMetadataProvider } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { entities } from './entities';
+
+export const ORGANIZATION_FILTER = 'organization';
+
+/** The repository root, whether this file runs from src/ (tests) or from dist/src/ (npm start). */
+export const projectRoot = path.resolve(
+  __dirname,
+  __dirname.split(path.sep).includes('dist') ? '../..' : '..',
+);
+
+/**
+ * The one scoping mechanism: a default filter on every entity. A request context sets its
+ * organization id as the filter parameter; a query without it fails instead of reading every tenant.
+ */
+function organizationCondition(
+  args: { id: string },
+  _type: string,
+  _em: unknown,
+  _options: unknown,
+  entityName?: string,
+) {
+  switch (entityName) {
+    case 'Organization':
+      return { id: args.id };
+    case 'AuditEvent':
+      return { organizationId: args.id };
+    default:
+      return { organization: args.id };
+  }
+}
+
+export function createOrmConfig(clientUrl: string, overrides: Partial<Options> = {}): Options {
+  return defineConfig({
+    clientUrl,
+    entities,
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { warnWhenNoEntities: true },
+    dataloader: DataloaderType.ALL,
+    forceUtcTimezone: true,
+    ignoreUndefinedInQuery: true,
+    allowGlobalContext: false,
+    extensions: [Migrator],
+    filters: {
+      [ORGANIZATION_FILTER]: { cond: organizationCondition, default: true },
+    },
+    migrations: {
+      // Compiled migrations next to this file; new ones are generated as TypeScript into src/.
+      path: path.join(__dirname, 'migrations'),
+      pathTs: path.join(projectRoot, 'src', 'migrations'),
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      emit: 'ts',
+    },
+    pool: { min: 0, max: 10 },
+    ...overrides,
+  });
+}

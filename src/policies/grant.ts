@@ -1,0 +1,71 @@
+import { allow } from 'graphql-shield';
+import type { IRule } from 'graphql-shield';
+
+type ShieldRule = IRule | typeof allow;
+import { ALL_ROLES, Role } from '../entities/enums';
+import { HEALTH_ACCESS, HealthSection, type HealthCondition } from './health-access';
+import { customerFieldRule } from './rules/assigned-customer.rule';
+import { healthProfileRule, healthRule } from './rules/health.rule';
+import { hasRole, isAuthenticated } from './rules/role.rule';
+
+/** How a role may read a field; feeds the access-matrix doc and `viewer.readableFields`. */
+export type FieldCondition = 'ALWAYS' | 'ASSIGNED_CUSTOMERS' | 'SERVED_CUSTOMERS' | 'NEVER';
+
+/** A shield rule together with a description of it per role. */
+export interface Grant {
+  rule: ShieldRule;
+  conditionFor(role: Role | 'ANONYMOUS'): FieldCondition;
+}
+
+const fromHealth: Record<HealthCondition, FieldCondition> = {
+  ALWAYS: 'ALWAYS',
+  ASSIGNED: 'ASSIGNED_CUSTOMERS',
+  SERVING: 'SERVED_CUSTOMERS',
+  NEVER: 'NEVER',
+};
+
+export const STAFF_ROLES = ALL_ROLES.filter((role) => role !== Role.INTEGRATION);
+/** Roles that read customer records at all (the auditor reads the audit log, never customer content). */
+export const CUSTOMER_READERS = ALL_ROLES.filter((role) => role !== Role.AUDITOR);
+
+export const grant = {
+  /** Anyone, even without a token (login). */
+  anyone: (): Grant => ({ rule: allow, conditionFor: () => 'ALWAYS' }),
+  authenticated: (): Grant => ({
+    rule: isAuthenticated,
+    conditionFor: (role) => (role === 'ANONYMOUS' ? 'NEVER' : 'ALWAYS'),
+  }),
+  roles: (...roles: Role[]): Grant => ({
+    rule: hasRole(roles),
+    conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
+  }),
+  /** Customer fields that some roles read for every customer and others only for their own. */
+  customer: (always: Role[], assigned: Role[]): Grant => ({
+    rule: customerFieldRule(always, assigned),
+    conditionFor: (role) =>
+      role === 'ANONYMOUS'
+        ? 'NEVER'
+        : always.includes(role)
+          ? 'ALWAYS'
+          : assigned.includes(role)
+            ? 'ASSIGNED_CUSTOMERS'
+            : 'NEVER',
+  }),
+  health: (...sections: HealthSection[]): Grant => ({
+    rule: healthRule(sections),
+    conditionFor: (role) => bestHealthCondition(role, sections),
+  }),
+  healthProfile: (): Grant => ({
+    rule: healthProfileRule,
+    conditionFor: (role) => bestHealthCondition(role, [HealthSection.SAFETY, HealthSection.CLINICAL]),
+  }),
+};
+
+function bestHealthCondition(role: Role | 'ANONYMOUS', sections: HealthSection[]): FieldCondition {
+  if (role === 'ANONYMOUS') return 'NEVER';
+  const order: HealthCondition[] = ['ALWAYS', 'ASSIGNED', 'SERVING', 'NEVER'];
+  const best = sections
+    .map((section) => HEALTH_ACCESS[role][section])
+    .sort((a, b) => order.indexOf(a) - order.indexOf(b))[0];
+  return fromHealth[best];
+}

@@ -1,0 +1,58 @@
+import { Role } from '../entities/enums';
+import type { Viewer } from '../server/viewer';
+
+/**
+ * Health data comes in two sections. SAFETY is what anyone touching the customer must know to avoid
+ * harm (allergies, special conditions such as pregnancy). CLINICAL is everything else: medical
+ * history, constitution, lifestyle, skin, complaints, goals, notes.
+ */
+export enum HealthSection {
+  SAFETY = 'SAFETY',
+  CLINICAL = 'CLINICAL',
+}
+
+/** ALWAYS: every customer of the organization; ASSIGNED: customers assigned to the viewer as
+ *  consultant; SERVING: customers the viewer serves as therapist; NEVER: no customer. */
+export type HealthCondition = 'ALWAYS' | 'ASSIGNED' | 'SERVING' | 'NEVER';
+
+export const HEALTH_ACCESS: Record<Role, Record<HealthSection, HealthCondition>> = {
+  OWNER: { SAFETY: 'ALWAYS', CLINICAL: 'ALWAYS' },
+  MANAGER: { SAFETY: 'ALWAYS', CLINICAL: 'ALWAYS' },
+  CONSULTANT: { SAFETY: 'ASSIGNED', CLINICAL: 'ASSIGNED' },
+  THERAPIST: { SAFETY: 'SERVING', CLINICAL: 'NEVER' },
+  FRONT_DESK: { SAFETY: 'NEVER', CLINICAL: 'NEVER' },
+  MARKETING: { SAFETY: 'NEVER', CLINICAL: 'NEVER' },
+  INTEGRATION: { SAFETY: 'NEVER', CLINICAL: 'NEVER' },
+  AUDITOR: { SAFETY: 'NEVER', CLINICAL: 'NEVER' },
+};
+
+export interface CustomerRelation {
+  consultantId?: string;
+  therapistId?: string;
+}
+
+/** The one decision every health rule and health service asks. */
+export function mayAccessHealth(
+  viewer: Viewer | null,
+  section: HealthSection,
+  customer: CustomerRelation | null,
+): boolean {
+  if (!viewer || !customer) return false;
+  switch (HEALTH_ACCESS[viewer.role][section]) {
+    case 'ALWAYS':
+      return true;
+    case 'ASSIGNED':
+      return viewer.userId !== undefined && customer.consultantId === viewer.userId;
+    case 'SERVING':
+      // A later issue widens this to therapists with an appointment with the customer today.
+      return viewer.userId !== undefined && customer.therapistId === viewer.userId;
+    case 'NEVER':
+      return false;
+  }
+}
+
+export const ALL_HEALTH_SECTIONS = [HealthSection.SAFETY, HealthSection.CLINICAL];
+
+export function isHealthRole(role: Role): boolean {
+  return ALL_HEALTH_SECTIONS.some((section) => HEALTH_ACCESS[role][section] !== 'NEVER');
+}

@@ -1,0 +1,73 @@
+import { Role } from '../entities/enums';
+import { grant } from './grant';
+import { HealthSection } from './health-access';
+import type { PolicyMap } from './policy-map';
+
+const { SAFETY, CLINICAL } = HealthSection;
+const safety = grant.health(SAFETY);
+const clinical = grant.health(CLINICAL);
+const { OWNER, MANAGER, CONSULTANT, THERAPIST } = Role;
+
+const fieldsOf = (names: string[], fieldGrant = safety) =>
+  Object.fromEntries(names.map((name) => [name, fieldGrant]));
+
+/**
+ * Every field below the health profile is checked against the customer it belongs to, not only the
+ * entry point, so no future path to these types can bypass the rule.
+ */
+export const healthPolicy: PolicyMap = {
+  Mutation: {
+    updateHealthProfile: grant.roles(OWNER, MANAGER, CONSULTANT),
+    addAllergy: grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST),
+    updateAllergy: grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST),
+    removeAllergy: grant.roles(OWNER, MANAGER, CONSULTANT),
+    addSpecialCondition: grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST),
+    updateSpecialCondition: grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST),
+    removeSpecialCondition: grant.roles(OWNER, MANAGER, CONSULTANT),
+    addMedicalCondition: grant.roles(OWNER, MANAGER, CONSULTANT),
+    updateMedicalCondition: grant.roles(OWNER, MANAGER, CONSULTANT),
+    removeMedicalCondition: grant.roles(OWNER, MANAGER, CONSULTANT),
+  },
+  HealthProfile: {
+    id: grant.health(SAFETY, CLINICAL),
+    version: grant.health(SAFETY, CLINICAL),
+    updatedAt: grant.health(SAFETY, CLINICAL),
+    allergies: safety,
+    specialConditions: safety,
+    medicalHistory: clinical,
+    constitution: clinical,
+    secondaryConstitutions: clinical,
+    lifestyle: clinical,
+    skinProfile: clinical,
+    currentComplaints: clinical,
+    wellnessGoals: clinical,
+    notes: clinical,
+  },
+  Allergy: fieldsOf([
+    'id',
+    'substance',
+    'category',
+    'criticality',
+    'clinicalStatus',
+    'verificationStatus',
+    'reaction',
+    'severity',
+    'onsetDate',
+    'note',
+    'recordedAt',
+  ]),
+  SpecialCondition: fieldsOf(['id', 'kind', 'description', 'startsOn', 'endsOn', 'note', 'recordedAt']),
+  MedicalCondition: fieldsOf(['id', 'condition', 'since', 'status', 'note', 'recordedAt'], clinical),
+};
+
+/** Nested value objects (no customer of their own): readable when their parent field was. */
+export const healthValuePolicy: PolicyMap = {
+  Lifestyle: fieldsOf(
+    ['sleepHours', 'sleepQuality', 'diet', 'exercise', 'smoking', 'drinking', 'note'],
+    grant.roles(OWNER, MANAGER, CONSULTANT),
+  ),
+  SkinProfile: fieldsOf(
+    ['type', 'oiliness', 'sensitivity', 'concerns'],
+    grant.roles(OWNER, MANAGER, CONSULTANT),
+  ),
+};

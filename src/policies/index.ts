@@ -1,0 +1,38 @@
+import { GraphQLError } from 'graphql';
+import { deny, shield } from 'graphql-shield';
+import type { IRules } from 'graphql-shield';
+import { accountPolicy } from './account.policy';
+import { customerPolicy } from './customer.policy';
+import { healthPolicy, healthValuePolicy } from './health.policy';
+import { mergePolicies, type PolicyMap } from './policy-map';
+
+/** The one policy map of the API: type → field → grant. */
+export const policies: PolicyMap = mergePolicies(
+  accountPolicy,
+  customerPolicy,
+  healthPolicy,
+  healthValuePolicy,
+);
+
+export function forbidden(): GraphQLError {
+  return new GraphQLError('Not allowed: your role may not read or do this (see viewer.readableFields).', {
+    extensions: { code: 'FORBIDDEN' },
+  });
+}
+
+export function createPermissions(options: { debug: boolean }) {
+  const rules: IRules = Object.fromEntries(
+    Object.entries(policies).map(([typeName, fields]) => [
+      typeName,
+      Object.fromEntries(
+        Object.entries(fields).map(([fieldName, fieldGrant]) => [fieldName, fieldGrant.rule]),
+      ),
+    ]),
+  );
+  return shield(rules, {
+    fallbackRule: deny,
+    fallbackError: forbidden,
+    allowExternalErrors: true,
+    debug: options.debug,
+  });
+}

@@ -1,0 +1,25 @@
+import { rule } from 'graphql-shield';
+import type { IRule } from 'graphql-shield';
+import type { Role } from '../../entities/enums';
+import type { AppContext } from '../../server/context';
+
+// graphql-shield requires one rule instance per name, so equal role sets share an instance.
+const roleRules = new Map<string, IRule>();
+
+/** Reads only the context, so its answer may be cached for the whole request. */
+export function hasRole(roles: readonly Role[]): IRule {
+  const name = `has-role-${[...roles].sort().join('-')}`;
+  let roleRule = roleRules.get(name);
+  if (!roleRule) {
+    roleRule = rule(name, { cache: 'contextual' })(
+      async (_parent, _args, context: AppContext) =>
+        context.viewer !== null && roles.includes(context.viewer.role),
+    );
+    roleRules.set(name, roleRule);
+  }
+  return roleRule;
+}
+
+export const isAuthenticated = rule('is-authenticated', { cache: 'contextual' })(
+  async (_parent, _args, context: AppContext) => context.viewer !== null,
+);

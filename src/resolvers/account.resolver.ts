@@ -1,0 +1,48 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Organization, Store, Tag, User } from '../entities';
+import type { AppContext } from '../server/context';
+import { CreateApiKeyInput } from '../schema/api-key.inputs';
+import { ApiKeyType, CreatedApiKey } from '../schema/api-key.type';
+import { OrganizationType, StoreType } from '../schema/organization.type';
+import { StaffMemberType } from '../schema/staff.type';
+import { TagType } from '../schema/tag.type';
+
+@Resolver()
+export class AccountResolver {
+  @Query(() => OrganizationType)
+  organization(@Ctx() { em, viewer }: AppContext) {
+    return em.findOneOrFail(Organization, { id: viewer!.organizationId });
+  }
+
+  @Query(() => [StoreType], { description: '门店 of the organization.' })
+  stores(@Ctx() { em }: AppContext) {
+    return em.find(Store, {}, { orderBy: { code: 'asc' } });
+  }
+
+  @Query(() => [StaffMemberType], { description: 'Active staff of the organization.' })
+  staffMembers(@Ctx() { em }: AppContext) {
+    return em.find(User, { active: true }, { orderBy: { displayName: 'asc', id: 'asc' } });
+  }
+
+  @Query(() => [TagType], { description: '标签 of the organization.' })
+  tags(@Ctx() { em }: AppContext) {
+    return em.find(Tag, {}, { orderBy: { name: 'asc' } });
+  }
+
+  @Query(() => [ApiKeyType], {
+    description: 'API keys of integrations, newest first (secrets are never shown).',
+  })
+  apiKeys(@Ctx() context: AppContext) {
+    return context.services.apiKeys.list();
+  }
+
+  @Mutation(() => CreatedApiKey, { description: 'Create an API key for an integration (role INTEGRATION).' })
+  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() context: AppContext) {
+    return context.services.apiKeys.create(input);
+  }
+
+  @Mutation(() => ApiKeyType, { description: 'Revoke an API key; it stops working at once.' })
+  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() context: AppContext) {
+    return context.services.apiKeys.revoke(id);
+  }
+}

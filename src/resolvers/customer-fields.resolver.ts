@@ -1,0 +1,91 @@
+import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Customer, Organization } from '../entities';
+import type { AppContext } from '../server/context';
+import { CustomerPreferences, CustomerType } from '../schema/customer.type';
+import { HealthProfileType } from '../schema/health-profile.type';
+import { Money, money } from '../schema/money.type';
+import { StoreType } from '../schema/organization.type';
+import { StaffMemberType } from '../schema/staff.type';
+import { TagType } from '../schema/tag.type';
+import { deriveStatus } from '../services/customer-status';
+import { ageOn, todayIn } from '../services/time';
+import { CustomerStatus } from '../schema/enums.type';
+
+/** Relations and derived values of Customer; relations load through MikroORM's batching dataloaders. */
+@Resolver(() => CustomerType)
+export class CustomerFieldsResolver {
+  @FieldResolver(() => [TagType])
+  async tags(@Root() customer: Customer) {
+    return (await customer.tags.load()).getItems();
+  }
+
+  @FieldResolver(() => StaffMemberType, { nullable: true, description: '专属顾问' })
+  assignedConsultant(@Root() customer: Customer) {
+    return customer.assignedConsultant?.load() ?? null;
+  }
+
+  @FieldResolver(() => StaffMemberType, { nullable: true, description: '专属技师' })
+  assignedTherapist(@Root() customer: Customer) {
+    return customer.assignedTherapist?.load() ?? null;
+  }
+
+  @FieldResolver(() => CustomerType, { nullable: true, description: '推荐人' })
+  referrer(@Root() customer: Customer) {
+    return customer.referrer?.load() ?? null;
+  }
+
+  @FieldResolver(() => StoreType, { nullable: true })
+  homeStore(@Root() customer: Customer) {
+    return customer.homeStore?.load() ?? null;
+  }
+
+  @FieldResolver(() => CustomerStatus)
+  async status(@Root() customer: Customer, @Ctx() { em, viewer }: AppContext) {
+    return deriveStatus(customer, await em.findOneOrFail(Organization, { id: viewer!.organizationId }));
+  }
+
+  @FieldResolver(() => Int, { nullable: true })
+  async age(@Root() customer: Customer, @Ctx() { em, viewer }: AppContext) {
+    if (!customer.birthday) return null;
+    const organization = await em.findOneOrFail(Organization, { id: viewer!.organizationId });
+    return ageOn(customer.birthday, todayIn(organization.timezone));
+  }
+
+  @FieldResolver(() => CustomerPreferences)
+  preferences(@Root() customer: Customer): CustomerPreferences {
+    const preferences = customer.preferences ?? {};
+    return {
+      ...preferences,
+      serviceTypes: preferences.serviceTypes ?? [],
+      productBrands: preferences.productBrands ?? [],
+      scents: preferences.scents ?? [],
+      noScent: preferences.noScent ?? false,
+      dietaryRestrictions: preferences.dietaryRestrictions ?? [],
+    };
+  }
+
+  @FieldResolver(() => Money, { description: '累计消费' })
+  lifetimeSpend(@Root() customer: Customer) {
+    return money(customer.lifetimeSpend);
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: '客单价: lifetime spend divided by visits.' })
+  averageTicket(@Root() customer: Customer) {
+    return customer.visitCount > 0
+      ? money(Math.round(Number(customer.lifetimeSpend) / customer.visitCount))
+      : null;
+  }
+
+  @FieldResolver(() => Boolean)
+  hasHealthAlerts(@Root() customer: Customer, @Ctx() { loaders }: AppContext) {
+    return loaders.hasHealthAlerts.load(customer.id);
+  }
+
+  @FieldResolver(() => HealthProfileType, {
+    nullable: true,
+    description: '健康档案 (sensitive; every read is audited).',
+  })
+  healthProfile(@Root() customer: Customer) {
+    return customer.healthProfile?.load() ?? null;
+  }
+}

@@ -1,0 +1,34 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { HealthProfile } from '../entities';
+import type { AppContext } from '../server/context';
+import {
+  AllergyType,
+  HealthProfileType,
+  MedicalConditionType,
+  SkinProfile,
+  SpecialConditionType,
+} from '../schema/health-profile.type';
+
+/** The dated records of a health profile, batched per request by customer id. */
+@Resolver(() => HealthProfileType)
+export class HealthProfileFieldsResolver {
+  @FieldResolver(() => [AllergyType], { nullable: true })
+  allergies(@Root() profile: HealthProfile, @Ctx() { loaders }: AppContext) {
+    return loaders.allergies.load(profile.customer.id);
+  }
+
+  @FieldResolver(() => [MedicalConditionType], { nullable: true })
+  medicalHistory(@Root() profile: HealthProfile, @Ctx() { loaders }: AppContext) {
+    return loaders.medicalConditions.load(profile.customer.id);
+  }
+
+  @FieldResolver(() => [SpecialConditionType], { nullable: true })
+  specialConditions(@Root() profile: HealthProfile, @Ctx() { loaders }: AppContext) {
+    return loaders.specialConditions.load(profile.customer.id);
+  }
+
+  @FieldResolver(() => SkinProfile, { nullable: true })
+  skinProfile(@Root() profile: HealthProfile): SkinProfile {
+    return { ...profile.skinProfile, concerns: profile.skinProfile?.concerns ?? [] };
+  }
+}

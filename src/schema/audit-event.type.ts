@@ -1,0 +1,47 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Connection } from './connection.type';
+import { AuditAction, Role } from './enums.type';
+
+@ObjectType('AuditEvent', {
+  description: 'An append-only audit record: who read or changed what, never the values.',
+})
+export class AuditEventType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => AuditAction)
+  action!: AuditAction;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @Field(() => ID, { nullable: true })
+  actorUserId?: string;
+
+  @Field(() => ID, { nullable: true })
+  actorApiKeyId?: string;
+
+  @Field()
+  entityType!: string;
+
+  @Field(() => ID, { nullable: true })
+  entityId?: string;
+
+  @Field(() => ID, { nullable: true })
+  customerId?: string;
+
+  @Field(() => [String], { description: 'Names of the fields read or changed.' })
+  fields!: string[];
+
+  @Field({ nullable: true })
+  operationName?: string;
+
+  @Field({ nullable: true })
+  requestId?: string;
+
+  @Field()
+  occurredAt!: Date;
+}
+
+@ObjectType()
+export class AuditEventConnection extends Connection('AuditEvent', AuditEventType) {}

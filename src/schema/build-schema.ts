@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import './enums.type';
+import type { GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildSchema } from 'type-graphql';
+import { createPermissions } from '../policies';
+import { AccountResolver } from '../resolvers/account.resolver';
+import { AuditEventResolver } from '../resolvers/audit-event.resolver';
+import { AuthResolver } from '../resolvers/auth.resolver';
+import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
+import { CustomerResolver } from '../resolvers/customer.resolver';
+import { HealthProfileFieldsResolver } from '../resolvers/health-profile-fields.resolver';
+import { HealthResolver } from '../resolvers/health.resolver';
+import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { auditMiddleware } from '../server/audit.middleware';
+
+export const resolvers = [
+  AuthResolver,
+  ViewerResolver,
+  AccountResolver,
+  AuditEventResolver,
+  CustomerResolver,
+  CustomerFieldsResolver,
+  HealthResolver,
+  HealthProfileFieldsResolver,
+] as const;
+
+/** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */
+export function buildContractSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+}
+
+/** The executable schema: shield outermost (deny by default), then the health-read audit. */
+export async function buildExecutableSchema(options: { debug: boolean }): Promise<GraphQLSchema> {
+  return applyMiddleware(await buildContractSchema(), createPermissions(options), auditMiddleware);
+}

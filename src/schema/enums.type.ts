@@ -1,0 +1,53 @@
+import { registerEnumType } from 'type-graphql';
+import * as enums from '../entities/enums';
+
+registerEnumType(enums.Role, {
+  name: 'Role',
+  description: 'Role of the caller; INTEGRATION is a third-party system using an API key.',
+});
+registerEnumType(enums.StaffRole, { name: 'StaffRole', description: 'Role of a staff member (员工角色).' });
+registerEnumType(enums.Gender, { name: 'Gender' });
+registerEnumType(enums.CustomerSource, {
+  name: 'CustomerSource',
+  description: '客户来源: how the customer found us.',
+});
+registerEnumType(enums.CustomerStatus, {
+  name: 'CustomerStatus',
+  description:
+    '档案状态: ACTIVE 活跃, DORMANT 休眠, LOST 流失 (derived from the last visit unless overridden).',
+});
+registerEnumType(enums.AllergyCategory, {
+  name: 'AllergyCategory',
+  description: 'What kind of substance (FHIR AllergyIntolerance.category).',
+});
+registerEnumType(enums.AllergyCriticality, {
+  name: 'AllergyCriticality',
+  description: 'Potential for a serious reaction (FHIR criticality).',
+});
+registerEnumType(enums.ReactionSeverity, { name: 'ReactionSeverity' });
+registerEnumType(enums.VerificationStatus, {
+  name: 'VerificationStatus',
+  description: 'FHIR verificationStatus.',
+});
+registerEnumType(enums.ClinicalStatus, { name: 'ClinicalStatus', description: 'FHIR clinicalStatus.' });
+registerEnumType(enums.SpecialConditionKind, {
+  name: 'SpecialConditionKind',
+  description:
+    '特殊健康状况: PREGNANCY 孕期, BREASTFEEDING 哺乳期, MENSTRUATION 经期, POST_SURGERY 术后恢复, INJURY 外伤.',
+});
+registerEnumType(enums.TcmConstitution, {
+  name: 'TcmConstitution',
+  description:
+    '体质辨识, the nine TCM constitutions: BALANCED 平和, QI_DEFICIENCY 气虚, YANG_DEFICIENCY 阳虚, YIN_DEFICIENCY 阴虚, ' +
+    'PHLEGM_DAMPNESS 痰湿, DAMP_HEAT 湿热, BLOOD_STASIS 血瘀, QI_STAGNATION 气郁, SPECIAL_DIATHESIS 特禀.',
+});
+registerEnumType(enums.PressurePreference, {
+  name: 'PressurePreference',
+  description: '按摩力度: LIGHT 轻柔, MEDIUM 适中, FIRM 偏重.',
+});
+registerEnumType(enums.SkinType, { name: 'SkinType', description: '肤质' });
+registerEnumType(enums.Level, { name: 'Level' });
+registerEnumType(enums.Frequency, { name: 'Frequency' });
+registerEnumType(enums.AuditAction, { name: 'AuditAction' });
+
+export * from '../entities/enums';

@@ -1,0 +1,98 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { User } from '../entities';
+import { Role } from '../entities/enums';
+import { ORGANIZATION_FILTER } from '../mikro-orm.config';
+import { authenticateApiKey } from '../services/api-key.service';
+import { AuditService } from '../services/audit.service';
+import type { TokenService } from '../services/token.service';
+import { createLoaders, type Loaders } from './loaders';
+import { createServices, type Services } from './services';
+import type { Viewer } from './viewer';
+
+/** Everything one request needs; built fresh for every request, shared by nothing. */
+export interface AppContext {
+  requestId: string;
+  logger: Logger;
+  em: EntityManager;
+  viewer: Viewer | null;
+  audit: AuditService;
+  loaders: Loaders;
+  services: Services;
+  tokens: TokenService;
+}
+
+export interface ContextDependencies {
+  orm: MikroORM;
+  tokens: TokenService;
+}
+
+export async function createContext(
+  dependencies: ContextDependencies,
+  request: { headers: IncomingHttpHeaders; requestId: string; logger: Logger },
+): Promise<AppContext> {
+  const em = dependencies.orm.em.fork();
+  const viewer = await authenticate(em, dependencies.tokens, request.headers.authorization);
+  if (viewer) em.setFilterParams(ORGANIZATION_FILTER, { id: viewer.organizationId });
+  const logger = viewer
+    ? request.logger.child({ organizationId: viewer.organizationId, actor: viewer.id, role: viewer.role })
+    : request.logger;
+  const audit = new AuditService(em, viewer, request.requestId);
+  return {
+    requestId: request.requestId,
+    logger,
+    em,
+    viewer,
+    audit,
+    loaders: createLoaders(em, viewer),
+    services: createServices(em, viewer, audit, dependencies.tokens),
+    tokens: dependencies.tokens,
+  };
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** No header: anonymous (only `login` is allowed). A bad credential is refused outright. */
+async function authenticate(
+  em: EntityManager,
+  tokens: TokenService,
+  header?: string,
+): Promise<Viewer | null> {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw unauthenticated('Malformed Authorization header: use "Bearer <token>".');
+  const credential = match[1];
+  if (credential.startsWith('wk_')) {
+    const apiKey = await authenticateApiKey(em, credential);
+    if (!apiKey) throw unauthenticated('API key is unknown, revoked or expired.');
+    return {
+      kind: 'API_KEY',
+      id: apiKey.id,
+      apiKeyId: apiKey.id,
+      organizationId: apiKey.organization.id,
+      role: Role.INTEGRATION,
+      displayName: apiKey.name,
+      scopes: apiKey.scopes,
+    };
+  }
+  const claims = await tokens.verify(credential);
+  if (!claims) throw unauthenticated('Token is invalid or expired: log in again.');
+  // A deactivated user's unexpired token stops working at once.
+  const user = await em.findOne(User, { id: claims.userId, active: true }, { filters: false });
+  if (!user || user.organization.id !== claims.organizationId) {
+    throw unauthenticated('The account of this token is no longer active.');
+  }
+  return {
+    kind: 'USER',
+    id: user.id,
+    userId: user.id,
+    organizationId: user.organization.id,
+    role: user.role as unknown as Role,
+    displayName: user.displayName,
+    scopes: [],
+  };
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { buildExecutableSchema } from '../schema/build-schema';
+import type { TokenService } from '../services/token.service';
+import type { AppConfig } from './config';
+import { createContext, type AppContext } from './context';
+import { createErrorFormatter } from './error-formatter';
+import { playgroundRouter } from './playground';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface HttpApp {
+  app: Express;
+  apollo: ApolloServer<AppContext>;
+}
+
+/** Writes the collected health reads of a request in one INSERT, before the response leaves. */
+const auditPlugin: ApolloServerPlugin<AppContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operationName }) {
+        contextValue.audit.setOperationName(operationName ?? undefined);
+      },
+      async willSendResponse({ contextValue }) {
+        try {
+          await contextValue.audit.flushReads();
+        } catch (error) {
+          contextValue.logger.error({ err: error }, 'could not write the audit rows of this request');
+        }
+      },
+    };
+  },
+};
+
+export async function createHttpApp(
+  config: AppConfig,
+  orm: MikroORM,
+  tokens: TokenService,
+  logger: Logger,
+  httpServer?: Server,
+): Promise<HttpApp> {
+  const development = config.nodeEnv !== 'production';
+  const schema = await buildExecutableSchema({ debug: false });
+  const armor = new ApolloArmor({
+    maxDepth: { n: 10 },
+    maxAliases: { n: 15 },
+    maxTokens: { n: 2000 },
+    maxDirectives: { n: 20 },
+    costLimit: { maxCost: 20000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
+    blockFieldSuggestion: { enabled: !development },
+  });
+  const protection = armor.protect();
+  const apollo = new ApolloServer<AppContext>({
+    schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: development && config.nodeEnv !== 'test',
+    formatError: createErrorFormatter(logger, false),
+    validationRules: [...protection.validationRules],
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ...protection.plugins,
+      auditPlugin,
+      ApolloServerPluginLandingPageDisabled(),
+      ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
+    ],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request, response) => {
+        const incoming = request.headers['x-request-id'];
+        const id =
+          typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+        response.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: {
+        ignore: (request) => request.url === '/healthz' || request.url?.startsWith('/playground/') === true,
+      },
+      serializers: {
+        req: (request) => ({ id: request.id, method: request.method, url: request.url }),
+        res: (response) => ({ statusCode: response.statusCode }),
+      },
+    }),
+  );
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (request, response) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      response.json({ status: 'ready' });
+    } catch (error) {
+      request.log.error({ err: error }, 'database not reachable');
+      response.status(503).json({ status: 'unavailable', reason: 'database not reachable' });
+    }
+  });
+  app.use(playgroundRouter());
+  app.use(
+    '/graphql',
+    express.json({ limit: config.maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext({ orm, tokens }, { headers: req.headers, requestId: String(req.id), logger: req.log }),
+    }),
+  );
+  app.use((_request, response) => {
+    response.status(404).json({ error: 'Not found: the API is at /graphql.' });
+  });
+  app.use(
+    (
+      error: Error & { status?: number; type?: string },
+      request: express.Request,
+      response: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status = error.status ?? 500;
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      const message =
+        error.type === 'entity.too.large'
+          ? `Request body is larger than ${config.maxBodyBytes} bytes.`
+          : status >= 500
+            ? 'Internal server error.'
+            : error.message;
+      response
+        .status(status)
+        .json({
+          errors: [
+            {
+              message,
+              extensions: {
+                code: status === 413 || status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
+              },
+            },
+          ],
+        });
+    },
+  );
+  return { app, apollo };
+}

@@ -1,0 +1,102 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Allergy, Customer, MedicalCondition, SpecialCondition } from '../entities';
+import type { Viewer } from './viewer';
+
+export interface CustomerAssignment {
+  customerId: string;
+  consultantId?: string;
+  therapistId?: string;
+}
+
+/**
+ * Hand-written loaders for what MikroORM's own relation dataloaders cannot batch: aggregates and
+ * flags. Built per request (graphql/dataloader #56), never shared.
+ */
+export interface Loaders {
+  hasHealthAlerts: DataLoader<string, boolean>;
+  customerAssignment: DataLoader<string, CustomerAssignment | null>;
+  allergies: DataLoader<string, Allergy[]>;
+  medicalConditions: DataLoader<string, MedicalCondition[]>;
+  specialConditions: DataLoader<string, SpecialCondition[]>;
+}
+
+export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
+  return {
+    hasHealthAlerts: new DataLoader((ids) => loadHealthAlerts(em, viewer, ids)),
+    customerAssignment: new DataLoader((ids) => loadAssignments(em, ids)),
+    allergies: new DataLoader((ids) => loadByCustomer(em, Allergy, ids)),
+    medicalConditions: new DataLoader((ids) => loadByCustomer(em, MedicalCondition, ids)),
+    specialConditions: new DataLoader((ids) => loadByCustomer(em, SpecialCondition, ids)),
+  };
+}
+
+/** Health records of many customers in one query, grouped per customer, oldest recorded first. */
+async function loadByCustomer<T extends Allergy | MedicalCondition | SpecialCondition>(
+  em: EntityManager,
+  entity: new () => T,
+  customerIds: readonly string[],
+): Promise<T[][]> {
+  const rows = (await em.find(
+    entity as typeof Allergy,
+    { customer: { $in: [...customerIds] } },
+    { orderBy: { recordedAt: 'asc', id: 'asc' } },
+  )) as unknown as T[];
+  const grouped = new Map<string, T[]>(customerIds.map((id) => [id, []]));
+  for (const row of rows) grouped.get(row.customer.id)?.push(row);
+  return customerIds.map((id) => grouped.get(id) ?? []);
+}
+
+/**
+ * A customer has health alerts while an allergy is active and not refuted, or a special condition
+ * (pregnancy, post-surgery…) covers today in the organization's time zone.
+ */
+async function loadHealthAlerts(
+  em: EntityManager,
+  viewer: Viewer | null,
+  ids: readonly string[],
+): Promise<boolean[]> {
+  if (!viewer) return ids.map(() => false);
+  const rows: { id: string; alert: boolean }[] = await em.getConnection().execute(
+    `select c.id,
+            exists(select 1 from allergy a
+                    where a.customer_id = c.id and a.organization_id = ?
+                      and a.clinical_status in ('ACTIVE', 'RECURRENCE')
+                      and a.verification_status not in ('REFUTED', 'ENTERED_IN_ERROR'))
+         or exists(select 1 from special_condition s, organization o
+                    where s.customer_id = c.id and s.organization_id = ? and o.id = s.organization_id
+                      and s.starts_on <= (now() at time zone o.timezone)::date
+                      and (s.ends_on is null or s.ends_on >= (now() at time zone o.timezone)::date)) as alert
+       from unnest(?::uuid[]) as c(id)`,
+    [viewer.organizationId, viewer.organizationId, `{${ids.join(',')}}`],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row.alert]));
+  return ids.map((id) => byId.get(id) ?? false);
+}
+
+/** Assignment of customers to staff, from the identity map when the customer is already loaded. */
+async function loadAssignments(
+  em: EntityManager,
+  ids: readonly string[],
+): Promise<(CustomerAssignment | null)[]> {
+  const unitOfWork = em.getUnitOfWork();
+  const known = new Map<string, Customer>();
+  for (const id of ids) {
+    const customer = unitOfWork.getById<Customer>(Customer.name, id);
+    if (customer) known.set(id, customer);
+  }
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    for (const customer of await em.find(Customer, { id: { $in: missing } }))
+      known.set(customer.id, customer);
+  }
+  return ids.map((id) => {
+    const customer = known.get(id);
+    if (!customer) return null;
+    return {
+      customerId: id,
+      consultantId: customer.assignedConsultant?.id,
+      therapistId: customer.assignedTherapist?.id,
+    };
+  });
+}

@@ -1,0 +1,51 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiKeyService } from '../services/api-key.service';
+import type { AuditService } from '../services/audit.service';
+import { AuthService } from '../services/auth.service';
+import { CustomerService } from '../services/customer.service';
+import { CustomerQueryService } from '../services/customer-query.service';
+import { HealthService } from '../services/health.service';
+import type { TokenService } from '../services/token.service';
+import type { Viewer } from './viewer';
+import { ForbiddenError } from './errors';
+
+/** The services of one request, all bound to its EntityManager fork and viewer. */
+export interface Services {
+  auth: AuthService;
+  customers: CustomerService;
+  customerQueries: CustomerQueryService;
+  health: HealthService;
+  apiKeys: ApiKeyService;
+}
+
+export function createServices(
+  em: EntityManager,
+  viewer: Viewer | null,
+  audit: AuditService,
+  tokens: TokenService,
+): Services {
+  const requireViewer = (): Viewer => {
+    // The shield refuses anonymous callers first; this keeps services safe if a rule is ever missing.
+    if (!viewer) throw new ForbiddenError('Authentication required.');
+    return viewer;
+  };
+  let customers: CustomerService | undefined;
+  let customerQueries: CustomerQueryService | undefined;
+  let health: HealthService | undefined;
+  let apiKeys: ApiKeyService | undefined;
+  return {
+    auth: new AuthService(em, tokens),
+    get customers() {
+      return (customers ??= new CustomerService(em, requireViewer(), audit));
+    },
+    get customerQueries() {
+      return (customerQueries ??= new CustomerQueryService(em, requireViewer()));
+    },
+    get health() {
+      return (health ??= new HealthService(em, requireViewer(), audit));
+    },
+    get apiKeys() {
+      return (apiKeys ??= new ApiKeyService(em, requireViewer(), audit));
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { raw, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Customer, Organization } from '../entities';
+import { CustomerStatus } from '../entities/enums';
+import { lazy, type ConnectionShape } from '../schema/connection.type';
+import {
+  CustomerOrderField,
+  SortDirection,
+  type CustomerFilter,
+  type CustomerOrder,
+} from '../schema/customer.inputs';
+import { NotFoundError } from '../server/errors';
+import type { Viewer } from '../server/viewer';
+import { decodeCursor, encodeCursor, pageSize } from './cursor';
+import { statusBoundaries } from './customer-status';
+
+const ORDER_PROPERTY: Record<CustomerOrderField, 'createdAt' | 'namePinyin' | 'code'> = {
+  CREATED_AT: 'createdAt',
+  NAME: 'namePinyin',
+  CODE: 'code',
+};
+
+/** Escapes LIKE wildcards in user input. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/**
+ * What a search term means: 4 digits are the last four of a phone (尾号), 5+ digits a phone, C123 a
+ * customer code, latin letters pinyin or its initials, anything else the name itself.
+ */
+export function searchCondition(term: string): FilterQuery<Customer> | undefined {
+  const text = term.trim();
+  if (!text) return undefined;
+  if (/^\d{4}$/.test(text)) return { phoneLast4: text };
+  const digits = text.replace(/[\s+()-]/g, '');
+  if (/^\d{5,15}$/.test(digits)) {
+    const national = digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits;
+    return { $or: [{ phone: `+86${national}` }, { phone: `+${digits}` }] };
+  }
+  if (/^c\d+$/i.test(text)) return { code: text.toUpperCase() };
+  if (/^[a-z\s']+$/i.test(text)) {
+    const letters = likeLiteral(text.toLowerCase().replace(/[\s']/g, ''));
+    return { $or: [{ namePinyin: { $like: `${letters}%` } }, { nameInitials: { $like: `${letters}%` } }] };
+  }
+  const name = likeLiteral(text);
+  // Prefix search uses the btree index; fragments of three or more characters use the trigram index.
+  return [...text].length >= 3
+    ? { $or: [{ name: { $like: `${name}%` } }, { name: { $like: `%${name}%` } }] }
+    : { name: { $like: `${name}%` } };
+}
+
+export class CustomerQueryService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
+
+  async get(id: string): Promise<Customer> {
+    const customer = await this.em.findOne(Customer, { id });
+    if (!customer) throw new NotFoundError('Customer', id);
+    return customer;
+  }
+
+  async list(args: {
+    first?: number;
+    after?: string;
+    filter?: CustomerFilter;
+    orderBy?: CustomerOrder;
+  }): Promise<ConnectionShape<Customer>> {
+    const limit = pageSize(args.first);
+    const order = args.orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: SortDirection.DESC };
+    const property = ORDER_PROPERTY[order.field];
+    const direction = order.direction === SortDirection.ASC ? 'asc' : 'desc';
+    const where = await this.filterCondition(args.filter);
+    const pageWhere: FilterQuery<Customer>[] = [where];
+    if (args.after) {
+      const cursor = decodeCursor(args.after);
+      const operator = direction === 'asc' ? '$gt' : '$lt';
+      const value = property === 'createdAt' ? new Date(String(cursor.sortValue)) : cursor.sortValue;
+      pageWhere.push({
+        $or: [{ [property]: { [operator]: value } }, { [property]: value, id: { [operator]: cursor.id } }],
+      } as FilterQuery<Customer>);
+    }
+    const rows = await this.em.find(
+      Customer,
+      { $and: pageWhere },
+      { orderBy: [{ [property]: direction }, { id: direction }], limit: limit + 1 },
+    );
+    const page = rows.slice(0, limit);
+    const edges = page.map((node) => {
+      const sortValue = node[property];
+      return {
+        node,
+        cursor: encodeCursor(sortValue instanceof Date ? sortValue.toISOString() : sortValue, node.id),
+      };
+    });
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > limit,
+        hasPreviousPage: Boolean(args.after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+      totalCount: lazy(() => this.em.count(Customer, where)),
+    };
+  }
+
+  private async filterCondition(filter: CustomerFilter = {}): Promise<FilterQuery<Customer>> {
+    const conditions: FilterQuery<Customer>[] = [];
+    if (filter.archivedOnly) conditions.push({ archivedAt: { $ne: null } });
+    else if (!filter.includeArchived) conditions.push({ archivedAt: null });
+    if (filter.search) {
+      const search = searchCondition(filter.search);
+      if (search) conditions.push(search);
+    }
+    if (filter.assignedConsultantId) conditions.push({ assignedConsultant: filter.assignedConsultantId });
+    if (filter.assignedTherapistId) conditions.push({ assignedTherapist: filter.assignedTherapistId });
+    for (const tagId of filter.tagIds ?? []) conditions.push({ tags: tagId });
+    if (filter.status?.length) conditions.push({ $or: await this.statusConditions(filter.status) });
+    return conditions.length ? { $and: conditions } : {};
+  }
+
+  private async statusConditions(statuses: CustomerStatus[]): Promise<FilterQuery<Customer>[]> {
+    const organization = await this.em.findOneOrFail(Organization, { id: this.viewer.organizationId });
+    const { dormantSince, lostSince } = statusBoundaries(organization);
+    const since = raw((alias) => `coalesce(${alias}.last_visit_at, ${alias}.created_at)`);
+    const derived: Record<CustomerStatus, FilterQuery<Customer>> = {
+      ACTIVE: { [since]: { $gt: dormantSince } },
+      DORMANT: { [since]: { $lte: dormantSince, $gt: lostSince } },
+      LOST: { [since]: { $lte: lostSince } },
+    };
+    return statuses.flatMap((status) => [
+      { statusOverride: status },
+      { $and: [{ statusOverride: null }, derived[status]] },
+    ]);
+  }
+}

@@ -1,0 +1,183 @@
+import { OptimisticLockError } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Allergy, Customer, HealthProfile, MedicalCondition, SpecialCondition } from '../entities';
+import { AuditAction } from '../entities/enums';
+import { HealthSection, mayAccessHealth } from '../policies/health-access';
+import type {
+  AllergyInput,
+  HealthProfileInput,
+  MedicalConditionInput,
+  SpecialConditionInput,
+} from '../schema/health-profile.inputs';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../server/errors';
+import type { Viewer } from '../server/viewer';
+import type { AuditService } from './audit.service';
+
+type RecordKind = 'Allergy' | 'MedicalCondition' | 'SpecialCondition';
+type HealthRecordEntity = Allergy | MedicalCondition | SpecialCondition;
+
+const RECORDS = {
+  Allergy: { entity: Allergy, section: HealthSection.SAFETY, required: ['substance', 'category'] },
+  MedicalCondition: { entity: MedicalCondition, section: HealthSection.CLINICAL, required: ['condition'] },
+  SpecialCondition: {
+    entity: SpecialCondition,
+    section: HealthSection.SAFETY,
+    required: ['kind', 'startsOn'],
+  },
+} as const;
+
+type RecordInput = AllergyInput | MedicalConditionInput | SpecialConditionInput;
+
+/** Writes to the health profile. Who may write a section is who may read it (policies/health-access). */
+export class HealthService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+    private readonly audit: AuditService,
+  ) {}
+
+  async updateProfile(customerId: string, expectedVersion: number | undefined, input: HealthProfileInput) {
+    try {
+      return await this.em.transactional(async (em) => {
+        await this.customerFor(em, customerId, HealthSection.CLINICAL);
+        const profile = await em.findOneOrFail(HealthProfile, { customer: customerId });
+        if (expectedVersion !== undefined && profile.version !== expectedVersion) {
+          throw new ConflictError(
+            `Health profile was changed by someone else (version ${profile.version}, you sent ${expectedVersion}): reload and retry.`,
+            { currentVersion: profile.version },
+          );
+        }
+        const changed: string[] = [];
+        const assign = <K extends keyof HealthProfile>(field: K, value: HealthProfile[K] | undefined) => {
+          if (value === undefined || JSON.stringify(profile[field]) === JSON.stringify(value)) return;
+          profile[field] = value;
+          changed.push(String(field));
+        };
+        assign('constitution', input.constitution === null ? undefined : input.constitution);
+        if (input.constitution === null && profile.constitution) {
+          profile.constitution = undefined;
+          changed.push('constitution');
+        }
+        assign('secondaryConstitutions', input.secondaryConstitutions);
+        assign('lifestyle', input.lifestyle ? { ...input.lifestyle } : undefined);
+        assign(
+          'skinProfile',
+          input.skinProfile
+            ? { ...input.skinProfile, concerns: input.skinProfile.concerns ?? [] }
+            : undefined,
+        );
+        assign('currentComplaints', input.currentComplaints);
+        assign('wellnessGoals', input.wellnessGoals);
+        if (input.notes !== undefined && (input.notes ?? undefined) !== profile.notes) {
+          profile.notes = input.notes ?? undefined;
+          changed.push('notes');
+        }
+        if (changed.length)
+          this.audit.recordChange(AuditAction.UPDATE, 'HealthProfile', profile.id, customerId, changed);
+        return profile;
+      });
+    } catch (error) {
+      if (error instanceof OptimisticLockError)
+        throw new ConflictError('Health profile was changed meanwhile: reload and retry.');
+      throw error;
+    }
+  }
+
+  async addRecord(kind: RecordKind, customerId: string, input: RecordInput): Promise<HealthRecordEntity> {
+    const definition = RECORDS[kind];
+    for (const field of definition.required) {
+      if ((input as Record<string, unknown>)[field] == null) {
+        throw new BadInputError(field, 'required', `${field} is required to add a ${kind}.`);
+      }
+    }
+    return this.em.transactional(async (em) => {
+      await this.customerFor(em, customerId, definition.section);
+      const record = em.create(
+        definition.entity as typeof Allergy,
+        {
+          organization: this.viewer.organizationId,
+          customer: customerId,
+          recordedBy: this.viewer.userId,
+        } as never,
+      );
+      const changed = this.copy(record, input);
+      this.validateRecord(record);
+      this.audit.recordChange(AuditAction.CREATE, kind, record.id, customerId, changed);
+      return record;
+    });
+  }
+
+  async updateRecord(kind: RecordKind, id: string, input: RecordInput): Promise<HealthRecordEntity> {
+    return this.em.transactional(async (em) => {
+      const record = await this.recordFor(em, kind, id);
+      const changed = this.copy(record, input);
+      this.validateRecord(record);
+      if (changed.length)
+        this.audit.recordChange(AuditAction.UPDATE, kind, record.id, record.customer.id, changed);
+      return record;
+    });
+  }
+
+  async removeRecord(kind: RecordKind, id: string): Promise<string> {
+    return this.em.transactional(async (em) => {
+      const record = await this.recordFor(em, kind, id);
+      this.audit.recordChange(AuditAction.DELETE, kind, record.id, record.customer.id, []);
+      em.remove(record);
+      return id;
+    });
+  }
+
+  private async recordFor(em: EntityManager, kind: RecordKind, id: string): Promise<HealthRecordEntity> {
+    const definition = RECORDS[kind];
+    const record = (await em.findOne(definition.entity as typeof Allergy, {
+      id,
+    })) as HealthRecordEntity | null;
+    if (!record) throw new NotFoundError(kind, id);
+    await this.customerFor(em, record.customer.id, definition.section);
+    return record;
+  }
+
+  private async customerFor(
+    em: EntityManager,
+    customerId: string,
+    section: HealthSection,
+  ): Promise<Customer> {
+    const customer = await em.findOne(Customer, { id: customerId });
+    if (!customer) throw new NotFoundError('Customer', customerId);
+    const relation = {
+      consultantId: customer.assignedConsultant?.id,
+      therapistId: customer.assignedTherapist?.id,
+    };
+    if (!mayAccessHealth(this.viewer, section, relation)) {
+      throw new ForbiddenError('Your role may not change this part of the health profile of this customer.');
+    }
+    return customer;
+  }
+
+  private copy(record: HealthRecordEntity, input: RecordInput): string[] {
+    const changed: string[] = [];
+    for (const [field, value] of Object.entries(input)) {
+      if (value === undefined) continue;
+      const target = record as unknown as Record<string, unknown>;
+      const next = value === null ? undefined : value;
+      if (target[field] !== next) {
+        target[field] = next;
+        changed.push(field);
+      }
+    }
+    return changed;
+  }
+
+  private validateRecord(record: HealthRecordEntity): void {
+    for (const [field, text] of Object.entries({
+      substance: (record as Allergy).substance,
+      condition: (record as MedicalCondition).condition,
+    })) {
+      if (text !== undefined && !text.trim())
+        throw new BadInputError(field, 'required', `${field} must not be blank.`);
+    }
+    if (record instanceof SpecialCondition && record.endsOn && record.endsOn < record.startsOn) {
+      throw new BadInputError('endsOn', 'afterStart', 'endsOn must be on or after startsOn.');
+    }
+  }
+}
