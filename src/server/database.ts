@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { createOrmConfig } from '../mikro-orm.config';
 import type { AppConfig } from './config';
@@ -38,7 +39,6 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
 
 /** Creates the database on the embedded cluster if it is missing; returns its URL. */
 export async function ensureDatabase(maintenanceUrl: string, name: string): Promise<string> {
-  const { Client } = await import('pg');
   const client = new Client({ connectionString: maintenanceUrl });
   await client.connect();
   try {

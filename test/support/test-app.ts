@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { MikroORM } from '@mikro-orm/postgresql';
+import pino from 'pino';
+import { createOrmConfig } from '../../src/mikro-orm.config';
+import type { AppConfig } from '../../src/server/config';
+import { createContext, type AppContext } from '../../src/server/context';
+import { ensureDatabase } from '../../src/server/database';
+import { createHttpApp } from '../../src/server/http';
+import { TokenService } from '../../src/services/token.service';
+import type { Express } from 'express';
+
+export const testConfig: AppConfig = {
+  nodeEnv: 'test',
+  port: 0,
+  host: '127.0.0.1',
+  dataDir: '.data-test',
+  jwtSecret: 'test-secret-that-is-long-enough-for-hs256-signing',
+  jwtTtlSeconds: 3600,
+  logLevel: 'silent',
+  introspection: true,
+  maxBodyBytes: 100_000,
+  seedDemoData: false,
+};
+
+export interface TestApp {
+  orm: MikroORM;
+  apollo: ApolloServer<AppContext>;
+  app: Express;
+  tokens: TokenService;
+  /** Number of SQL statements sent since the last reset. */
+  statements: { count: number; reset(): void };
+  close(): Promise<void>;
+}
+
+/** A fresh database (its name says test) with migrations applied, and the real Apollo + express app. */
+export async function createTestApp(): Promise<TestApp> {
+  const serverUrl = process.env.WELLNESS_TEST_SERVER_URL;
+  if (!serverUrl) throw new Error('WELLNESS_TEST_SERVER_URL is not set: run the tests through jest (global setup).');
+  const name = `app_test_${process.env.JEST_WORKER_ID ?? 0}_${randomBytes(4).toString('hex')}`;
+  if (!name.includes('test')) throw new Error('Refusing to run tests against a database whose name does not say test');
+  const url = await ensureDatabase(serverUrl, name);
+  const orm = await MikroORM.init(createOrmConfig(url, { pool: { min: 0, max: 30 } }));
+  await orm.migrator.up();
+  const statements = { count: 0, reset: () => void (statements.count = 0) };
+  orm.em.getConnection().getKnex().on('query', () => statements.count++);
+  const tokens = new TokenService(testConfig.jwtSecret!, testConfig.jwtTtlSeconds);
+  const { app, apollo } = await createHttpApp(testConfig, orm, tokens, pino({ level: 'silent' }));
+  return {
+    orm,
+    apollo,
+    app,
+    tokens,
+    statements,
+    async close() {
+      await apollo.stop();
+      await orm.close(true);
+    },
+  };
+}
+
+export interface GraphQLResult<TData = Record<string, unknown>> {
+  data?: TData | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** Runs an operation through Apollo with a context built exactly as for an HTTP request. */
+export async function execute<TData = Record<string, any>>(
+  testApp: TestApp,
+  token: string | undefined,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResult<TData>> {
+  const contextValue = await createContext(
+    { orm: testApp.orm, tokens: testApp.tokens },
+    {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      requestId: randomBytes(8).toString('hex'),
+      logger: pino({ level: 'silent' }),
+    },
+  );
+  const response = await testApp.apollo.executeOperation<TData>({ query, variables }, { contextValue });
+  if (response.body.kind !== 'single') throw new Error('Expected a single result');
+  return response.body.singleResult as GraphQLResult<TData>;
+}
+
+export async function listen(app: Express): Promise<{ url: string; server: Server }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, server });
+    });
+  });
+}
