@@ -61,7 +61,7 @@ export class ApiKeyService {
       expiresAt: input.expiresAt,
       createdBy: this.viewer.userId,
     });
-    this.audit.recordChange(AuditAction.CREATE, 'ApiKey', apiKey.id, undefined, [
+    this.audit.recordChange(this.em, AuditAction.CREATE, 'ApiKey', apiKey.id, undefined, [
       'name',
       'scopes',
       'expiresAt',
@@ -74,7 +74,7 @@ export class ApiKeyService {
     const apiKey = await this.em.findOne(ApiKey, { id });
     if (!apiKey) throw new NotFoundError('ApiKey', id);
     apiKey.revokedAt ??= new Date();
-    this.audit.recordChange(AuditAction.UPDATE, 'ApiKey', apiKey.id, undefined, ['revokedAt']);
+    this.audit.recordChange(this.em, AuditAction.UPDATE, 'ApiKey', apiKey.id, undefined, ['revokedAt']);
     await this.em.flush();
     return apiKey;
   }

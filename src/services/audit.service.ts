@@ -28,7 +28,9 @@ export class AuditService {
     this.healthReads.set(customerId, fields);
   }
 
+  /** `em` must be the EntityManager of the change's transaction, so both commit or roll back together. */
   recordChange(
+    em: EntityManager,
     action: AuditAction,
     entityType: string,
     entityId: string | undefined,
@@ -36,9 +38,7 @@ export class AuditService {
     fields: string[],
   ): void {
     if (!this.viewer) return;
-    this.em.persist(
-      this.em.create(AuditEvent, { ...this.actor(), action, entityType, entityId, customerId, fields }),
-    );
+    em.persist(em.create(AuditEvent, { ...this.actor(), action, entityType, entityId, customerId, fields }));
   }
 
   /** Writes the collected health reads in one statement; called once when the response is ready. */

@@ -35,7 +35,7 @@ export class CustomerService {
         });
         const changed = await this.apply(em, customer, input);
         em.create(HealthProfile, { organization: this.viewer.organizationId, customer });
-        this.audit.recordChange(AuditAction.CREATE, 'Customer', customer.id, customer.id, changed);
+        this.audit.recordChange(em, AuditAction.CREATE, 'Customer', customer.id, customer.id, changed);
         return customer;
       }),
     );
@@ -47,7 +47,7 @@ export class CustomerService {
         const customer = await this.findForChange(em, id, expectedVersion);
         const changed = await this.apply(em, customer, input);
         if (changed.length > 0) {
-          this.audit.recordChange(AuditAction.UPDATE, 'Customer', customer.id, customer.id, changed);
+          this.audit.recordChange(em, AuditAction.UPDATE, 'Customer', customer.id, customer.id, changed);
         }
         return customer;
       }),
@@ -61,7 +61,7 @@ export class CustomerService {
       if (Boolean(customer.archivedAt) !== archived) {
         customer.archivedAt = archived ? new Date() : undefined;
         const action = archived ? AuditAction.ARCHIVE : AuditAction.RESTORE;
-        this.audit.recordChange(action, 'Customer', customer.id, customer.id, ['archivedAt']);
+        this.audit.recordChange(em, action, 'Customer', customer.id, customer.id, ['archivedAt']);
       }
       return customer;
     });
@@ -96,7 +96,7 @@ export class CustomerService {
             });
           }
         }
-        this.audit.recordChange(AuditAction.UPDATE, 'Customer', customer.id, customer.id, ['tags']);
+        this.audit.recordChange(em, AuditAction.UPDATE, 'Customer', customer.id, customer.id, ['tags']);
         await em.flush();
         await em.refresh(customer, { populate: ['tags'] });
         return customer;
@@ -131,7 +131,7 @@ export class CustomerService {
         );
         changed.push('assignedTherapist');
       }
-      this.audit.recordChange(AuditAction.UPDATE, 'Customer', customer.id, customer.id, changed);
+      this.audit.recordChange(em, AuditAction.UPDATE, 'Customer', customer.id, customer.id, changed);
       return customer;
     });
   }

@@ -73,7 +73,7 @@ export class HealthService {
           changed.push('notes');
         }
         if (changed.length)
-          this.audit.recordChange(AuditAction.UPDATE, 'HealthProfile', profile.id, customerId, changed);
+          this.audit.recordChange(em, AuditAction.UPDATE, 'HealthProfile', profile.id, customerId, changed);
         return profile;
       });
     } catch (error) {
@@ -102,7 +102,7 @@ export class HealthService {
       );
       const changed = this.copy(record, input);
       this.validateRecord(record);
-      this.audit.recordChange(AuditAction.CREATE, kind, record.id, customerId, changed);
+      this.audit.recordChange(em, AuditAction.CREATE, kind, record.id, customerId, changed);
       return record;
     });
   }
@@ -113,7 +113,7 @@ export class HealthService {
       const changed = this.copy(record, input);
       this.validateRecord(record);
       if (changed.length)
-        this.audit.recordChange(AuditAction.UPDATE, kind, record.id, record.customer.id, changed);
+        this.audit.recordChange(em, AuditAction.UPDATE, kind, record.id, record.customer.id, changed);
       return record;
     });
   }
@@ -121,7 +121,7 @@ export class HealthService {
   async removeRecord(kind: RecordKind, id: string): Promise<string> {
     return this.em.transactional(async (em) => {
       const record = await this.recordFor(em, kind, id);
-      this.audit.recordChange(AuditAction.DELETE, kind, record.id, record.customer.id, []);
+      this.audit.recordChange(em, AuditAction.DELETE, kind, record.id, record.customer.id, []);
       em.remove(record);
       return id;
     });

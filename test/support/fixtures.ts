@@ -21,9 +21,9 @@ let passwordHash: Promise<string> | undefined;
 export interface OrganizationFixture {
   organizationId: string;
   storeId: string;
-  users: Record<StaffRole, User> & { OTHER_CONSULTANT: User; OTHER_THERAPIST: User };
+  users: Record<`${StaffRole}`, User> & { OTHER_CONSULTANT: User; OTHER_THERAPIST: User };
   /** Bearer tokens per role; OTHER_* are a second consultant and therapist with no customers. */
-  tokens: Record<StaffRole | 'OTHER_CONSULTANT' | 'OTHER_THERAPIST', string>;
+  tokens: Record<`${StaffRole}` | 'OTHER_CONSULTANT' | 'OTHER_THERAPIST', string>;
   /** Assigned to CONSULTANT and THERAPIST, with an allergy, a condition and a current pregnancy. */
   assigned: Customer;
   /** Assigned to nobody, with an allergy. */
