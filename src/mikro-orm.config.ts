@@ -42,6 +42,8 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
     dataloader: DataloaderType.ALL,
     forceUtcTimezone: true,
     ignoreUndefinedInQuery: true,
+    // The organization filter compares the foreign key; joining the organization row adds nothing.
+    autoJoinRefsForFilters: false,
     allowGlobalContext: false,
     extensions: [Migrator],
     filters: {

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { Customer, Organization } from '../entities';
+import { Customer } from '../entities';
 import type { AppContext } from '../server/context';
 import { CustomerPreferences, CustomerType } from '../schema/customer.type';
 import { HealthProfileType } from '../schema/health-profile.type';
@@ -40,14 +40,14 @@ export class CustomerFieldsResolver {
   }
 
   @FieldResolver(() => CustomerStatus)
-  async status(@Root() customer: Customer, @Ctx() { em, viewer }: AppContext) {
-    return deriveStatus(customer, await em.findOneOrFail(Organization, { id: viewer!.organizationId }));
+  async status(@Root() customer: Customer, @Ctx() { loaders }: AppContext) {
+    return deriveStatus(customer, await loaders.organization());
   }
 
   @FieldResolver(() => Int, { nullable: true })
-  async age(@Root() customer: Customer, @Ctx() { em, viewer }: AppContext) {
+  async age(@Root() customer: Customer, @Ctx() { loaders }: AppContext) {
     if (!customer.birthday) return null;
-    const organization = await em.findOneOrFail(Organization, { id: viewer!.organizationId });
+    const organization = await loaders.organization();
     return ageOn(customer.birthday, todayIn(organization.timezone));
   }
 

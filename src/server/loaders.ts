@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Allergy, Customer, MedicalCondition, SpecialCondition } from '../entities';
+import { Allergy, Customer, MedicalCondition, Organization, SpecialCondition } from '../entities';
 import type { Viewer } from './viewer';
 
 export interface CustomerAssignment {
@@ -14,6 +14,8 @@ export interface CustomerAssignment {
  * flags. Built per request (graphql/dataloader #56), never shared.
  */
 export interface Loaders {
+  /** The caller's organization (time zone, status thresholds), loaded at most once per request. */
+  organization: () => Promise<Organization>;
   hasHealthAlerts: DataLoader<string, boolean>;
   customerAssignment: DataLoader<string, CustomerAssignment | null>;
   allergies: DataLoader<string, Allergy[]>;
@@ -22,7 +24,12 @@ export interface Loaders {
 }
 
 export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
+  let organization: Promise<Organization> | undefined;
   return {
+    organization: () => {
+      if (!viewer) return Promise.reject(new Error('No organization without a viewer'));
+      return (organization ??= em.findOneOrFail(Organization, { id: viewer.organizationId }));
+    },
     hasHealthAlerts: new DataLoader((ids) => loadHealthAlerts(em, viewer, ids)),
     customerAssignment: new DataLoader((ids) => loadAssignments(em, ids)),
     allergies: new DataLoader((ids) => loadByCustomer(em, Allergy, ids)),
