@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isObjectType, printSchema } from 'graphql';
+import { isNonNullType, isObjectType, printSchema } from 'graphql';
+import { Role } from '../src/entities/enums';
 import { policies } from '../src/policies';
 import { renderAccessMatrix } from '../src/policies/access-matrix';
 import { buildContractSchema } from '../src/schema/build-schema';
@@ -37,4 +38,24 @@ test('schema.graphql is current (run `npm run docs` after changing the schema)',
 
 test('docs/access-matrix.md is current (run `npm run docs` after changing a policy)', () => {
   expect(readFileSync(path.join(root, 'docs', 'access-matrix.md'), 'utf8')).toBe(renderAccessMatrix());
+});
+
+test('a field some reader of its type may be denied is nullable, so denial nulls only that field', async () => {
+  const schema = await buildContractSchema();
+  const roles = ['ANONYMOUS' as const, ...Object.values(Role)];
+  const offending: string[] = [];
+  for (const [typeName, fields] of Object.entries(policies)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type) || typeName === 'Query' || typeName === 'Mutation') continue;
+    const readers = roles.filter((role) => Object.values(fields).some((fieldGrant) => fieldGrant.conditionFor(role) !== 'NEVER'));
+    const order = ['ALWAYS', 'ASSIGNED_CUSTOMERS', 'SERVED_CUSTOMERS', 'NEVER'];
+    // The widest access a role has to any field of the type: a field narrower than that can be denied alone.
+    const widest = (role: (typeof roles)[number]) =>
+      Object.values(fields).map((fieldGrant) => fieldGrant.conditionFor(role)).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0];
+    for (const [fieldName, fieldGrant] of Object.entries(fields)) {
+      const deniable = readers.some((role) => fieldGrant.conditionFor(role) !== widest(role));
+      if (deniable && isNonNullType(type.getFields()[fieldName].type)) offending.push(`${typeName}.${fieldName}`);
+    }
+  }
+  expect(offending).toEqual([]);
 });

@@ -60,7 +60,7 @@ export const customerPolicy: PolicyMap = {
     lifetimeSpend: money,
     averageTicket: money,
     notes: grant.customer([OWNER, MANAGER], [CONSULTANT]),
-    hasHealthAlerts: grant.roles(...STAFF_ROLES),
+    hasHealthAlerts: staffReaders,
     healthProfile: grant.healthProfile(),
   },
   CustomerConnection: { edges: readers, pageInfo: readers, totalCount: readers },

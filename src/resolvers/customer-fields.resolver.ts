@@ -51,7 +51,7 @@ export class CustomerFieldsResolver {
     return ageOn(customer.birthday, todayIn(organization.timezone));
   }
 
-  @FieldResolver(() => CustomerPreferences)
+  @FieldResolver(() => CustomerPreferences, { nullable: true })
   preferences(@Root() customer: Customer): CustomerPreferences {
     const preferences = customer.preferences ?? {};
     return {
@@ -64,7 +64,7 @@ export class CustomerFieldsResolver {
     };
   }
 
-  @FieldResolver(() => Money, { description: '累计消费' })
+  @FieldResolver(() => Money, { nullable: true, description: '累计消费' })
   lifetimeSpend(@Root() customer: Customer) {
     return money(customer.lifetimeSpend);
   }
@@ -76,7 +76,7 @@ export class CustomerFieldsResolver {
       : null;
   }
 
-  @FieldResolver(() => Boolean)
+  @FieldResolver(() => Boolean, { nullable: true })
   hasHealthAlerts(@Root() customer: Customer, @Ctx() { loaders }: AppContext) {
     return loaders.hasHealthAlerts.load(customer.id);
   }

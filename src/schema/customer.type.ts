@@ -102,11 +102,11 @@ export class CustomerType {
   })
   statusOverride?: CustomerStatus;
 
-  @Field(() => [ImportantDate])
-  importantDates!: ImportantDate[];
+  @Field(() => [ImportantDate], { nullable: true })
+  importantDates?: ImportantDate[];
 
-  @Field(() => CustomerPreferences)
-  preferences!: CustomerPreferences;
+  @Field(() => CustomerPreferences, { nullable: true })
+  preferences?: CustomerPreferences;
 
   @Field({ nullable: true, description: 'Free-text notes (备注); may hold sensitive remarks.' })
   notes?: string;
@@ -135,11 +135,12 @@ export class CustomerType {
   @Field()
   updatedAt!: Date;
 
-  @Field({
+  @Field(() => Boolean, {
+    nullable: true,
     description:
-      'True when the customer has an active allergy or a current special condition. Readable by every staff role; reveals no detail.',
+      'True when the customer has an active allergy or a current special condition. Readable by every staff role that reads customers; reveals no detail.',
   })
-  hasHealthAlerts!: boolean;
+  hasHealthAlerts?: boolean;
 }
 
 @ObjectType()

@@ -1,4 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
+import { DriverException } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError } from './errors';
@@ -47,6 +48,15 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
         path: formatted.path,
         locations: formatted.locations,
         extensions: { ...original.details, code: original.code },
+      };
+    }
+    // PostgreSQL invalid_text_representation: an id that is not a UUID, a malformed date…
+    if (original instanceof DriverException && original.code === '22P02') {
+      return {
+        message: 'A value has the wrong format: ids are UUIDs as returned by this API, dates are YYYY-MM-DD.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'BAD_USER_INPUT' },
       };
     }
     const code = formatted.extensions?.code;
