@@ -10,15 +10,25 @@ beforeAll(async () => {
   org = await createOrganization(testApp, '甲馆');
   other = await createOrganization(testApp, '乙馆');
   for (let index = 0; index < 60; index++) {
-    await execute(testApp, org.tokens.FRONT_DESK, `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }`, {
-      input: { name: `客户${String(index).padStart(2, '0')}`, phone: `1370000${String(1000 + index)}` },
-    });
+    await execute(
+      testApp,
+      org.tokens.FRONT_DESK,
+      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }`,
+      {
+        input: { name: `客户${String(index).padStart(2, '0')}`, phone: `1370000${String(1000 + index)}` },
+      },
+    );
   }
 });
 afterAll(() => testApp.close());
 
 const names = (result: any) => result.data.customers.edges.map((edge: any) => edge.node.name);
-const search = (term: string) => execute(testApp, org.tokens.FRONT_DESK, `{ customers(filter: { search: ${JSON.stringify(term)} }) { totalCount edges { node { name code } } } }`);
+const search = (term: string) =>
+  execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `{ customers(filter: { search: ${JSON.stringify(term)} }) { totalCount edges { node { name code } } } }`,
+  );
 
 test.each([
   ['zhangsan', ['张三']],
@@ -61,7 +71,11 @@ test('pages are stable and complete: walking the cursor visits every customer on
 });
 
 test('a malformed cursor or page size is BAD_USER_INPUT', async () => {
-  const cursor = await execute(testApp, org.tokens.FRONT_DESK, `{ customers(after: "garbage") { totalCount } }`);
+  const cursor = await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `{ customers(after: "garbage") { totalCount } }`,
+  );
   expect(cursor.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   const size = await execute(testApp, org.tokens.FRONT_DESK, `{ customers(first: 1000) { totalCount } }`);
   expect(size.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -71,7 +85,11 @@ describe('organizations never see each other', () => {
   test('lists and lookups stay inside the caller organization', async () => {
     const list = await execute(testApp, other.tokens.MANAGER, `{ customers(first: 100) { totalCount } }`);
     expect(list.data!.customers.totalCount).toBe(2);
-    const foreign = await execute(testApp, other.tokens.MANAGER, `{ customer(id: "${org.assigned.id}") { name } }`);
+    const foreign = await execute(
+      testApp,
+      other.tokens.MANAGER,
+      `{ customer(id: "${org.assigned.id}") { name } }`,
+    );
     expect(foreign.errors![0].extensions!.code).toBe('NOT_FOUND');
     expect(JSON.stringify(foreign)).not.toContain('张三');
   });
@@ -93,32 +111,60 @@ describe('organizations never see each other', () => {
       org.tokens.MANAGER,
       `mutation { assignCustomerStaff(id: "${org.unassigned.id}", consultantId: "${other.users.CONSULTANT.id}") { id } }`,
     );
-    expect(assignForeignStaff.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consultantId' });
-    const untouched = await execute(testApp, org.tokens.MANAGER, `{ customer(id: "${org.assigned.id}") { name archivedAt } }`);
+    expect(assignForeignStaff.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'consultantId',
+    });
+    const untouched = await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `{ customer(id: "${org.assigned.id}") { name archivedAt } }`,
+    );
     expect(untouched.data!.customer).toEqual({ name: '张三', archivedAt: null });
   });
 
   test('the same phone may exist in two organizations', async () => {
-    const result = await execute(testApp, other.tokens.FRONT_DESK, `mutation { createCustomer(input: { name: "客户", phone: "13700001001" }) { code } }`);
+    const result = await execute(
+      testApp,
+      other.tokens.FRONT_DESK,
+      `mutation { createCustomer(input: { name: "客户", phone: "13700001001" }) { code } }`,
+    );
     expect(result.errors).toBeUndefined();
   });
 });
 
 test('status filter uses the derived status and the override', async () => {
-  await testApp.orm.em.getConnection().execute(
-    `update customer set last_visit_at = now() - interval '120 days' where id = ?`,
-    [org.unassigned.id],
+  await testApp.orm.em
+    .getConnection()
+    .execute(`update customer set last_visit_at = now() - interval '120 days' where id = ?`, [
+      org.unassigned.id,
+    ]);
+  const dormant = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `{ customers(filter: { status: [DORMANT] }) { edges { node { name status } } } }`,
   );
-  const dormant = await execute(testApp, org.tokens.MANAGER, `{ customers(filter: { status: [DORMANT] }) { edges { node { name status } } } }`);
   expect(dormant.data!.customers.edges).toEqual([{ node: { name: '李四', status: 'DORMANT' } }]);
-  const current = (await execute(testApp, org.tokens.MANAGER, `{ customer(id: "${org.unassigned.id}") { version } }`)).data!.customer;
-  await execute(testApp, org.tokens.MANAGER, `mutation { updateCustomer(id: "${org.unassigned.id}", expectedVersion: ${current.version}, input: { statusOverride: ACTIVE }) { id } }`);
-  const after = await execute(testApp, org.tokens.MANAGER, `{ customers(filter: { status: [DORMANT] }) { totalCount } }`);
+  const current = (
+    await execute(testApp, org.tokens.MANAGER, `{ customer(id: "${org.unassigned.id}") { version } }`)
+  ).data!.customer;
+  await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `mutation { updateCustomer(id: "${org.unassigned.id}", expectedVersion: ${current.version}, input: { statusOverride: ACTIVE }) { id } }`,
+  );
+  const after = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `{ customers(filter: { status: [DORMANT] }) { totalCount } }`,
+  );
   expect(after.data!.customers.totalCount).toBe(0);
 });
 
 test('customers(first: 50) with health, allergies, tags and staff costs the same statements as first: 5', async () => {
-  const query = (first: number) => `{ customers(first: ${first}) { totalCount edges { node { name hasHealthAlerts status
+  const query = (
+    first: number,
+  ) => `{ customers(first: ${first}) { totalCount edges { node { name hasHealthAlerts status
     tags { name } assignedConsultant { displayName } assignedTherapist { displayName }
     healthProfile { constitution allergies { substance } medicalHistory { condition } specialConditions { kind } } } } } }`;
   const countFor = async (first: number) => {
@@ -136,17 +182,39 @@ test('customers(first: 50) with health, allergies, tags and staff costs the same
 
 describe('audit log', () => {
   test('a read of health fields writes one row per customer, with field names only, in one INSERT', async () => {
-    const before = await countRows(testApp.orm, `select count(*) from audit_event where action = 'READ' and organization_id = ?`, [org.organizationId]);
-    testApp.statements.reset();
-    await execute(testApp, org.tokens.MANAGER, `query ReadHealth { customers(first: 2, orderBy: { field: CODE, direction: ASC }) { edges { node { healthProfile { allergies { substance } notes } } } } }`);
-    const rows = await testApp.orm.em.getConnection().execute(
-      `select customer_id, fields, operation_name, role, request_id from audit_event where action = 'READ' and organization_id = ? order by id desc limit 2`,
+    const before = await countRows(
+      testApp.orm,
+      `select count(*) from audit_event where action = 'READ' and organization_id = ?`,
       [org.organizationId],
     );
-    expect(await countRows(testApp.orm, `select count(*) from audit_event where action = 'READ' and organization_id = ?`, [org.organizationId])).toBe(before + 2);
-    expect(rows.map((row: any) => row.customer_id).sort()).toEqual([org.assigned.id, org.unassigned.id].sort());
+    testApp.statements.reset();
+    await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `query ReadHealth { customers(first: 2, orderBy: { field: CODE, direction: ASC }) { edges { node { healthProfile { allergies { substance } notes } } } } }`,
+    );
+    const rows = await testApp.orm.em
+      .getConnection()
+      .execute(
+        `select customer_id, fields, operation_name, role, request_id from audit_event where action = 'READ' and organization_id = ? order by id desc limit 2`,
+        [org.organizationId],
+      );
+    expect(
+      await countRows(
+        testApp.orm,
+        `select count(*) from audit_event where action = 'READ' and organization_id = ?`,
+        [org.organizationId],
+      ),
+    ).toBe(before + 2);
+    expect(rows.map((row: any) => row.customer_id).sort()).toEqual(
+      [org.assigned.id, org.unassigned.id].sort(),
+    );
     for (const row of rows) {
-      expect(row).toMatchObject({ fields: ['allergies', 'notes'], operation_name: 'ReadHealth', role: 'MANAGER' });
+      expect(row).toMatchObject({
+        fields: ['allergies', 'notes'],
+        operation_name: 'ReadHealth',
+        role: 'MANAGER',
+      });
       expect(row.request_id).toBeTruthy();
     }
     expect(JSON.stringify(rows)).not.toMatch(/薰衣草|健康备注/);
@@ -154,8 +222,14 @@ describe('audit log', () => {
 
   test('a denied read writes no audit row', async () => {
     const before = await countRows(testApp.orm, `select count(*) from audit_event where action = 'READ'`);
-    await execute(testApp, org.tokens.FRONT_DESK, `{ customers(first: 5) { edges { node { healthProfile { allergies { substance } } } } } }`);
-    expect(await countRows(testApp.orm, `select count(*) from audit_event where action = 'READ'`)).toBe(before);
+    await execute(
+      testApp,
+      org.tokens.FRONT_DESK,
+      `{ customers(first: 5) { edges { node { healthProfile { allergies { substance } } } } } }`,
+    );
+    expect(await countRows(testApp.orm, `select count(*) from audit_event where action = 'READ'`)).toBe(
+      before,
+    );
   });
 
   test('the audit log is append-only for the application', async () => {
@@ -171,7 +245,9 @@ describe('audit log', () => {
       const result = await execute(testApp, org.tokens[role], query);
       expect(result.errors).toBeUndefined();
       expect(result.data!.auditEvents.totalCount).toBeGreaterThan(0);
-      expect(result.data!.auditEvents.edges.every((edge: any) => edge.node.customerId === org.assigned.id)).toBe(true);
+      expect(
+        result.data!.auditEvents.edges.every((edge: any) => edge.node.customerId === org.assigned.id),
+      ).toBe(true);
     }
     for (const role of ['CONSULTANT', 'THERAPIST', 'FRONT_DESK', 'MARKETING'] as const) {
       expect((await execute(testApp, org.tokens[role], query)).errors![0].extensions!.code).toBe('FORBIDDEN');

@@ -16,7 +16,17 @@ type Caller = keyof OrganizationFixture['tokens'];
 const SAFETY_READERS_ASSIGNED: Caller[] = ['OWNER', 'MANAGER', 'CONSULTANT', 'THERAPIST'];
 const CLINICAL_READERS_ASSIGNED: Caller[] = ['OWNER', 'MANAGER', 'CONSULTANT'];
 const READERS_UNASSIGNED: Caller[] = ['OWNER', 'MANAGER'];
-const ALL_CALLERS: Caller[] = ['OWNER', 'MANAGER', 'CONSULTANT', 'THERAPIST', 'FRONT_DESK', 'MARKETING', 'AUDITOR', 'OTHER_CONSULTANT', 'OTHER_THERAPIST'];
+const ALL_CALLERS: Caller[] = [
+  'OWNER',
+  'MANAGER',
+  'CONSULTANT',
+  'THERAPIST',
+  'FRONT_DESK',
+  'MARKETING',
+  'AUDITOR',
+  'OTHER_CONSULTANT',
+  'OTHER_THERAPIST',
+];
 
 const SAFETY_FIELDS = ['allergies { substance }', 'specialConditions { kind }'];
 const CLINICAL_FIELDS = [
@@ -38,13 +48,18 @@ const shapes: Record<string, (customerId: string, selection: string) => string> 
   alias: (id, selection) => `{ c: customer(id: "${id}") { name hp: healthProfile { x: ${selection} } } }`,
   namedFragment: (id, selection) =>
     `query Q { customer(id: "${id}") { ...C } } fragment C on Customer { name healthProfile { ...H } } fragment H on HealthProfile { ${selection} }`,
-  inlineFragment: (id, selection) => `{ customer(id: "${id}") { name ... on Customer { healthProfile { ... on HealthProfile { ${selection} } } } } }`,
+  inlineFragment: (id, selection) =>
+    `{ customer(id: "${id}") { name ... on Customer { healthProfile { ... on HealthProfile { ${selection} } } } } }`,
 };
 
 function readValue(result: { data?: any }, shape: string, selection: string) {
   const customer = shape === 'alias' ? result.data?.c : result.data?.customer;
   const profile = shape === 'alias' ? customer?.hp : customer?.healthProfile;
-  return { name: customer?.name, value: profile ? profile[shape === 'alias' ? 'x' : fieldName(selection)] : undefined, profile };
+  return {
+    name: customer?.name,
+    value: profile ? profile[shape === 'alias' ? 'x' : fieldName(selection)] : undefined,
+    profile,
+  };
 }
 
 describe.each(Object.keys(shapes))('health fields through %s selection', (shape) => {
@@ -52,7 +67,12 @@ describe.each(Object.keys(shapes))('health fields through %s selection', (shape)
   for (const caller of ALL_CALLERS) {
     for (const selection of [...SAFETY_FIELDS, ...CLINICAL_FIELDS]) {
       const safety = SAFETY_FIELDS.includes(selection);
-      cases.push([caller, 'assigned', selection, (safety ? SAFETY_READERS_ASSIGNED : CLINICAL_READERS_ASSIGNED).includes(caller)]);
+      cases.push([
+        caller,
+        'assigned',
+        selection,
+        (safety ? SAFETY_READERS_ASSIGNED : CLINICAL_READERS_ASSIGNED).includes(caller),
+      ]);
       cases.push([caller, 'unassigned', selection, READERS_UNASSIGNED.includes(caller)]);
     }
   }
@@ -95,7 +115,9 @@ test('through the customers connection FRONT_DESK gets names and flags, health n
 
   const manager = await execute(testApp, org.tokens.MANAGER, query);
   expect(manager.errors).toBeUndefined();
-  const substances = manager.data!.customers.edges.flatMap((edge: any) => edge.node.healthProfile.allergies.map((a: any) => a.substance));
+  const substances = manager.data!.customers.edges.flatMap((edge: any) =>
+    edge.node.healthProfile.allergies.map((a: any) => a.substance),
+  );
   expect(substances.sort()).toEqual(['芒果', '薰衣草精油']);
 });
 
@@ -108,12 +130,16 @@ test('a therapist sees allergies of the assigned customer but not of others in t
   const [first, second] = result.data!.customers.edges.map((edge: any) => edge.node);
   expect(first.healthProfile.allergies).toEqual([{ substance: '薰衣草精油' }]);
   expect(second.healthProfile).toBeNull();
-  expect(result.errors!.map((error) => error.path)).toEqual([['customers', 'edges', 1, 'node', 'healthProfile']]);
+  expect(result.errors!.map((error) => error.path)).toEqual([
+    ['customers', 'edges', 1, 'node', 'healthProfile'],
+  ]);
 });
 
 test('customer notes: consultant reads them only for assigned customers, front desk never', async () => {
   const query = (id: string) => `{ customer(id: "${id}") { name notes } }`;
-  expect((await execute(testApp, org.tokens.CONSULTANT, query(org.assigned.id))).data!.customer.notes).toBe('备注: 客户怕冷');
+  expect((await execute(testApp, org.tokens.CONSULTANT, query(org.assigned.id))).data!.customer.notes).toBe(
+    '备注: 客户怕冷',
+  );
   const unassigned = await execute(testApp, org.tokens.CONSULTANT, query(org.unassigned.id));
   expect(unassigned.data!.customer).toEqual({ name: '李四', notes: null });
   expect(unassigned.errors![0].extensions!.code).toBe('FORBIDDEN');
@@ -127,9 +153,15 @@ test('viewer lists the readable fields of the role', async () => {
   const fields = frontDesk.readableFields.map((field: any) => `${field.typeName}.${field.fieldName}`);
   expect(fields).toContain('Customer.hasHealthAlerts');
   expect(fields).not.toContain('Customer.healthProfile');
-  expect(fields.some((field: string) => field.startsWith('HealthProfile.') || field.startsWith('Allergy.'))).toBe(false);
+  expect(
+    fields.some((field: string) => field.startsWith('HealthProfile.') || field.startsWith('Allergy.')),
+  ).toBe(false);
   const therapist = (await execute(testApp, org.tokens.THERAPIST, query)).data!.viewer;
-  expect(therapist.readableFields).toContainEqual({ typeName: 'HealthProfile', fieldName: 'allergies', condition: 'SERVED_CUSTOMERS' });
+  expect(therapist.readableFields).toContainEqual({
+    typeName: 'HealthProfile',
+    fieldName: 'allergies',
+    condition: 'SERVED_CUSTOMERS',
+  });
   expect(therapist.readableFields.find((field: any) => field.fieldName === 'medicalHistory')).toBeUndefined();
 });
 

@@ -17,7 +17,9 @@ afterAll(async () => {
   await testApp.close();
 });
 
-function post(body: unknown, headers: Record<string, string> = {}) {
+type JsonResponse = { json(): Promise<any> } & Response;
+
+function post(body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
   return fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -26,8 +28,8 @@ function post(body: unknown, headers: Record<string, string> = {}) {
 }
 
 test('healthz and readyz answer', async () => {
-  expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
-  expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+  expect(await (await (fetch(`${url}/healthz`) as Promise<JsonResponse>)).json()).toEqual({ status: 'ok' });
+  expect(await (await (fetch(`${url}/readyz`) as Promise<JsonResponse>)).json()).toEqual({ status: 'ready' });
 });
 
 test('login over HTTP returns a token that then authenticates; a request id comes back', async () => {
@@ -37,15 +39,23 @@ test('login over HTTP returns a token that then authenticates; a request id come
   });
   const { data } = await login.json();
   expect(data.login.role).toBe('THERAPIST');
-  const viewer = await post({ query: '{ viewer { role displayName } }' }, { authorization: `Bearer ${data.login.token}`, 'x-request-id': 'req-abc.123' });
+  const viewer = await post(
+    { query: '{ viewer { role displayName } }' },
+    { authorization: `Bearer ${data.login.token}`, 'x-request-id': 'req-abc.123' },
+  );
   expect(viewer.headers.get('x-request-id')).toBe('req-abc.123');
   expect((await viewer.json()).data.viewer).toEqual({ role: 'THERAPIST', displayName: 'THERAPIST' });
 });
 
 test('a wrong password and an unknown email fail alike with UNAUTHENTICATED', async () => {
   for (const email of [org.users.OWNER.email, 'nobody@test.cn']) {
-    const body = await (await post({ query: `mutation { login(email: "${email}", password: "wrong") { token } }` })).json();
-    expect(body.errors[0]).toMatchObject({ message: 'Email or password is wrong.', extensions: { code: 'UNAUTHENTICATED' } });
+    const body = await (
+      await post({ query: `mutation { login(email: "${email}", password: "wrong") { token } }` })
+    ).json();
+    expect(body.errors[0]).toMatchObject({
+      message: 'Email or password is wrong.',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   }
 });
 
@@ -58,25 +68,45 @@ test('a forged or expired token is refused with 401 UNAUTHENTICATED', async () =
 
 test('an API key authenticates as INTEGRATION, sees no health data, and stops working when revoked', async () => {
   const created = await (
-    await post({ query: `mutation { createApiKey(input: { name: "收银系统" }) { secret apiKey { id prefix } } }` }, { authorization: `Bearer ${org.tokens.OWNER}` })
+    await post(
+      { query: `mutation { createApiKey(input: { name: "收银系统" }) { secret apiKey { id prefix } } }` },
+      { authorization: `Bearer ${org.tokens.OWNER}` },
+    )
   ).json();
   const { secret, apiKey } = created.data.createApiKey;
   expect(secret).toMatch(new RegExp(`^wk_${apiKey.prefix}_`));
-  const stored = await testApp.orm.em.getConnection().execute(`select secret_hash from api_key where id = ?`, [apiKey.id]);
+  const stored = await testApp.orm.em
+    .getConnection()
+    .execute(`select secret_hash from api_key where id = ?`, [apiKey.id]);
   expect(stored[0].secret_hash).not.toContain(secret.split('_')[2]);
   const lookup = await (
-    await post({ query: `{ customers(filter: { search: "8001" }) { edges { node { name phone hasHealthAlerts healthProfile { allergies { substance } } } } } }` }, { authorization: `Bearer ${secret}` })
+    await post(
+      {
+        query: `{ customers(filter: { search: "8001" }) { edges { node { name phone hasHealthAlerts healthProfile { allergies { substance } } } } } }`,
+      },
+      { authorization: `Bearer ${secret}` },
+    )
   ).json();
-  expect(lookup.data.customers.edges[0].node).toMatchObject({ name: '张三', phone: '+8613800138001', hasHealthAlerts: null, healthProfile: null });
+  expect(lookup.data.customers.edges[0].node).toMatchObject({
+    name: '张三',
+    phone: '+8613800138001',
+    hasHealthAlerts: null,
+    healthProfile: null,
+  });
   expect(lookup.errors.every((error: any) => error.extensions.code === 'FORBIDDEN')).toBe(true);
-  await post({ query: `mutation { revokeApiKey(id: "${apiKey.id}") { revokedAt } }` }, { authorization: `Bearer ${org.tokens.OWNER}` });
+  await post(
+    { query: `mutation { revokeApiKey(id: "${apiKey.id}") { revokedAt } }` },
+    { authorization: `Bearer ${org.tokens.OWNER}` },
+  );
   const revoked = await post({ query: '{ viewer { role } }' }, { authorization: `Bearer ${secret}` });
   expect(revoked.status).toBe(401);
 });
 
 test('query depth and aliases are limited', async () => {
   const aliases = Array.from({ length: 40 }, (_, index) => `a${index}: viewer { role }`).join(' ');
-  const tooManyAliases = await (await post({ query: `{ ${aliases} }` }, { authorization: `Bearer ${org.tokens.OWNER}` })).json();
+  const tooManyAliases = await (
+    await post({ query: `{ ${aliases} }` }, { authorization: `Bearer ${org.tokens.OWNER}` })
+  ).json();
   expect(tooManyAliases.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   expect(tooManyAliases.errors[0].message).toMatch(/aliases/i);
   const deep = `{ customers { edges { node { referrer { referrer { referrer { referrer { referrer { referrer { referrer { referrer { name } } } } } } } } } } } }`;
@@ -91,7 +121,12 @@ test('a body over the size limit is refused', async () => {
 });
 
 test('a malformed id is BAD_USER_INPUT and the error says nothing about SQL or stack', async () => {
-  const body = await (await post({ query: `{ customer(id: "not-a-uuid") { name } }` }, { authorization: `Bearer ${org.tokens.OWNER}` })).json();
+  const body = await (
+    await post(
+      { query: `{ customer(id: "not-a-uuid") { name } }` },
+      { authorization: `Bearer ${org.tokens.OWNER}` },
+    )
+  ).json();
   expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   expect(JSON.stringify(body)).not.toMatch(/select |from "|stack|\.js:\d/i);
 });

@@ -47,14 +47,19 @@ test('a field some reader of its type may be denied is nullable, so denial nulls
   for (const [typeName, fields] of Object.entries(policies)) {
     const type = schema.getType(typeName);
     if (!isObjectType(type) || typeName === 'Query' || typeName === 'Mutation') continue;
-    const readers = roles.filter((role) => Object.values(fields).some((fieldGrant) => fieldGrant.conditionFor(role) !== 'NEVER'));
+    const readers = roles.filter((role) =>
+      Object.values(fields).some((fieldGrant) => fieldGrant.conditionFor(role) !== 'NEVER'),
+    );
     const order = ['ALWAYS', 'ASSIGNED_CUSTOMERS', 'SERVED_CUSTOMERS', 'NEVER'];
     // The widest access a role has to any field of the type: a field narrower than that can be denied alone.
     const widest = (role: (typeof roles)[number]) =>
-      Object.values(fields).map((fieldGrant) => fieldGrant.conditionFor(role)).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0];
+      Object.values(fields)
+        .map((fieldGrant) => fieldGrant.conditionFor(role))
+        .sort((a, b) => order.indexOf(a) - order.indexOf(b))[0];
     for (const [fieldName, fieldGrant] of Object.entries(fields)) {
       const deniable = readers.some((role) => fieldGrant.conditionFor(role) !== widest(role));
-      if (deniable && isNonNullType(type.getFields()[fieldName].type)) offending.push(`${typeName}.${fieldName}`);
+      if (deniable && isNonNullType(type.getFields()[fieldName].type))
+        offending.push(`${typeName}.${fieldName}`);
     }
   }
   expect(offending).toEqual([]);

@@ -18,16 +18,23 @@ export function renderAccessMatrix(): string {
     'Generated from `src/policies` by `npm run docs`; a test fails when it is out of date. Rows are',
     'GraphQL `Type.field`; columns are roles. A field missing from the policy map is denied.',
     '',
-    '- ✓ — always (within the caller\'s organization)',
+    "- ✓ — always (within the caller's organization)",
     '- assigned — only for customers assigned to the caller as consultant (专属顾问)',
     '- served — only for customers the caller serves as therapist (assigned 专属技师)',
     '- — — never: the field resolves to null with a FORBIDDEN error at its path',
     '',
   ];
   for (const [typeName, fields] of Object.entries(policies).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`## ${typeName}`, '', `| field | ${roles.join(' | ')} |`, `|---|${roles.map(() => '---').join('|')}|`);
+    lines.push(
+      `## ${typeName}`,
+      '',
+      `| field | ${roles.join(' | ')} |`,
+      `|---|${roles.map(() => '---').join('|')}|`,
+    );
     for (const [fieldName, fieldGrant] of Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`| ${fieldName} | ${roles.map((role) => SYMBOL[fieldGrant.conditionFor(role)]).join(' | ')} |`);
+      lines.push(
+        `| ${fieldName} | ${roles.map((role) => SYMBOL[fieldGrant.conditionFor(role)]).join(' | ')} |`,
+      );
     }
     lines.push('');
   }

@@ -136,18 +136,16 @@ export async function createHttpApp(
           : status >= 500
             ? 'Internal server error.'
             : error.message;
-      response
-        .status(status)
-        .json({
-          errors: [
-            {
-              message,
-              extensions: {
-                code: status === 413 || status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
-              },
+      response.status(status).json({
+        errors: [
+          {
+            message,
+            extensions: {
+              code: status === 413 || status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
             },
-          ],
-        });
+          },
+        ],
+      });
     },
   );
   return { app, apollo };

@@ -9,7 +9,13 @@ import {
   Store,
   User,
 } from '../../src/entities';
-import { AllergyCategory, Role, SpecialConditionKind, StaffRole, TcmConstitution } from '../../src/entities/enums';
+import {
+  AllergyCategory,
+  Role,
+  SpecialConditionKind,
+  StaffRole,
+  TcmConstitution,
+} from '../../src/entities/enums';
 import { hashPassword } from '../../src/services/password.service';
 import { pinyinKeys } from '../../src/services/pinyin';
 import type { TestApp } from './test-app';
@@ -33,7 +39,10 @@ export interface OrganizationFixture {
 let sequence = 0;
 
 /** An organization with a store, one user per role, and two customers with health data. */
-export async function createOrganization(testApp: TestApp, name = '测试养生馆'): Promise<OrganizationFixture> {
+export async function createOrganization(
+  testApp: TestApp,
+  name = '测试养生馆',
+): Promise<OrganizationFixture> {
   passwordHash ??= hashPassword(PASSWORD);
   const em = testApp.orm.em.fork();
   const suffix = `${process.env.JEST_WORKER_ID ?? 0}-${Date.now()}-${sequence++}`;
@@ -41,11 +50,25 @@ export async function createOrganization(testApp: TestApp, name = '测试养生�
   const store = em.create(Store, { organization, name: '总店', code: 'HQ' });
   const hash = await passwordHash;
   const makeUser = (role: StaffRole, label: string) =>
-    em.create(User, { organization, role, email: `${label.toLowerCase()}-${suffix}@test.cn`, displayName: label, passwordHash: hash });
-  const users = Object.fromEntries(Object.values(StaffRole).map((role) => [role, makeUser(role, role)])) as OrganizationFixture['users'];
+    em.create(User, {
+      organization,
+      role,
+      email: `${label.toLowerCase()}-${suffix}@test.cn`,
+      displayName: label,
+      passwordHash: hash,
+    });
+  const users = Object.fromEntries(
+    Object.values(StaffRole).map((role) => [role, makeUser(role, role)]),
+  ) as OrganizationFixture['users'];
   users.OTHER_CONSULTANT = makeUser(StaffRole.CONSULTANT, 'OTHER_CONSULTANT');
   users.OTHER_THERAPIST = makeUser(StaffRole.THERAPIST, 'OTHER_THERAPIST');
-  const makeCustomer = (customerName: string, code: string, phone: string, consultant?: User, therapist?: User) => {
+  const makeCustomer = (
+    customerName: string,
+    code: string,
+    phone: string,
+    consultant?: User,
+    therapist?: User,
+  ) => {
     const keys = pinyinKeys(customerName);
     const customer = em.create(Customer, {
       organization,
@@ -71,15 +94,34 @@ export async function createOrganization(testApp: TestApp, name = '测试养生�
   const assigned = makeCustomer('张三', 'C000001', '+8613800138001', users.CONSULTANT, users.THERAPIST);
   const unassigned = makeCustomer('李四', 'C000002', '+8613900139002');
   organization.lastCustomerNumber = 2;
-  em.create(Allergy, { organization, customer: assigned, substance: '薰衣草精油', category: AllergyCategory.ESSENTIAL_OIL });
-  em.create(Allergy, { organization, customer: unassigned, substance: '芒果', category: AllergyCategory.FOOD });
+  em.create(Allergy, {
+    organization,
+    customer: assigned,
+    substance: '薰衣草精油',
+    category: AllergyCategory.ESSENTIAL_OIL,
+  });
+  em.create(Allergy, {
+    organization,
+    customer: unassigned,
+    substance: '芒果',
+    category: AllergyCategory.FOOD,
+  });
   em.create(MedicalCondition, { organization, customer: assigned, condition: '高血压' });
-  em.create(SpecialCondition, { organization, customer: assigned, kind: SpecialConditionKind.PREGNANCY, startsOn: '2020-01-01' });
+  em.create(SpecialCondition, {
+    organization,
+    customer: assigned,
+    kind: SpecialConditionKind.PREGNANCY,
+    startsOn: '2020-01-01',
+  });
   await em.flush();
   const tokens = {} as OrganizationFixture['tokens'];
   for (const [key, user] of Object.entries(users)) {
     tokens[key as keyof OrganizationFixture['tokens']] = (
-      await testApp.tokens.issue({ userId: user.id, organizationId: organization.id, role: user.role as unknown as Role })
+      await testApp.tokens.issue({
+        userId: user.id,
+        organizationId: organization.id,
+        role: user.role as unknown as Role,
+      })
     ).token;
   }
   return { organizationId: organization.id, storeId: store.id, users, tokens, assigned, unassigned };

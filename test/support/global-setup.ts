@@ -7,7 +7,6 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../../src/server/em
 export const SERVER_FILE = path.join(tmpdir(), `wellness-test-server-${process.ppid}-${process.pid}.json`);
 
 declare global {
-  // eslint-disable-next-line no-var
   var __testDatabase: { stop(): Promise<void> } | undefined;
 }
 
@@ -19,7 +18,9 @@ async function tryTestcontainers(): Promise<{ url: string; stop(): Promise<void>
     const container = await new PostgreSqlContainer('postgres:17-alpine').start();
     return { url: container.getConnectionUri(), stop: async () => void (await container.stop()) };
   } catch (error) {
-    console.warn(`testcontainers unavailable (${(error as Error).message.split('\n')[0]}); using embedded PostgreSQL`);
+    console.warn(
+      `testcontainers unavailable (${(error as Error).message.split('\n')[0]}); using embedded PostgreSQL`,
+    );
     return null;
   }
 }
@@ -36,7 +37,9 @@ export default async function globalSetup(): Promise<void> {
       url = container.url;
       globalThis.__testDatabase = container;
     } else {
-      const embedded: RunningPostgres = await startEmbeddedPostgres(await mkdtemp(path.join(tmpdir(), 'wellness-test-pg-')));
+      const embedded: RunningPostgres = await startEmbeddedPostgres(
+        await mkdtemp(path.join(tmpdir(), 'wellness-test-pg-')),
+      );
       url = embedded.url;
       globalThis.__testDatabase = embedded;
     }

@@ -37,14 +37,19 @@ export interface TestApp {
 /** A fresh database (its name says test) with migrations applied, and the real Apollo + express app. */
 export async function createTestApp(): Promise<TestApp> {
   const serverUrl = process.env.WELLNESS_TEST_SERVER_URL;
-  if (!serverUrl) throw new Error('WELLNESS_TEST_SERVER_URL is not set: run the tests through jest (global setup).');
+  if (!serverUrl)
+    throw new Error('WELLNESS_TEST_SERVER_URL is not set: run the tests through jest (global setup).');
   const name = `app_test_${process.env.JEST_WORKER_ID ?? 0}_${randomBytes(4).toString('hex')}`;
-  if (!name.includes('test')) throw new Error('Refusing to run tests against a database whose name does not say test');
+  if (!name.includes('test'))
+    throw new Error('Refusing to run tests against a database whose name does not say test');
   const url = await ensureDatabase(serverUrl, name);
   const orm = await MikroORM.init(createOrmConfig(url, { pool: { min: 0, max: 30 } }));
   await orm.migrator.up();
   const statements = { count: 0, reset: () => void (statements.count = 0) };
-  orm.em.getConnection().getKnex().on('query', () => statements.count++);
+  orm.em
+    .getConnection()
+    .getKnex()
+    .on('query', () => statements.count++);
   const tokens = new TokenService(testConfig.jwtSecret!, testConfig.jwtTtlSeconds);
   const { app, apollo } = await createHttpApp(testConfig, orm, tokens, pino({ level: 'silent' }));
   return {
@@ -89,7 +94,10 @@ export async function listen(app: Express): Promise<{ url: string; server: Serve
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      resolve({ url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, server });
+      resolve({
+        url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+        server,
+      });
     });
   });
 }
