@@ -53,9 +53,15 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Keeps the event loop alive until PostgreSQL has stopped, and bounds a stuck shutdown.
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took longer than 20 s: exiting anyway');
+      process.exit(1);
+    }, 20_000);
     try {
-      await apollo.stop();
+      await apollo.stop(); // the drain plugin stops accepting, then waits for in-flight requests
       await database.close();
+      clearTimeout(deadline);
       logger.info('stopped cleanly');
       process.exit(0);
     } catch (error) {

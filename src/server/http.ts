@@ -66,6 +66,9 @@ export async function createHttpApp(
     formatError: createErrorFormatter(logger, false),
     validationRules: [...protection.validationRules],
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown: drain HTTP, close the ORM, then stop the embedded PostgreSQL. Apollo's own
+    // handler would re-raise the signal after draining and kill the process before the database stops.
+    stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
       auditPlugin,

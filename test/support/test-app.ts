@@ -35,7 +35,7 @@ export interface TestApp {
 }
 
 /** A fresh database (its name says test) with migrations applied, and the real Apollo + express app. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(logger = pino({ level: 'silent' })): Promise<TestApp> {
   const serverUrl = process.env.WELLNESS_TEST_SERVER_URL;
   if (!serverUrl)
     throw new Error('WELLNESS_TEST_SERVER_URL is not set: run the tests through jest (global setup).');
@@ -51,7 +51,7 @@ export async function createTestApp(): Promise<TestApp> {
     .getKnex()
     .on('query', () => statements.count++);
   const tokens = new TokenService(testConfig.jwtSecret!, testConfig.jwtTtlSeconds);
-  const { app, apollo } = await createHttpApp(testConfig, orm, tokens, pino({ level: 'silent' }));
+  const { app, apollo } = await createHttpApp(testConfig, orm, tokens, logger);
   return {
     orm,
     apollo,

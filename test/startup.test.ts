@@ -1,0 +1,98 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The set-up contract, end to end: `npm start` (node dist/src/main.js) on an empty DATA_DIR starts
+ * embedded PostgreSQL, migrates, seeds, serves; SIGTERM leaves no PostgreSQL behind; a second start
+ * reuses the data without seeding again.
+ */
+const root = path.resolve(__dirname, '..');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'wellness-start-'));
+
+beforeAll(() => {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}, 120_000);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function postgresRunningFor(directory: string): boolean {
+  try {
+    return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .some((line) => line.includes(path.join(directory, 'postgres')));
+  } catch {
+    return false;
+  }
+}
+
+async function start(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  let output = '';
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+    },
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const match = /"port":(\d+),"msg":"listening"/.exec(output);
+    if (match) return { child, port: Number(match[1]), output: () => output };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`service did not start:\n${output}`);
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+async function customerCount(port: number): Promise<number> {
+  const login = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: `mutation { login(email: "manager@demo.yuexin.cn", password: "demo-password-2026") { token } }`,
+    }),
+  });
+  const token = ((await login.json()) as any).data.login.token;
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ customers { totalCount } }' }),
+  });
+  return ((await response.json()) as any).data.customers.totalCount;
+}
+
+test('start seeds, serves the playground, stops cleanly, and a second start reuses the data', async () => {
+  const first = await start();
+  expect(first.output()).toContain('Playground');
+  expect((await fetch(`http://127.0.0.1:${first.port}/readyz`)).status).toBe(200);
+  const page = await fetch(`http://127.0.0.1:${first.port}/graphql`, { headers: { accept: 'text/html' } });
+  expect(await page.text()).toContain('/playground/graphiql.min.js');
+  expect(await customerCount(first.port)).toBe(50);
+  expect(await stop(first.child)).toBe(0);
+  expect(postgresRunningFor(dataDir)).toBe(false);
+
+  const second = await start();
+  expect(second.output()).not.toContain('seeded Chinese demo data');
+  expect(await customerCount(second.port)).toBe(50);
+  expect(await stop(second.child)).toBe(0);
+  expect(postgresRunningFor(dataDir)).toBe(false);
+  expect(readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThan(32);
+}, 180_000);
