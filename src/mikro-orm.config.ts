@@ -61,6 +61,7 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
       allOrNothing: true,
       snapshot: true,
       emit: 'ts',
+      silent: true,
     },
     pool: { min: 0, max: 10 },
     ...overrides,
