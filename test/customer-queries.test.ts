@@ -187,7 +187,11 @@ describe('audit log', () => {
       `select count(*) from audit_event where action = 'READ' and organization_id = ?`,
       [org.organizationId],
     );
-    testApp.statements.reset();
+    const inserts: string[] = [];
+    const listener = (query: { sql: string }) => {
+      if (/^insert into "audit_event"/.test(query.sql)) inserts.push(query.sql);
+    };
+    testApp.orm.em.getConnection().getKnex().on('query', listener);
     await execute(
       testApp,
       org.tokens.MANAGER,
@@ -218,6 +222,8 @@ describe('audit log', () => {
       expect(row.request_id).toBeTruthy();
     }
     expect(JSON.stringify(rows)).not.toMatch(/薰衣草|健康备注/);
+    testApp.orm.em.getConnection().getKnex().removeListener('query', listener);
+    expect(inserts).toHaveLength(1);
   });
 
   test('a denied read writes no audit row', async () => {

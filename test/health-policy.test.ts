@@ -48,12 +48,19 @@ const shapes: Record<string, (customerId: string, selection: string) => string> 
   alias: (id, selection) => `{ c: customer(id: "${id}") { name hp: healthProfile { x: ${selection} } } }`,
   namedFragment: (id, selection) =>
     `query Q { customer(id: "${id}") { ...C } } fragment C on Customer { name healthProfile { ...H } } fragment H on HealthProfile { ${selection} }`,
+  connection: (id, selection) =>
+    `{ customers(first: 10) { edges { node { id name healthProfile { ${selection} } } } } }`,
   inlineFragment: (id, selection) =>
     `{ customer(id: "${id}") { name ... on Customer { healthProfile { ... on HealthProfile { ${selection} } } } } }`,
 };
 
-function readValue(result: { data?: any }, shape: string, selection: string) {
-  const customer = shape === 'alias' ? result.data?.c : result.data?.customer;
+function readValue(result: { data?: any }, shape: string, selection: string, customerId: string) {
+  const customer =
+    shape === 'connection'
+      ? result.data?.customers.edges.map((edge: any) => edge.node).find((node: any) => node.id === customerId)
+      : shape === 'alias'
+        ? result.data?.c
+        : result.data?.customer;
   const profile = shape === 'alias' ? customer?.hp : customer?.healthProfile;
   return {
     name: customer?.name,
@@ -82,20 +89,29 @@ describe.each(Object.keys(shapes))('health fields through %s selection', (shape)
     const result = await execute(testApp, org.tokens[caller], shapes[shape](customer.id, selection));
     if (caller === 'AUDITOR') {
       // The auditor reads no customer content at all.
-      expect(result.data?.customer ?? result.data?.c ?? null).toBeNull();
+      expect(result.data?.customer ?? result.data?.c ?? result.data?.customers ?? null).toBeNull();
       expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
       return;
     }
-    const { name, value } = readValue(result, shape, selection);
+    const { name, value } = readValue(result, shape, selection, customer.id);
     expect(name).toBe(customer.name);
+    // In the connection the other customer is on the page too: only this customer's edge counts.
+    const index =
+      shape === 'connection'
+        ? result.data!.customers.edges.findIndex((edge: any) => edge.node.id === customer.id)
+        : -1;
+    const errors = (result.errors ?? []).filter(
+      (error) => shape !== 'connection' || error.path?.[2] === index,
+    );
+    const ownData = shape === 'connection' ? result.data!.customers.edges[index] : result.data;
     if (allowed) {
-      expect(result.errors).toBeUndefined();
+      expect(errors).toEqual([]);
       expect(value).not.toBeNull();
     } else {
       expect(value ?? null).toBeNull();
-      expect(result.errors?.length).toBeGreaterThan(0);
-      expect(result.errors!.every((error) => error.extensions?.code === 'FORBIDDEN')).toBe(true);
-      expect(JSON.stringify(result)).not.toMatch(/薰衣草|芒果|高血压|健康备注|失眠/);
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.every((error) => error.extensions?.code === 'FORBIDDEN')).toBe(true);
+      expect(JSON.stringify(ownData)).not.toMatch(/薰衣草|芒果|高血压|健康备注|失眠/);
     }
   });
 });

@@ -130,3 +130,33 @@ test('a malformed id is BAD_USER_INPUT and the error says nothing about SQL or s
   expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   expect(JSON.stringify(body)).not.toMatch(/select |from "|stack|\.js:\d/i);
 });
+
+test('an API key with only customers:read cannot write; with customers:write it can, and finds by externalId', async () => {
+  const createKey = async (scopes: string[]) =>
+    (
+      await (
+        await post(
+          {
+            query: `mutation($scopes: [String!]) { createApiKey(input: { name: "POS", scopes: $scopes }) { secret } }`,
+            variables: { scopes },
+          },
+          { authorization: `Bearer ${org.tokens.OWNER}` },
+        )
+      ).json()
+    ).data.createApiKey.secret as string;
+  const create = `mutation { createCustomer(input: { name: "门店新客", externalId: "POS-778" }) { code } }`;
+  const readOnly = await (
+    await post({ query: create }, { authorization: `Bearer ${await createKey(['customers:read'])}` })
+  ).json();
+  expect(readOnly.errors[0].extensions.code).toBe('FORBIDDEN');
+  const writer = await createKey(['customers:read', 'customers:write']);
+  const created = await (await post({ query: create }, { authorization: `Bearer ${writer}` })).json();
+  expect(created.errors).toBeUndefined();
+  const found = await (
+    await post(
+      { query: `{ customers(filter: { externalId: "POS-778" }) { edges { node { name externalId } } } }` },
+      { authorization: `Bearer ${writer}` },
+    )
+  ).json();
+  expect(found.data.customers.edges).toEqual([{ node: { name: '门店新客', externalId: 'POS-778' } }]);
+});

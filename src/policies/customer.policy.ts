@@ -11,7 +11,7 @@ const profile = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, I
 const acquisition = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING);
 const service = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK);
 const money = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING);
-const writers = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION);
+const writers = grant.writers(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION);
 
 export const customerPolicy: PolicyMap = {
   Query: {

@@ -6,7 +6,7 @@ import { ALL_ROLES, Role } from '../entities/enums';
 import { HEALTH_ACCESS, HealthSection, type HealthCondition } from './health-access';
 import { customerFieldRule } from './rules/assigned-customer.rule';
 import { healthProfileRule, healthRule } from './rules/health.rule';
-import { hasRole, isAuthenticated } from './rules/role.rule';
+import { hasRole, isAuthenticated, mayWrite } from './rules/role.rule';
 
 /** How a role may read a field; feeds the access-matrix doc and `viewer.readableFields`. */
 export type FieldCondition = 'ALWAYS' | 'ASSIGNED_CUSTOMERS' | 'SERVED_CUSTOMERS' | 'NEVER';
@@ -37,6 +37,11 @@ export const grant = {
   }),
   roles: (...roles: Role[]): Grant => ({
     rule: hasRole(roles),
+    conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
+  }),
+  /** Mutations: like `roles`, and an API key needs the customers:write scope. */
+  writers: (...roles: Role[]): Grant => ({
+    rule: mayWrite(roles),
     conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
   }),
   /** Customer fields that some roles read for every customer and others only for their own. */

@@ -156,6 +156,13 @@ export class CustomerFilter {
   @MaxLength(50)
   search?: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exact identifier of the customer in an integrated system (POS).',
+  })
+  @MaxLength(100)
+  externalId?: string;
+
   @Field(() => [CustomerStatus], { nullable: true })
   status?: CustomerStatus[];
 

@@ -115,6 +115,7 @@ export class CustomerQueryService {
       const search = searchCondition(filter.search);
       if (search) conditions.push(search);
     }
+    if (filter.externalId) conditions.push({ externalId: filter.externalId });
     if (filter.assignedConsultantId) conditions.push({ assignedConsultant: filter.assignedConsultantId });
     if (filter.assignedTherapistId) conditions.push({ assignedTherapist: filter.assignedTherapistId });
     for (const tagId of filter.tagIds ?? []) conditions.push({ tags: tagId });

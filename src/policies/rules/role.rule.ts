@@ -23,3 +23,21 @@ export function hasRole(roles: readonly Role[]): IRule {
 export const isAuthenticated = rule('is-authenticated', { cache: 'contextual' })(
   async (_parent, _args, context: AppContext) => context.viewer !== null,
 );
+
+/**
+ * Writes: staff roles by role; an integration also needs the `customers:write` scope on its API key.
+ * Reads only the context, so it may be cached for the request.
+ */
+export function mayWrite(roles: readonly Role[]): IRule {
+  const name = `may-write-${[...roles].sort().join('-')}`;
+  let writeRule = roleRules.get(name);
+  if (!writeRule) {
+    writeRule = rule(name, { cache: 'contextual' })(async (_parent, _args, context: AppContext) => {
+      const viewer = context.viewer;
+      if (!viewer || !roles.includes(viewer.role)) return false;
+      return viewer.kind !== 'API_KEY' || viewer.scopes.includes('customers:write');
+    });
+    roleRules.set(name, writeRule);
+  }
+  return writeRule;
+}
