@@ -1,8 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../entities';
-import { lazy, type ConnectionShape } from '../schema/connection.type';
-import { decodeCursor, encodeCursor, pageSize } from './cursor';
+import type { ConnectionShape } from '../schema/connection.type';
+import { decodeCursor, pageSize, toConnection } from './cursor';
 
 export class AuditQueryService {
   constructor(private readonly em: EntityManager) {}
@@ -21,16 +21,12 @@ export class AuditQueryService {
       { $and: page },
       { orderBy: { id: 'desc' }, limit: limit + 1 },
     );
-    const edges = rows.slice(0, limit).map((node) => ({ node, cursor: encodeCursor(null, node.id) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > limit,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-      totalCount: lazy(() => this.em.count(AuditEvent, where)),
-    };
+    return toConnection(
+      rows,
+      limit,
+      args.after,
+      () => null,
+      () => this.em.count(AuditEvent, where),
+    );
   }
 }

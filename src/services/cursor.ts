@@ -1,3 +1,4 @@
+import { lazy, type ConnectionShape } from '../schema/connection.type';
 import { BadInputError } from '../server/errors';
 
 /** Opaque keyset cursors: the sort value and id of the last row seen. */
@@ -28,4 +29,30 @@ export function pageSize(first: number | undefined, fallback = 20, maximum = 100
     throw new BadInputError('first', 'range', `first must be between 0 and ${maximum}.`);
   }
   return size;
+}
+
+/**
+ * A Relay connection from `limit + 1` fetched rows: the extra row only tells that a next page exists.
+ * `count` runs only when totalCount is selected.
+ */
+export function toConnection<TNode extends { id: string }>(
+  rows: TNode[],
+  limit: number,
+  after: string | undefined,
+  sortValueOf: (node: TNode) => string | number | null,
+  count: () => Promise<number>,
+): ConnectionShape<TNode> {
+  const edges = rows
+    .slice(0, limit)
+    .map((node) => ({ node, cursor: encodeCursor(sortValueOf(node), node.id) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: Boolean(after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: lazy(count),
+  };
 }

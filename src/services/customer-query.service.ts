@@ -2,7 +2,7 @@ import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, Organization } from '../entities';
 import { CustomerStatus } from '../entities/enums';
-import { lazy, type ConnectionShape } from '../schema/connection.type';
+import type { ConnectionShape } from '../schema/connection.type';
 import {
   CustomerOrderField,
   SortDirection,
@@ -11,7 +11,7 @@ import {
 } from '../schema/customer.inputs';
 import { NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
-import { decodeCursor, encodeCursor, pageSize } from './cursor';
+import { decodeCursor, pageSize, toConnection } from './cursor';
 import { statusBoundaries } from './customer-status';
 
 const ORDER_PROPERTY: Record<CustomerOrderField, 'createdAt' | 'namePinyin' | 'code'> = {
@@ -87,24 +87,16 @@ export class CustomerQueryService {
       { $and: pageWhere },
       { orderBy: [{ [property]: direction }, { id: direction }], limit: limit + 1 },
     );
-    const page = rows.slice(0, limit);
-    const edges = page.map((node) => {
-      const sortValue = node[property];
-      return {
-        node,
-        cursor: encodeCursor(sortValue instanceof Date ? sortValue.toISOString() : sortValue, node.id),
-      };
-    });
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > limit,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
+    return toConnection(
+      rows,
+      limit,
+      args.after,
+      (node) => {
+        const sortValue = node[property];
+        return sortValue instanceof Date ? sortValue.toISOString() : sortValue;
       },
-      totalCount: lazy(() => this.em.count(Customer, where)),
-    };
+      () => this.em.count(Customer, where),
+    );
   }
 
   private async filterCondition(filter: CustomerFilter = {}): Promise<FilterQuery<Customer>> {
