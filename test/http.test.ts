@@ -32,6 +32,23 @@ test('healthz and readyz answer', async () => {
   expect(await (await (fetch(`${url}/readyz`) as Promise<JsonResponse>)).json()).toEqual({ status: 'ready' });
 });
 
+test('GET /graphql gives a browser the self-hosted playground and a GraphQL client JSON', async () => {
+  const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+  expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  expect(page.headers.get('vary')).toMatch(/Accept/i);
+  const html = await page.text();
+  // Every asset comes from this server: no absolute URL at all in the page.
+  expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  for (const asset of html.match(/(?<=(src|href)=")[^"]+/g) ?? []) {
+    expect((await fetch(`${url}${asset}`)).status).toBe(200);
+  }
+
+  const json = await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+    headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+  });
+  expect(await json.json()).toEqual({ data: { __typename: 'Query' } });
+});
+
 test('login over HTTP returns a token that then authenticates; a request id comes back', async () => {
   const login = await post({
     query: `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token role expiresAt } }`,

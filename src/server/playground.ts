@@ -36,11 +36,13 @@ const PAGE = `<!doctype html>
 </html>`;
 
 // Headers typed in GraphiQL's header editor are sent with every request, e.g. {"Authorization": "Bearer …"}.
+// Its state lives in sessionStorage: GraphiQL 3 keeps headers in its tab state even with
+// shouldPersistHeaders off, and a bearer token must not outlive the browser tab.
 const BOOT = `
 const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
 const defaultQuery = '# Paste a token into Headers: {"Authorization": "Bearer <token>"}\\n# npm run token -- --role MANAGER prints one.\\n\\nquery Me {\\n  viewer { role displayName }\\n}\\n';
 ReactDOM.createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, { fetcher, defaultQuery, isHeadersEditorEnabled: true, shouldPersistHeaders: true }),
+  React.createElement(GraphiQL, { fetcher, defaultQuery, isHeadersEditorEnabled: true, shouldPersistHeaders: false, storage: sessionStorage }),
 );
 `;
 
@@ -54,6 +56,8 @@ export function playgroundRouter(): Router {
   }
   // A browser asking for HTML gets the playground; GraphQL clients fall through to Apollo.
   router.get('/graphql', (request, response, next) => {
+    // The same URL answers HTML or JSON by Accept; caches must keep them apart.
+    response.vary('Accept');
     if (
       request.query.query === undefined &&
       request.accepts(['application/json', 'text/html']) === 'text/html'
