@@ -51,7 +51,20 @@ test.each([
   expect(names(result)).toEqual(expected);
 });
 
-test('pages are stable and complete: walking the cursor visits every customer once', async () => {
+test.each([
+  ['NAME', 'ASC'],
+  ['NAME', 'DESC'],
+  ['CODE', 'ASC'],
+  ['CREATED_AT', 'DESC'],
+  ['CREATED_AT', 'ASC'],
+])('pages ordered by %s %s are stable and complete, also across ties', async (field, direction) => {
+  // Twenty customers share one creation time, so the id must break the tie inside the keyset.
+  await testApp.orm.em
+    .getConnection()
+    .execute(
+      `update customer set created_at = '2026-01-01T00:00:00Z' where organization_id = ? and name like '客户1%'`,
+      [org.organizationId],
+    );
   const seen: string[] = [];
   let after: string | null = null;
   let total = 0;
@@ -59,15 +72,17 @@ test('pages are stable and complete: walking the cursor visits every customer on
     const result: any = await execute(
       testApp,
       org.tokens.FRONT_DESK,
-      `query($after: String) { customers(first: 7, after: $after, orderBy: { field: NAME, direction: ASC }) { totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } }`,
+      `query($after: String) { customers(first: 7, after: $after, orderBy: { field: ${field}, direction: ${direction} }) { totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } }`,
       { after },
     );
+    expect(result.errors).toBeUndefined();
     total = result.data.customers.totalCount;
     seen.push(...result.data.customers.edges.map((edge: any) => edge.node.code));
     after = result.data.customers.pageInfo.hasNextPage ? result.data.customers.pageInfo.endCursor : null;
   } while (after);
   expect(total).toBe(62);
   expect(new Set(seen).size).toBe(62);
+  if (field === 'CODE') expect(seen).toEqual([...seen].sort());
 });
 
 test('a malformed cursor or page size is BAD_USER_INPUT', async () => {
