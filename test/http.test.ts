@@ -111,6 +111,10 @@ test('an API key authenticates as INTEGRATION, sees no health data, and stops wo
     healthProfile: null,
   });
   expect(lookup.errors.every((error: any) => error.extensions.code === 'FORBIDDEN')).toBe(true);
+  const used = await testApp.orm.em
+    .getConnection()
+    .execute(`select last_used_at from api_key where id = ?`, [apiKey.id]);
+  expect(used[0].last_used_at).not.toBeNull();
   await post(
     { query: `mutation { revokeApiKey(id: "${apiKey.id}") { revokedAt } }` },
     { authorization: `Bearer ${org.tokens.OWNER}` },

@@ -6,6 +6,8 @@ import type { Viewer } from '../server/viewer';
 import { AuditService } from './audit.service';
 import { AuditAction } from '../entities/enums';
 
+const LAST_USED_PRECISION_MS = 60_000;
+
 /** Keys look like `wk_<prefix>_<secret>`: the prefix finds the row, the secret is compared by hash. */
 const KEY_PATTERN = /^wk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -98,5 +100,19 @@ export async function authenticateApiKey(em: EntityManager, presented: string): 
   const expected = Buffer.from(apiKey.secretHash, 'hex');
   const actual = Buffer.from(hashSecret(secret), 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  await recordUse(em, apiKey);
   return apiKey;
+}
+
+/** lastUsedAt to the minute: at most one UPDATE per key and minute, however busy the POS is. */
+async function recordUse(em: EntityManager, apiKey: ApiKey): Promise<void> {
+  const now = new Date();
+  if (apiKey.lastUsedAt && now.getTime() - apiKey.lastUsedAt.getTime() < LAST_USED_PRECISION_MS) return;
+  const cutoff = new Date(now.getTime() - LAST_USED_PRECISION_MS);
+  await em.nativeUpdate(
+    ApiKey,
+    { id: apiKey.id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: cutoff } }] },
+    { lastUsedAt: now },
+    { filters: false },
+  );
 }
