@@ -144,3 +144,67 @@ export enum AuditAction {
   RESTORE = 'RESTORE',
   LOGIN = 'LOGIN',
 }
+
+/** How strongly a contraindication speaks against a service: 禁用 (avoid) or 慎用 (caution). */
+export enum ContraindicationSeverity {
+  AVOID = 'AVOID',
+  CAUTION = 'CAUTION',
+}
+
+/** A day that differs from a staff member's weekly hours. */
+export enum ScheduleExceptionKind {
+  /** 请假 / 休息: not available (the whole day, or the given hours). */
+  LEAVE = 'LEAVE',
+  /** 加班: available in addition to the weekly hours. */
+  EXTRA_SHIFT = 'EXTRA_SHIFT',
+}
+
+/** 预约 lifecycle. */
+export enum AppointmentStatus {
+  BOOKED = 'BOOKED',
+  CONFIRMED = 'CONFIRMED',
+  /** 已到店: checked in at the front desk. */
+  ARRIVED = 'ARRIVED',
+  /** A visit was recorded from it. */
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+  /** 爽约 */
+  NO_SHOW = 'NO_SHOW',
+}
+
+export enum BookingChannel {
+  FRONT_DESK = 'FRONT_DESK',
+  PHONE = 'PHONE',
+  WECHAT = 'WECHAT',
+  POS = 'POS',
+  ONLINE = 'ONLINE',
+}
+
+/** Why stock moved. */
+export enum StockMovementReason {
+  /** 入库 */
+  RECEIPT = 'RECEIPT',
+  /** Used in a visit (服务耗材). */
+  VISIT_USE = 'VISIT_USE',
+  /** 盘点 / correction. */
+  ADJUSTMENT = 'ADJUSTMENT',
+}
+
+/** 服务效果: how the customer felt after the service. */
+export enum VisitEffect {
+  /** 症状缓解 */
+  SYMPTOM_RELIEF = 'SYMPTOM_RELIEF',
+  /** 舒适 */
+  COMFORTABLE = 'COMFORTABLE',
+  /** 无明显变化 */
+  NO_NOTICEABLE_CHANGE = 'NO_NOTICEABLE_CHANGE',
+  /** 不适 */
+  DISCOMFORT = 'DISCOMFORT',
+}
+
+/** The kind of health fact a contraindication matched. */
+export enum HealthFactKind {
+  ALLERGY = 'ALLERGY',
+  SPECIAL_CONDITION = 'SPECIAL_CONDITION',
+  MEDICAL_CONDITION = 'MEDICAL_CONDITION',
+}

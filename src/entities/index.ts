@@ -10,6 +10,20 @@ export { Allergy } from './allergy.entity';
 export { MedicalCondition } from './medical-condition.entity';
 export { SpecialCondition } from './special-condition.entity';
 export { AuditEvent } from './audit-event.entity';
+export { ContraindicationTag } from './contraindication-tag.entity';
+export { ServiceItem } from './service-item.entity';
+export { Product } from './product.entity';
+export { ProductStock } from './product-stock.entity';
+export { StockMovement } from './stock-movement.entity';
+export { Room } from './room.entity';
+export { StaffProfile } from './staff-profile.entity';
+export { WorkingHours } from './working-hours.entity';
+export { ScheduleException } from './schedule-exception.entity';
+export { Appointment } from './appointment.entity';
+export { AppointmentItem } from './appointment-item.entity';
+export { Visit } from './visit.entity';
+export { VisitLine } from './visit-line.entity';
+export { VisitProductUse } from './visit-product-use.entity';
 
 import { Organization } from './organization.entity';
 import { Store } from './store.entity';
@@ -23,6 +37,20 @@ import { Allergy } from './allergy.entity';
 import { MedicalCondition } from './medical-condition.entity';
 import { SpecialCondition } from './special-condition.entity';
 import { AuditEvent } from './audit-event.entity';
+import { ContraindicationTag } from './contraindication-tag.entity';
+import { ServiceItem } from './service-item.entity';
+import { Product } from './product.entity';
+import { ProductStock } from './product-stock.entity';
+import { StockMovement } from './stock-movement.entity';
+import { Room } from './room.entity';
+import { StaffProfile } from './staff-profile.entity';
+import { WorkingHours } from './working-hours.entity';
+import { ScheduleException } from './schedule-exception.entity';
+import { Appointment } from './appointment.entity';
+import { AppointmentItem } from './appointment-item.entity';
+import { Visit } from './visit.entity';
+import { VisitLine } from './visit-line.entity';
+import { VisitProductUse } from './visit-product-use.entity';
 import { OrganizationScoped } from './base.entity';
 import { HealthRecord } from './health-record.entity';
 
@@ -41,4 +69,18 @@ export const entities = [
   MedicalCondition,
   SpecialCondition,
   AuditEvent,
+  ContraindicationTag,
+  ServiceItem,
+  Product,
+  ProductStock,
+  StockMovement,
+  Room,
+  StaffProfile,
+  WorkingHours,
+  ScheduleException,
+  Appointment,
+  AppointmentItem,
+  Visit,
+  VisitLine,
+  VisitProductUse,
 ];

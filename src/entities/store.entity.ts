@@ -5,7 +5,7 @@ import { OrganizationScoped } from './base.entity';
 @Entity()
 @Unique({ properties: ['organization', 'code'] })
 export class Store extends OrganizationScoped {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'timezone';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'timezone' | 'allowNegativeStock';
 
   @Property({ length: 100 })
   name!: string;
@@ -21,4 +21,8 @@ export class Store extends OrganizationScoped {
 
   @Property({ length: 20, nullable: true })
   phone?: string;
+
+  /** When false (the default), a visit that would take a product's stock below zero fails. */
+  @Property()
+  allowNegativeStock: boolean = false;
 }

@@ -1,0 +1,46 @@
+import { Entity, Index, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import type { Appointment } from './appointment.entity';
+import { OrganizationScoped } from './base.entity';
+import { Room } from './room.entity';
+import { ServiceItem } from './service-item.entity';
+import { User } from './user.entity';
+
+/**
+ * One service of an appointment, with the therapist and room it holds from `startsAt` to `blockedUntil`
+ * (end plus the service's buffer). Exclusion constraints in the database keep a therapist or room
+ * from holding two overlapping items while `blocking` (cleared when the appointment is cancelled or
+ * a no-show), see the migration.
+ */
+@Entity()
+@Index({ properties: ['therapist', 'startsAt'] })
+export class AppointmentItem extends OrganizationScoped {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'blocking';
+
+  @ManyToOne('Appointment', { ref: true, deleteRule: 'cascade' })
+  appointment!: Ref<Appointment>;
+
+  @Property({ type: 'smallint' })
+  position!: number;
+
+  @ManyToOne(() => ServiceItem, { ref: true })
+  service!: Ref<ServiceItem>;
+
+  @ManyToOne(() => User, { ref: true })
+  therapist!: Ref<User>;
+
+  @ManyToOne(() => Room, { ref: true, nullable: true })
+  room?: Ref<Room>;
+
+  @Property({ type: 'timestamptz' })
+  startsAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  endsAt!: Date;
+
+  /** endsAt plus the service's buffer: what the therapist and room are held for. */
+  @Property({ type: 'timestamptz' })
+  blockedUntil!: Date;
+
+  @Property()
+  blocking: boolean = true;
+}

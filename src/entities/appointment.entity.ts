@@ -1,0 +1,86 @@
+import {
+  Collection,
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OneToMany,
+  Property,
+  Unique,
+  type Ref,
+  OptionalProps,
+} from '@mikro-orm/core';
+import { OrganizationScoped } from './base.entity';
+import { AppointmentItem } from './appointment-item.entity';
+import { Customer } from './customer.entity';
+import { AppointmentStatus, BookingChannel } from './enums';
+import { Store } from './store.entity';
+import { User } from './user.entity';
+
+/** 预约: one customer, one store, one or more services in sequence (the items). */
+@Entity()
+@Index({ properties: ['store', 'startsAt'] })
+@Index({ properties: ['customer', 'startsAt'] })
+@Unique({ properties: ['organization', 'idempotencyKey'] })
+export class Appointment extends OrganizationScoped {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'status' | 'healthReviewRequired' | 'version';
+
+  @ManyToOne(() => Store, { ref: true })
+  store!: Ref<Store>;
+
+  @ManyToOne(() => Customer, { ref: true })
+  customer!: Ref<Customer>;
+
+  @Enum({ items: () => AppointmentStatus, nativeEnumName: 'appointment_status' })
+  status: AppointmentStatus = AppointmentStatus.BOOKED;
+
+  @Enum({ items: () => BookingChannel, nativeEnumName: 'booking_channel' })
+  channel!: BookingChannel;
+
+  /** Start of the first item. */
+  @Property({ type: 'timestamptz' })
+  startsAt!: Date;
+
+  /** End of the last item (without its buffer). */
+  @Property({ type: 'timestamptz' })
+  endsAt!: Date;
+
+  @OneToMany(() => AppointmentItem, (item) => item.appointment, { orderBy: { position: 'asc' } })
+  items = new Collection<AppointmentItem>(this);
+
+  /** The contraindication check found something a clinical role should look at. */
+  @Property()
+  healthReviewRequired: boolean = false;
+
+  @Property({ length: 500, nullable: true })
+  notes?: string;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  confirmedAt?: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  checkedInAt?: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  completedAt?: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  cancelledAt?: Date;
+
+  @Property({ length: 200, nullable: true })
+  cancelReason?: string;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  noShowAt?: Date;
+
+  /** Staff member who booked it; null when an integration (API key) did. */
+  @ManyToOne(() => User, { ref: true, nullable: true })
+  bookedBy?: Ref<User>;
+
+  /** A POS retrying a booking sends the same key and gets the first booking back. */
+  @Property({ length: 100, nullable: true })
+  idempotencyKey?: string;
+
+  @Property({ version: true })
+  version!: number;
+}

@@ -1,0 +1,27 @@
+import { Entity, ManyToOne, Property, Unique, type Ref, OptionalProps } from '@mikro-orm/core';
+import { OrganizationScoped } from './base.entity';
+import { Product } from './product.entity';
+import { Store } from './store.entity';
+
+/**
+ * 库存 of one product in one store. `quantity` is changed only by conditional SQL updates next to a
+ * StockMovement row, so it always equals the sum of the movements.
+ */
+@Entity()
+@Unique({ properties: ['store', 'product'] })
+export class ProductStock extends OrganizationScoped {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'quantity';
+
+  @ManyToOne(() => Store, { ref: true })
+  store!: Ref<Store>;
+
+  @ManyToOne(() => Product, { ref: true })
+  product!: Ref<Product>;
+
+  @Property({ type: 'integer' })
+  quantity: number = 0;
+
+  /** This store's 库存预警 level; the product's default when null. */
+  @Property({ type: 'integer', nullable: true })
+  lowStockThreshold?: number;
+}
