@@ -92,6 +92,34 @@ test('start seeds, serves the playground, stops cleanly, and a second start reus
   const second = await start();
   expect(second.output()).not.toContain('seeded Chinese demo data');
   expect(await customerCount(second.port)).toBe(50);
+
+  // The README's `npm run token` works next to the running service (it uses the service's PostgreSQL).
+  const token = execFileSync(process.execPath, ['dist/src/cli/token.js', '--role', 'FRONT_DESK'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'development' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+  const viewer = await fetch(`http://127.0.0.1:${second.port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ viewer { role } }' }),
+  });
+  expect(await viewer.json()).toEqual({ data: { viewer: { role: 'FRONT_DESK' } } });
+
+  // A second service on the same DATA_DIR refuses with a message that says why and what to do.
+  const clash = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'development' },
+  });
+  let clashOutput = '';
+  clash.stderr!.on('data', (chunk) => (clashOutput += chunk));
+  clash.stdout!.on('data', (chunk) => (clashOutput += chunk));
+  const clashCode = await new Promise((resolve) => clash.once('exit', resolve));
+  expect(clashCode).toBe(1);
+  expect(clashOutput).toContain('already running');
+  expect(clashOutput).toContain('another DATA_DIR');
+  expect(await customerCount(second.port)).toBe(50);
   expect(await stop(second.child)).toBe(0);
   expect(postgresRunningFor(dataDir)).toBe(false);
   expect(readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThan(32);

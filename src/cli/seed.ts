@@ -8,7 +8,7 @@ import { DemoSeeder } from '../seeders/demo.seeder';
 
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase(config, createLogger('warn'));
+  const database = await openDatabase(config, createLogger('warn'), { attach: true });
   try {
     const em = database.orm.em.fork();
     if ((await em.count(Organization, {}, { filters: false })) > 0) {
@@ -23,6 +23,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : `npm run seed failed: ${String(error)}`);
   process.exit(1);
 });

@@ -25,7 +25,7 @@ async function main() {
     console.error(`Unknown role "${role}". Use one of: ${Object.values(StaffRole).join(', ')}`);
     process.exit(2);
   }
-  const database = await openDatabase(config, createLogger('silent'));
+  const database = await openDatabase(config, createLogger('silent'), { attach: true });
   try {
     const user = await database.orm.em.fork().findOne(User, { email: demo.email }, { filters: false });
     if (!user) {
@@ -48,6 +48,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : `npm run token failed: ${String(error)}`);
   process.exit(1);
 });

