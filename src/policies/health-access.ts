@@ -12,7 +12,8 @@ export enum HealthSection {
 }
 
 /** ALWAYS: every customer of the organization; ASSIGNED: customers assigned to the viewer as
- *  consultant; SERVING: customers the viewer serves as therapist; NEVER: no customer. */
+ *  consultant; SERVING: customers the viewer serves as therapist (assigned 专属技师, or an
+ *  appointment or visit with them today in the store's time zone); NEVER: no customer. */
 export type HealthCondition = 'ALWAYS' | 'ASSIGNED' | 'SERVING' | 'NEVER';
 
 export const HEALTH_ACCESS: Record<Role, Record<HealthSection, HealthCondition>> = {
@@ -29,6 +30,8 @@ export const HEALTH_ACCESS: Record<Role, Record<HealthSection, HealthCondition>>
 export interface CustomerRelation {
   consultantId?: string;
   therapistId?: string;
+  /** An appointment or visit with the viewer today (store time zone); see services/serving.ts. */
+  servedToday?: boolean;
 }
 
 /** The one decision every health rule and health service asks. */
@@ -44,8 +47,11 @@ export function mayAccessHealth(
     case 'ASSIGNED':
       return viewer.userId !== undefined && customer.consultantId === viewer.userId;
     case 'SERVING':
-      // A later issue widens this to therapists with an appointment with the customer today.
-      return viewer.userId !== undefined && customer.therapistId === viewer.userId;
+      // 专属技师, or the therapist of an appointment or visit with the customer today.
+      return (
+        viewer.userId !== undefined &&
+        (customer.therapistId === viewer.userId || customer.servedToday === true)
+      );
     case 'NEVER':
       return false;
   }

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, Customer, HealthProfile, MedicalCondition, SpecialCondition } from '../entities';
 import { AuditAction } from '../entities/enums';
 import { HealthSection, mayAccessHealth } from '../policies/health-access';
+import { customersServedToday } from './serving';
 import type {
   AllergyInput,
   HealthProfileInput,
@@ -147,6 +148,7 @@ export class HealthService {
     const relation = {
       consultantId: customer.assignedConsultant?.id,
       therapistId: customer.assignedTherapist?.id,
+      servedToday: (await customersServedToday(em, this.viewer, [customer.id])).has(customer.id),
     };
     if (!mayAccessHealth(this.viewer, section, relation)) {
       throw new ForbiddenError('Your role may not change this part of the health profile of this customer.');

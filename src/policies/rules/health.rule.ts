@@ -27,7 +27,8 @@ export const healthProfileRule = rule({ cache: 'no_cache' })(async (
   _args,
   context: AppContext,
 ) => {
-  const relation = { consultantId: parent.assignedConsultant?.id, therapistId: parent.assignedTherapist?.id };
+  if (!context.viewer) return false;
+  const relation = await context.loaders.customerAssignment.load(parent.id);
   return [HealthSection.SAFETY, HealthSection.CLINICAL].some((section) =>
     mayAccessHealth(context.viewer, section, relation),
   );
