@@ -81,6 +81,10 @@ export class Appointment extends OrganizationScoped {
   @Property({ length: 100, nullable: true })
   idempotencyKey?: string;
 
+  /** Hash of the booking request, to tell a retry from a different request with the same key. */
+  @Property({ length: 64, nullable: true })
+  requestHash?: string;
+
   @Property({ version: true })
   version!: number;
 }

@@ -2,6 +2,8 @@ import { GraphQLError } from 'graphql';
 import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { accountPolicy } from './account.policy';
+import { appointmentPolicy } from './appointment.policy';
+import { cataloguePolicy } from './catalogue.policy';
 import { customerPolicy } from './customer.policy';
 import { healthPolicy, healthValuePolicy } from './health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
@@ -12,6 +14,8 @@ export const policies: PolicyMap = mergePolicies(
   customerPolicy,
   healthPolicy,
   healthValuePolicy,
+  cataloguePolicy,
+  appointmentPolicy,
 );
 
 export function forbidden(): GraphQLError {

@@ -5,6 +5,12 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { createPermissions } from '../policies';
 import { AccountResolver } from '../resolvers/account.resolver';
+import {
+  AppointmentFieldsResolver,
+  AppointmentItemFieldsResolver,
+} from '../resolvers/appointment-fields.resolver';
+import { AppointmentResolver } from '../resolvers/appointment.resolver';
+import { CatalogueResolver } from '../resolvers/catalogue.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { AuthResolver } from '../resolvers/auth.resolver';
 import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
@@ -23,6 +29,10 @@ export const resolvers = [
   CustomerFieldsResolver,
   HealthResolver,
   HealthProfileFieldsResolver,
+  CatalogueResolver,
+  AppointmentResolver,
+  AppointmentFieldsResolver,
+  AppointmentItemFieldsResolver,
 ] as const;
 
 /** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */

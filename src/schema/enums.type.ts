@@ -51,3 +51,16 @@ registerEnumType(enums.Frequency, { name: 'Frequency' });
 registerEnumType(enums.AuditAction, { name: 'AuditAction' });
 
 export * from '../entities/enums';
+registerEnumType(enums.ContraindicationSeverity, {
+  name: 'ContraindicationSeverity',
+  description: 'AVOID 禁用: must not be given; CAUTION 慎用: only after a health review.',
+});
+registerEnumType(enums.AppointmentStatus, {
+  name: 'AppointmentStatus',
+  description: '预约状态: BOOKED → CONFIRMED → ARRIVED (到店) → COMPLETED; or CANCELLED / NO_SHOW (爽约).',
+});
+registerEnumType(enums.BookingChannel, { name: 'BookingChannel', description: '预约渠道.' });
+registerEnumType(enums.HealthFactKind, {
+  name: 'HealthFactKind',
+  description: 'The kind of health record a contraindication matched.',
+});

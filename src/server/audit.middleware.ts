@@ -36,4 +36,6 @@ const recordHealthRead = async (
 
 export const auditMiddleware = {
   HealthProfile: Object.fromEntries(AUDITED_HEALTH_FIELDS.map((field) => [field, recordHealthRead])),
+  // Contraindication findings name health facts of the booked customer.
+  ContraindicationCheck: { findings: recordHealthRead },
 };

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKeyService } from '../services/api-key.service';
+import { AppointmentQueryService } from '../services/appointment-query.service';
+import { AppointmentStatusService } from '../services/appointment-status.service';
+import { BookingService } from '../services/booking.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
 import { CustomerService } from '../services/customer.service';
@@ -16,6 +19,9 @@ export interface Services {
   customerQueries: CustomerQueryService;
   health: HealthService;
   apiKeys: ApiKeyService;
+  booking: BookingService;
+  appointmentStatus: AppointmentStatusService;
+  appointments: AppointmentQueryService;
 }
 
 export function createServices(
@@ -33,6 +39,9 @@ export function createServices(
   let customerQueries: CustomerQueryService | undefined;
   let health: HealthService | undefined;
   let apiKeys: ApiKeyService | undefined;
+  let booking: BookingService | undefined;
+  let appointmentStatus: AppointmentStatusService | undefined;
+  let appointments: AppointmentQueryService | undefined;
   return {
     auth: new AuthService(em, tokens),
     get customers() {
@@ -46,6 +55,15 @@ export function createServices(
     },
     get apiKeys() {
       return (apiKeys ??= new ApiKeyService(em, requireViewer(), audit));
+    },
+    get booking() {
+      return (booking ??= new BookingService(em, requireViewer(), audit));
+    },
+    get appointmentStatus() {
+      return (appointmentStatus ??= new AppointmentStatusService(em, requireViewer(), audit));
+    },
+    get appointments() {
+      return (appointments ??= new AppointmentQueryService(em, requireViewer()));
     },
   };
 }

@@ -1,0 +1,34 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Room, ServiceItem } from '../entities';
+import type { AppContext } from '../server/context';
+import { RoomType, ServiceItemType } from '../schema/catalogue.type';
+import { Money, money } from '../schema/money.type';
+
+/** The service menu and rooms (read side; management mutations come with the catalogue work). */
+@Resolver(() => ServiceItemType)
+export class CatalogueResolver {
+  @Query(() => [ServiceItemType], { description: '服务项目 of the organization, by category and name.' })
+  services(
+    @Ctx() { em }: AppContext,
+    @Arg('includeInactive', { defaultValue: false }) includeInactive: boolean,
+  ) {
+    return em.find(ServiceItem, includeInactive ? {} : { active: true }, {
+      orderBy: { category: 'asc', name: 'asc' },
+    });
+  }
+
+  @Query(() => [RoomType], { description: 'Rooms of a store.' })
+  rooms(@Ctx() { em }: AppContext, @Arg('storeId', () => ID) storeId: string) {
+    return em.find(Room, { store: storeId }, { orderBy: { name: 'asc' } });
+  }
+
+  @FieldResolver(() => Money, { nullable: true })
+  async price(@Root() service: ServiceItem, @Ctx() context: AppContext) {
+    return money(service.price, (await context.loaders.organization()).currency);
+  }
+
+  @FieldResolver()
+  async contraindications(@Root() service: ServiceItem) {
+    return (await service.contraindications.load()).getItems();
+  }
+}

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Appointment, AppointmentItem, Customer, ServiceItem, Store, User } from '../entities';
+import { AppointmentStatus, AuditAction } from '../entities/enums';
+import type { BookAppointmentInput, RescheduleAppointmentInput } from '../schema/appointment.inputs';
+import { BadInputError, ConflictError, DomainError, NotFoundError } from '../server/errors';
+import type { Viewer } from '../server/viewer';
+import type { AuditService } from './audit.service';
+import { BookingResources, type PlannedItem } from './booking-resources';
+import { ContraindicationCheckService } from './contraindication-check.service';
+import type { ContraindicationResult } from './contraindication';
+
+export interface Booking {
+  appointment: Appointment;
+  contraindications: ContraindicationResult & { customer: { id: string } };
+}
+
+type ItemRequest = BookAppointmentInput['items'][number];
+
+/** A start a few minutes ago still counts: the front desk books the customer standing there. */
+const PAST_GRACE_MS = 10 * 60_000;
+
+/**
+ * 预约: books services in sequence, picks or checks therapists and rooms, runs the contraindication
+ * check. PostgreSQL's exclusion constraints are the final word on double booking: a concurrent
+ * booking of the same therapist or room fails here with CONFLICT naming the clash.
+ */
+export class BookingService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+    private readonly audit: AuditService,
+  ) {}
+
+  async book(input: BookAppointmentInput): Promise<Booking> {
+    const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
+    if (input.idempotencyKey) {
+      const earlier = await this.replay(input.idempotencyKey, requestHash!);
+      if (earlier) return earlier;
+    }
+    return this.translateClashes(() =>
+      this.em.transactional(async (em) => {
+        const store = await em.findOne(Store, { id: input.storeId });
+        if (!store) throw new NotFoundError('Store', input.storeId);
+        const customer = await em.findOne(Customer, { id: input.customerId });
+        if (!customer) throw new NotFoundError('Customer', input.customerId);
+        if (customer.archivedAt)
+          throw new BadInputError(
+            'customerId',
+            'active',
+            'The customer is archived: restore the record first.',
+          );
+        const items = await this.plan(em, store, input.startsAt, input.items);
+        const appointment = em.create(Appointment, {
+          organization: this.viewer.organizationId,
+          store,
+          customer,
+          channel: input.channel,
+          startsAt: items[0].startsAt,
+          endsAt: items[items.length - 1].endsAt,
+          notes: input.notes,
+          bookedBy: this.viewer.userId ?? null,
+          idempotencyKey: input.idempotencyKey,
+          requestHash,
+        });
+        const check = await this.checkAndPersist(em, store, appointment, items, input.strict);
+        this.audit.recordChange(em, AuditAction.CREATE, 'Appointment', appointment.id, customer.id, [
+          'startsAt',
+          'items',
+          'channel',
+          ...(input.notes ? ['notes'] : []),
+        ]);
+        return { appointment, contraindications: check };
+      }),
+    );
+  }
+
+  async reschedule(id: string, expectedVersion: number, input: RescheduleAppointmentInput): Promise<Booking> {
+    return this.translateClashes(() =>
+      this.em.transactional(async (em) => {
+        const appointment = await em.findOne(Appointment, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!appointment) throw new NotFoundError('Appointment', id);
+        if (appointment.version !== expectedVersion)
+          throw new ConflictError(
+            `The appointment changed since version ${expectedVersion} (now ${appointment.version}): reload it.`,
+            { reason: 'STALE_VERSION' },
+          );
+        if (![AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED].includes(appointment.status))
+          throw new ConflictError(`A ${appointment.status} appointment cannot be rescheduled.`, {
+            reason: 'INVALID_STATE',
+          });
+        const store = await appointment.store.loadOrFail();
+        const previous = await appointment.items.loadItems();
+        const requested: ItemRequest[] =
+          input.items ??
+          previous.map((item) => ({
+            serviceId: item.service.id,
+            therapistId: item.therapist.id,
+            roomId: item.room?.id,
+          }));
+        // The old items go first, so the new ones do not clash with the slot they leave.
+        for (const item of previous) em.remove(item);
+        await em.flush();
+        const items = await this.plan(em, store, input.startsAt, requested);
+        appointment.startsAt = items[0].startsAt;
+        appointment.endsAt = items[items.length - 1].endsAt;
+        appointment.status = AppointmentStatus.BOOKED;
+        appointment.confirmedAt = undefined;
+        const check = await this.checkAndPersist(em, store, appointment, items, input.strict);
+        this.audit.recordChange(
+          em,
+          AuditAction.UPDATE,
+          'Appointment',
+          appointment.id,
+          appointment.customer.id,
+          ['startsAt', 'items'],
+        );
+        return { appointment, contraindications: check };
+      }),
+    );
+  }
+
+  private async plan(
+    em: EntityManager,
+    store: Store,
+    startsAt: Date,
+    requested: ItemRequest[],
+  ): Promise<PlannedItem[]> {
+    if (startsAt.getTime() < Date.now() - PAST_GRACE_MS)
+      throw new BadInputError('startsAt', 'future', 'An appointment cannot start in the past.');
+    const services = await em.find(
+      ServiceItem,
+      { id: { $in: requested.map((item) => item.serviceId) } },
+      { populate: ['contraindications'] },
+    );
+    let next = startsAt;
+    const items = requested.map((request, index): PlannedItem => {
+      const service = services.find((candidate) => candidate.id === request.serviceId);
+      if (!service) throw new NotFoundError('ServiceItem', request.serviceId);
+      if (!service.active)
+        throw new BadInputError(
+          `items[${index}].serviceId`,
+          'active',
+          `${service.name} is not offered any more.`,
+        );
+      const endsAt = new Date(next.getTime() + service.durationMinutes * 60_000);
+      const blockedUntil = new Date(endsAt.getTime() + service.bufferMinutes * 60_000);
+      const item = { position: index, service, startsAt: next, endsAt, blockedUntil, ...pick(request) };
+      // The next service starts once therapist and room of this one are free again.
+      next = blockedUntil;
+      return item;
+    });
+    await new BookingResources(em, store).assign(items);
+    return items;
+  }
+
+  private async checkAndPersist(
+    em: EntityManager,
+    store: Store,
+    appointment: Appointment,
+    items: PlannedItem[],
+    strict?: boolean,
+  ): Promise<Booking['contraindications']> {
+    const check = await new ContraindicationCheckService(em).check(
+      appointment.customer.id,
+      items.map((item) => item.service),
+      appointment.startsAt,
+      store.timezone,
+    );
+    if (strict && check.healthReviewRequired)
+      throw new ConflictError(
+        'A contraindication of the booked services needs a health review first; nothing was booked.',
+        { reason: 'CONTRAINDICATION' },
+      );
+    appointment.healthReviewRequired = check.healthReviewRequired;
+    for (const item of items) {
+      appointment.items.add(
+        em.create(AppointmentItem, {
+          organization: this.viewer.organizationId,
+          appointment,
+          position: item.position,
+          service: item.service,
+          therapist: em.getReference(User, item.therapistId!),
+          room: item.roomId ?? null,
+          startsAt: item.startsAt,
+          endsAt: item.endsAt,
+          blockedUntil: item.blockedUntil,
+        }),
+      );
+    }
+    await em.flush();
+    return { ...check, customer: { id: appointment.customer.id } };
+  }
+
+  private async replay(key: string, requestHash: string): Promise<Booking | null> {
+    const earlier = await this.em.findOne(Appointment, { idempotencyKey: key });
+    if (!earlier) return null;
+    if (earlier.requestHash !== requestHash)
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This idempotency key was used for a different booking: use a new key for a new request.',
+      );
+    const store = await earlier.store.loadOrFail();
+    const items = await earlier.items.loadItems({ populate: ['service.contraindications'] });
+    const check = await new ContraindicationCheckService(this.em).check(
+      earlier.customer.id,
+      items.map((item) => item.service.getEntity()),
+      earlier.startsAt,
+      store.timezone,
+    );
+    return { appointment: earlier, contraindications: { ...check, customer: { id: earlier.customer.id } } };
+  }
+
+  /** Exclusion-constraint and idempotency-key races become CONFLICT / a replay, never a 500. */
+  private async translateClashes(work: () => Promise<Booking>): Promise<Booking> {
+    try {
+      return await work();
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === '23P01' && constraint?.startsWith('appointment_item_')) {
+        throw new ConflictError(
+          constraint.includes('room')
+            ? 'The room was booked by someone else a moment ago: pick another time or room.'
+            : 'The therapist was booked by someone else a moment ago: pick another time or therapist.',
+          { reason: constraint.includes('room') ? 'ROOM_BUSY' : 'THERAPIST_BUSY' },
+        );
+      }
+      if (code === '23505' && constraint === 'appointment_organization_id_idempotency_key_unique')
+        throw new ConflictError('The same booking is being made right now: retry in a moment.', {
+          reason: 'IN_PROGRESS',
+        });
+      throw error;
+    }
+  }
+}
+
+function pick(request: ItemRequest): { therapistId?: string; roomId?: string } {
+  return { therapistId: request.therapistId ?? undefined, roomId: request.roomId ?? undefined };
+}
+
+function hashRequest(input: BookAppointmentInput): string {
+  const { idempotencyKey: _key, ...rest } = input;
+  return createHash('sha256')
+    .update(JSON.stringify({ ...rest, startsAt: input.startsAt.toISOString() }))
+    .digest('hex');
+}
