@@ -9,6 +9,7 @@ import {
   Property,
   type Ref,
   OptionalProps,
+  Unique,
 } from '@mikro-orm/core';
 import { Appointment } from './appointment.entity';
 import { OrganizationScoped } from './base.entity';
@@ -22,6 +23,7 @@ import { VisitLine } from './visit-line.entity';
 @Entity()
 @Index({ properties: ['customer', 'visitedAt', 'id'] })
 @Index({ properties: ['store', 'visitedAt'] })
+@Unique({ properties: ['organization', 'idempotencyKey'] })
 export class Visit extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version';
 
@@ -69,6 +71,14 @@ export class Visit extends OrganizationScoped {
 
   @ManyToOne(() => User, { ref: true, nullable: true })
   recordedBy?: Ref<User>;
+
+  /** A POS retrying the same visit sends the same key and gets the first visit back. */
+  @Property({ length: 100, nullable: true })
+  idempotencyKey?: string;
+
+  /** Hash of the request made with the key, to tell a retry from a different request. */
+  @Property({ length: 64, nullable: true })
+  requestHash?: string;
 
   @Property({ version: true })
   version!: number;

@@ -7,6 +7,7 @@ import { cataloguePolicy } from './catalogue.policy';
 import { customerPolicy } from './customer.policy';
 import { healthPolicy, healthValuePolicy } from './health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
+import { visitPolicy } from './visit.policy';
 
 /** The one policy map of the API: type → field → grant. */
 export const policies: PolicyMap = mergePolicies(
@@ -16,6 +17,7 @@ export const policies: PolicyMap = mergePolicies(
   healthValuePolicy,
   cataloguePolicy,
   appointmentPolicy,
+  visitPolicy,
 );
 
 export function forbidden(): GraphQLError {

@@ -17,6 +17,13 @@ import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
 import { CustomerResolver } from '../resolvers/customer.resolver';
 import { HealthProfileFieldsResolver } from '../resolvers/health-profile-fields.resolver';
 import { HealthResolver } from '../resolvers/health.resolver';
+import {
+  CustomerVisitsResolver,
+  VisitFieldsResolver,
+  VisitLineFieldsResolver,
+  VisitProductUseFieldsResolver,
+} from '../resolvers/visit-fields.resolver';
+import { VisitResolver } from '../resolvers/visit.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { auditMiddleware } from '../server/audit.middleware';
 
@@ -33,6 +40,11 @@ export const resolvers = [
   AppointmentResolver,
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,
+  VisitResolver,
+  VisitFieldsResolver,
+  VisitLineFieldsResolver,
+  VisitProductUseFieldsResolver,
+  CustomerVisitsResolver,
 ] as const;
 
 /** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */

@@ -64,3 +64,8 @@ registerEnumType(enums.HealthFactKind, {
   name: 'HealthFactKind',
   description: 'The kind of health record a contraindication matched.',
 });
+registerEnumType(enums.VisitEffect, {
+  name: 'VisitEffect',
+  description:
+    '服务效果: 症状缓解 SYMPTOM_RELIEF, 舒适 COMFORTABLE, 无明显变化 NO_NOTICEABLE_CHANGE, 不适 DISCOMFORT.',
+});

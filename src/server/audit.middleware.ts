@@ -38,4 +38,6 @@ export const auditMiddleware = {
   HealthProfile: Object.fromEntries(AUDITED_HEALTH_FIELDS.map((field) => [field, recordHealthRead])),
   // Contraindication findings name health facts of the booked customer.
   ContraindicationCheck: { findings: recordHealthRead },
+  // 身体状况备注 of a visit are free-text health notes.
+  Visit: { conditionNotes: recordHealthRead },
 };

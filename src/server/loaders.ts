@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, Customer, MedicalCondition, Organization, SpecialCondition } from '../entities';
+import type { Visit } from '../entities';
+import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
+import { countVisits, loadVisitPages, type VisitPageKey } from '../services/visit-pages';
 import type { Viewer } from './viewer';
 
 export interface CustomerAssignment {
@@ -24,11 +27,16 @@ export interface Loaders {
   allergies: DataLoader<string, Allergy[]>;
   medicalConditions: DataLoader<string, MedicalCondition[]>;
   specialConditions: DataLoader<string, SpecialCondition[]>;
+  /** `Customer.visits` pages, batched over the customers of a page. */
+  customerVisits: DataLoader<VisitPageKey, ConnectionShape<Visit>, string>;
+  visitCounts: DataLoader<string, number>;
+  /** Visit.conditionNotes is a lazy column: read for many visits in one query. */
+  visitConditionNotes: DataLoader<string, string | null>;
 }
 
 export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
   let organization: Promise<Organization> | undefined;
-  return {
+  const loaders: Loaders = {
     organization: () => {
       if (!viewer) return Promise.reject(new Error('No organization without a viewer'));
       return (organization ??= em.findOneOrFail(Organization, { id: viewer.organizationId }));
@@ -38,7 +46,30 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
     allergies: new DataLoader((ids) => loadByCustomer(em, Allergy, ids)),
     medicalConditions: new DataLoader((ids) => loadByCustomer(em, MedicalCondition, ids)),
     specialConditions: new DataLoader((ids) => loadByCustomer(em, SpecialCondition, ids)),
+    customerVisits: new DataLoader(
+      (keys) => loadVisitPages(em, viewer, keys, (id) => loaders.visitCounts.load(id)),
+      { cacheKeyFn: (key) => JSON.stringify([key.customerId, key.first ?? null, key.after ?? null]) },
+    ),
+    visitCounts: new DataLoader((ids) => countVisits(em, viewer, ids)),
+    visitConditionNotes: new DataLoader((ids) => loadConditionNotes(em, viewer, ids)),
   };
+  return loaders;
+}
+
+async function loadConditionNotes(
+  em: EntityManager,
+  viewer: Viewer | null,
+  ids: readonly string[],
+): Promise<(string | null)[]> {
+  if (!viewer) return ids.map(() => null);
+  const rows: { id: string; condition_notes: string | null }[] = await em
+    .getConnection()
+    .execute('select id, condition_notes from visit where id = any(?::uuid[]) and organization_id = ?', [
+      `{${ids.join(',')}}`,
+      viewer.organizationId,
+    ]);
+  const byId = new Map(rows.map((row) => [row.id, row.condition_notes]));
+  return ids.map((id) => byId.get(id) ?? null);
 }
 
 /** Health records of many customers in one query, grouped per customer, oldest recorded first. */

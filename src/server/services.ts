@@ -9,6 +9,8 @@ import { CustomerService } from '../services/customer.service';
 import { CustomerQueryService } from '../services/customer-query.service';
 import { HealthService } from '../services/health.service';
 import type { TokenService } from '../services/token.service';
+import { VisitQueryService } from '../services/visit-query.service';
+import { VisitRecordingService } from '../services/visit-recording.service';
 import type { Viewer } from './viewer';
 import { ForbiddenError } from './errors';
 
@@ -22,6 +24,8 @@ export interface Services {
   booking: BookingService;
   appointmentStatus: AppointmentStatusService;
   appointments: AppointmentQueryService;
+  visits: VisitQueryService;
+  visitRecording: VisitRecordingService;
 }
 
 export function createServices(
@@ -42,6 +46,8 @@ export function createServices(
   let booking: BookingService | undefined;
   let appointmentStatus: AppointmentStatusService | undefined;
   let appointments: AppointmentQueryService | undefined;
+  let visits: VisitQueryService | undefined;
+  let visitRecording: VisitRecordingService | undefined;
   return {
     auth: new AuthService(em, tokens),
     get customers() {
@@ -64,6 +70,12 @@ export function createServices(
     },
     get appointments() {
       return (appointments ??= new AppointmentQueryService(em, requireViewer()));
+    },
+    get visits() {
+      return (visits ??= new VisitQueryService(em, requireViewer()));
+    },
+    get visitRecording() {
+      return (visitRecording ??= new VisitRecordingService(em, requireViewer(), audit));
     },
   };
 }

@@ -1,0 +1,48 @@
+import { Role } from '../entities/enums';
+import { grant } from './grant';
+import { HealthSection } from './health-access';
+import type { PolicyMap } from './policy-map';
+
+const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION } = Role;
+
+/** Visit lists: the desk, managers, consultants, the POS; therapists their own (the service scopes). */
+const readers = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION);
+/** Therapists see nothing of money (PRODUCT.md). */
+const moneyReaders = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION);
+
+const fields = (names: string[], fieldGrant = readers) =>
+  Object.fromEntries(names.map((name) => [name, fieldGrant]));
+
+export const visitPolicy: PolicyMap = {
+  Query: { visit: readers, visits: readers, myVisits: grant.roles(THERAPIST) },
+  Mutation: { recordVisit: grant.writers(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION) },
+  Customer: { visits: readers },
+  Visit: {
+    ...fields([
+      'id',
+      'visitedAt',
+      'store',
+      'customer',
+      'appointmentId',
+      'lines',
+      'effect',
+      'satisfaction',
+      'feedback',
+      'suggestions',
+      'nextVisitIntent',
+      'nextVisitOn',
+      'recordedBy',
+      'version',
+      'createdAt',
+    ]),
+    // 身体状况备注: free-text health notes, readable like the health profile (either section).
+    conditionNotes: grant.health(HealthSection.SAFETY, HealthSection.CLINICAL),
+  },
+  VisitLine: {
+    ...fields(['id', 'position', 'service', 'therapist', 'durationMinutes', 'bodyArea', 'products']),
+    listPrice: moneyReaders,
+  },
+  VisitProductUse: fields(['id', 'productId', 'productName', 'unit', 'quantity']),
+  VisitConnection: fields(['edges', 'pageInfo', 'totalCount']),
+  VisitEdge: fields(['cursor', 'node']),
+};

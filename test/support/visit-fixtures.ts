@@ -1,0 +1,60 @@
+import { Customer, Product, ProductStock, StockMovement } from '../../src/entities';
+import { StockMovementReason } from '../../src/entities/enums';
+import { pinyinKeys } from '../../src/services/pinyin';
+import type { OrganizationFixture } from './fixtures';
+import type { TestApp } from './test-app';
+
+let sequence = 0;
+
+/** A product with `quantity` in the organization's store (received by one movement). */
+export async function createProduct(
+  testApp: TestApp,
+  org: OrganizationFixture,
+  name: string,
+  quantity: number,
+): Promise<Product> {
+  const em = testApp.orm.em.fork();
+  const product = em.create(Product, {
+    organization: org.organizationId,
+    code: `P${String(++sequence).padStart(4, '0')}`,
+    name,
+    unit: 'ml',
+    cost: 500,
+    price: 1_200,
+    lowStockThreshold: 2,
+  });
+  em.create(ProductStock, { organization: org.organizationId, store: org.storeId, product, quantity });
+  if (quantity > 0)
+    em.create(StockMovement, {
+      organization: org.organizationId,
+      store: org.storeId,
+      product,
+      delta: quantity,
+      reason: StockMovementReason.RECEIPT,
+    });
+  await em.flush();
+  return product;
+}
+
+/** A customer with no visits, assigned to nobody unless told. */
+export async function createCustomer(
+  testApp: TestApp,
+  org: OrganizationFixture,
+  name: string,
+  extra: Partial<Pick<Customer, 'lastVisitAt' | 'createdAt'>> & { consultantId?: string } = {},
+): Promise<Customer> {
+  const em = testApp.orm.em.fork();
+  const keys = pinyinKeys(name);
+  const customer = em.create(Customer, {
+    organization: org.organizationId,
+    name,
+    code: `V${process.env.JEST_WORKER_ID ?? 0}${String(++sequence).padStart(6, '0')}`,
+    namePinyin: keys.full,
+    nameInitials: keys.initials,
+    lastVisitAt: extra.lastVisitAt,
+    createdAt: extra.createdAt ?? new Date(),
+    assignedConsultant: extra.consultantId,
+  });
+  await em.flush();
+  return customer;
+}
