@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, Customer, MedicalCondition, Organization, SpecialCondition } from '../entities';
 import type { Visit } from '../entities';
@@ -128,7 +129,8 @@ async function loadAssignments(
   const known = new Map<string, Customer>();
   for (const id of ids) {
     const customer = unitOfWork.getById<Customer>(Customer.name, id);
-    if (customer) known.set(id, customer);
+    // A reference (e.g. visit.customer) sits in the identity map uninitialized: load those.
+    if (customer && wrap(customer).isInitialized()) known.set(id, customer);
   }
   const missing = ids.filter((id) => !known.has(id));
   if (missing.length > 0) {
