@@ -18,6 +18,7 @@ export const appointmentPolicy: PolicyMap = {
     appointment: readers,
     appointments: readers,
     myAppointments: grant.roles(THERAPIST),
+    availability: readers,
   },
   Mutation: {
     bookAppointment: bookers,
@@ -49,6 +50,7 @@ export const appointmentPolicy: PolicyMap = {
     'createdAt',
   ]),
   AppointmentItem: fields(['id', 'position', 'service', 'therapist', 'room', 'startsAt', 'endsAt']),
+  AvailableSlot: fields(['startsAt', 'endsAt', 'therapists', 'freeRooms']),
   AppointmentConnection: fields(['edges', 'pageInfo', 'totalCount']),
   AppointmentEdge: fields(['cursor', 'node']),
   AppointmentPayload: fields(['appointment', 'contraindications']),

@@ -10,6 +10,7 @@ import {
   AppointmentItemFieldsResolver,
 } from '../resolvers/appointment-fields.resolver';
 import { AppointmentResolver } from '../resolvers/appointment.resolver';
+import { AvailabilityResolver } from '../resolvers/availability.resolver';
 import { CatalogueResolver } from '../resolvers/catalogue.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { AuthResolver } from '../resolvers/auth.resolver';
@@ -40,6 +41,7 @@ export const resolvers = [
   AppointmentResolver,
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,
+  AvailabilityResolver,
   VisitResolver,
   VisitFieldsResolver,
   VisitLineFieldsResolver,

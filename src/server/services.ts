@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKeyService } from '../services/api-key.service';
 import { AppointmentQueryService } from '../services/appointment-query.service';
 import { AppointmentStatusService } from '../services/appointment-status.service';
+import { AvailabilityService } from '../services/availability.service';
 import { BookingService } from '../services/booking.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
@@ -25,6 +26,7 @@ export interface Services {
   appointmentStatus: AppointmentStatusService;
   appointments: AppointmentQueryService;
   visits: VisitQueryService;
+  availability: AvailabilityService;
   visitRecording: VisitRecordingService;
 }
 
@@ -47,6 +49,7 @@ export function createServices(
   let appointmentStatus: AppointmentStatusService | undefined;
   let appointments: AppointmentQueryService | undefined;
   let visits: VisitQueryService | undefined;
+  let availability: AvailabilityService | undefined;
   let visitRecording: VisitRecordingService | undefined;
   return {
     auth: new AuthService(em, tokens),
@@ -73,6 +76,10 @@ export function createServices(
     },
     get visits() {
       return (visits ??= new VisitQueryService(em, requireViewer()));
+    },
+    get availability() {
+      requireViewer();
+      return (availability ??= new AvailabilityService(em));
     },
     get visitRecording() {
       return (visitRecording ??= new VisitRecordingService(em, requireViewer(), audit));

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppointmentItem, Room, ScheduleException, StaffProfile, WorkingHours } from '../entities';
 import type { ServiceItem, Store } from '../entities';
-import { ScheduleExceptionKind } from '../entities/enums';
 import { BadInputError, ConflictError } from '../server/errors';
 import { localTime, minutesOf } from './local-time';
+import { covers, workingRanges } from './staff-hours';
 
 /** One service of a booking, with the times the plan gives it. */
 export interface PlannedItem {
@@ -15,8 +15,6 @@ export interface PlannedItem {
   therapistId?: string;
   roomId?: string;
 }
-
-type Range = [number, number];
 
 /** Time a therapist or room is held. */
 interface Busy {
@@ -160,26 +158,11 @@ export class BookingResources {
     const from = minutesOf(start.time);
     const to = end.date === start.date ? minutesOf(end.time) : end.time === '00:00' ? 24 * 60 : -1;
     if (to <= from) return false;
-    const own = exceptions.filter((e) => e.staffProfile.id === profile.id && e.date === start.date);
-    const leave = own.filter((e) => e.kind === ScheduleExceptionKind.LEAVE);
-    if (leave.some((e) => !e.startsAt)) return false;
-    if (leave.some((e) => minutesOf(e.startsAt!) < to && from < minutesOf(e.endsAt!))) return false;
-    const open: Range[] = [
-      ...hours
-        .filter((h) => h.staffProfile.id === profile.id && h.weekday === start.weekday)
-        .map((h): Range => [minutesOf(h.startsAt), minutesOf(h.endsAt)]),
-      ...own
-        .filter((e) => e.kind === ScheduleExceptionKind.EXTRA_SHIFT)
-        .map((e): Range => [minutesOf(e.startsAt!), minutesOf(e.endsAt!)]),
-    ].sort((a, b) => a[0] - b[0]);
-    // Adjacent or overlapping periods (10:00–14:00, 14:00–18:00) count as one.
-    const merged: Range[] = [];
-    for (const range of open) {
-      const last = merged[merged.length - 1];
-      if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
-      else merged.push([...range]);
-    }
-    return merged.some(([rangeStart, rangeEnd]) => rangeStart <= from && to <= rangeEnd);
+    const ranges = workingRanges(
+      hours.filter((h) => h.staffProfile.id === profile.id && h.weekday === start.weekday),
+      exceptions.filter((e) => e.staffProfile.id === profile.id && e.date === start.date),
+    );
+    return covers(ranges, from, to);
   }
 
   private local(instant: Date) {

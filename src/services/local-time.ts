@@ -39,3 +39,26 @@ export function minutesOf(time: string): number {
   const [hours, minutes] = time.split(':').map(Number);
   return hours * 60 + minutes;
 }
+
+/** The zone's offset from UTC at an instant, in minutes (Asia/Shanghai: 480). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const local = localTime(instant, timeZone);
+  const wall = Date.UTC(
+    Number(local.date.slice(0, 4)),
+    Number(local.date.slice(5, 7)) - 1,
+    Number(local.date.slice(8, 10)),
+    ...(local.time.split(':').map(Number) as [number, number]),
+  );
+  return Math.round((wall - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The instant when the wall clock of the zone reads `date` plus `minutes` after midnight (24:00 is
+ * the next midnight). Two passes settle the offset, also on a day the offset changes.
+ */
+export function instantAt(date: string, minutes: number, timeZone: string): Date {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
+  let instant = wall - offsetMinutes(new Date(wall), timeZone) * 60_000;
+  instant = wall - offsetMinutes(new Date(instant), timeZone) * 60_000;
+  return new Date(instant);
+}

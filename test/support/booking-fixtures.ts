@@ -134,6 +134,7 @@ export async function insertAppointment(
     service: ServiceItem;
     startsAt: Date;
     status?: AppointmentStatus;
+    roomId?: string;
   },
 ): Promise<string> {
   const em = testApp.orm.em.fork();
@@ -155,6 +156,7 @@ export async function insertAppointment(
     position: 0,
     service: options.service.id,
     therapist: options.therapistId,
+    room: options.roomId,
     startsAt: options.startsAt,
     endsAt,
     blockedUntil: endsAt,
