@@ -368,3 +368,46 @@ test('the database itself refuses overlapping items of one therapist, whatever t
     constraint: 'appointment_item_therapist_overlap',
   });
 });
+
+test('Customer.appointments: latest start first, paged; a therapist sees only appointments with them', async () => {
+  const query = (token: string, after?: string) =>
+    execute(
+      testApp,
+      token,
+      `query($id: ID!, $after: String) { customer(id: $id) { appointments(first: 3, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { startsAt items { therapist { id } } } } } } }`,
+      { id: org.unassigned.id, after },
+    );
+  const collect = async (token: string) => {
+    const starts: string[] = [];
+    const therapists: string[][] = [];
+    let after: string | undefined;
+    let total = 0;
+    for (;;) {
+      const result = await query(token, after);
+      expect(result.errors).toBeUndefined();
+      const page = result.data!.customer.appointments;
+      total = page.totalCount;
+      for (const edge of page.edges) {
+        starts.push(edge.node.startsAt);
+        therapists.push(edge.node.items.map((item: { therapist: { id: string } }) => item.therapist.id));
+      }
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    return { starts, therapists, total };
+  };
+  const all = await collect(org.tokens.FRONT_DESK);
+  const inDatabase = await countRows(testApp.orm, 'select count(*) from appointment where customer_id = ?', [
+    org.unassigned.id,
+  ]);
+  expect(all.total).toBe(inDatabase);
+  expect(all.starts).toHaveLength(inDatabase);
+  expect(all.starts).toEqual([...all.starts].sort().reverse());
+
+  const own = await collect(org.tokens.OTHER_THERAPIST);
+  expect(own.starts.length).toBeGreaterThan(0);
+  expect(own.starts.length).toBeLessThan(inDatabase);
+  expect(own.total).toBe(own.starts.length);
+  for (const ids of own.therapists) expect(ids).toContain(org.users.OTHER_THERAPIST.id);
+});

@@ -253,6 +253,7 @@ test('customers → visits → lines → therapist, service and products cost th
       testApp,
       org.tokens.MANAGER,
       `{ customers(first: ${first}, filter: { search: "批量客户" }) { edges { node { name
+          appointments(first: 2) { totalCount edges { node { status items { therapist { displayName } } } } }
           visits(first: 2) { totalCount edges { node { visitedAt conditionNotes
             lines { listPrice { amount } service { name } therapist { displayName } products { productName quantity } } } } } } } } }`,
     );

@@ -50,6 +50,7 @@ export const appointmentPolicy: PolicyMap = {
     'createdAt',
   ]),
   AppointmentItem: fields(['id', 'position', 'service', 'therapist', 'room', 'startsAt', 'endsAt']),
+  Customer: { appointments: readers },
   AvailableSlot: fields(['startsAt', 'endsAt', 'therapists', 'freeRooms']),
   AppointmentConnection: fields(['edges', 'pageInfo', 'totalCount']),
   AppointmentEdge: fields(['cursor', 'node']),

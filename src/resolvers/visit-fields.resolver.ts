@@ -92,6 +92,6 @@ export class CustomerVisitsResolver {
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,
   ) {
-    return context.loaders.customerVisits.load({ customerId: customer.id, first, after });
+    return context.loaders.customerVisits.load({ parentId: customer.id, first, after });
   }
 }

@@ -8,6 +8,7 @@ import { AccountResolver } from '../resolvers/account.resolver';
 import {
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,
+  CustomerAppointmentsResolver,
 } from '../resolvers/appointment-fields.resolver';
 import { AppointmentResolver } from '../resolvers/appointment.resolver';
 import { AvailabilityResolver } from '../resolvers/availability.resolver';
@@ -41,6 +42,7 @@ export const resolvers = [
   AppointmentResolver,
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,
+  CustomerAppointmentsResolver,
   AvailabilityResolver,
   VisitResolver,
   VisitFieldsResolver,

@@ -2,10 +2,11 @@ import DataLoader from 'dataloader';
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, Customer, MedicalCondition, Organization, SpecialCondition } from '../entities';
-import type { Visit } from '../entities';
+import type { Appointment, Visit } from '../entities';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
-import { countVisits, loadVisitPages, type VisitPageKey } from '../services/visit-pages';
+import { countChildren, loadChildPages, type ChildPageKey } from '../services/child-pages';
+import { customerAppointments, customerVisits } from '../services/customer-lists';
 import type { Viewer } from './viewer';
 
 export interface CustomerAssignment {
@@ -29,8 +30,11 @@ export interface Loaders {
   medicalConditions: DataLoader<string, MedicalCondition[]>;
   specialConditions: DataLoader<string, SpecialCondition[]>;
   /** `Customer.visits` pages, batched over the customers of a page. */
-  customerVisits: DataLoader<VisitPageKey, ConnectionShape<Visit>, string>;
+  customerVisits: DataLoader<ChildPageKey, ConnectionShape<Visit>, string>;
   visitCounts: DataLoader<string, number>;
+  /** `Customer.appointments` pages, batched likewise. */
+  customerAppointments: DataLoader<ChildPageKey, ConnectionShape<Appointment>, string>;
+  appointmentCounts: DataLoader<string, number>;
   /** Visit.conditionNotes is a lazy column: read for many visits in one query. */
   visitConditionNotes: DataLoader<string, string | null>;
 }
@@ -48,14 +52,22 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
     medicalConditions: new DataLoader((ids) => loadByCustomer(em, MedicalCondition, ids)),
     specialConditions: new DataLoader((ids) => loadByCustomer(em, SpecialCondition, ids)),
     customerVisits: new DataLoader(
-      (keys) => loadVisitPages(em, viewer, keys, (id) => loaders.visitCounts.load(id)),
-      { cacheKeyFn: (key) => JSON.stringify([key.customerId, key.first ?? null, key.after ?? null]) },
+      (keys) => loadChildPages(em, viewer, customerVisits, keys, (id) => loaders.visitCounts.load(id)),
+      { cacheKeyFn: pageKey },
     ),
-    visitCounts: new DataLoader((ids) => countVisits(em, viewer, ids)),
+    visitCounts: new DataLoader((ids) => countChildren(em, viewer, customerVisits, ids)),
+    customerAppointments: new DataLoader(
+      (keys) =>
+        loadChildPages(em, viewer, customerAppointments, keys, (id) => loaders.appointmentCounts.load(id)),
+      { cacheKeyFn: pageKey },
+    ),
+    appointmentCounts: new DataLoader((ids) => countChildren(em, viewer, customerAppointments, ids)),
     visitConditionNotes: new DataLoader((ids) => loadConditionNotes(em, viewer, ids)),
   };
   return loaders;
 }
+
+const pageKey = (key: ChildPageKey) => JSON.stringify([key.parentId, key.first ?? null, key.after ?? null]);
 
 async function loadConditionNotes(
   em: EntityManager,

@@ -1,0 +1,34 @@
+import { Appointment, Visit } from '../entities';
+import { Role } from '../entities/enums';
+import type { Viewer } from '../server/viewer';
+import type { ChildList } from './child-pages';
+
+const NOBODY = '00000000-0000-0000-0000-000000000000';
+
+/** A therapist sees only rows in which they give a service; everyone else all of them. */
+const therapistOnly = (exists: string) => (viewer: Viewer) =>
+  viewer.role === Role.THERAPIST
+    ? { sql: `and exists (${exists})`, params: [viewer.userId ?? NOBODY] }
+    : { sql: '', params: [] };
+
+/** `Customer.visits`: newest first. */
+export const customerVisits: ChildList<Visit> = {
+  entity: Visit,
+  table: 'visit',
+  parentColumn: 'customer_id',
+  orderColumn: 'visited_at',
+  sortValueOf: (visit) => visit.visitedAt,
+  scope: therapistOnly('select 1 from visit_line l where l.visit_id = t.id and l.therapist_id = ?'),
+};
+
+/** `Customer.appointments`: latest start first (upcoming ones on top, then the past). */
+export const customerAppointments: ChildList<Appointment> = {
+  entity: Appointment,
+  table: 'appointment',
+  parentColumn: 'customer_id',
+  orderColumn: 'starts_at',
+  sortValueOf: (appointment) => appointment.startsAt,
+  scope: therapistOnly(
+    'select 1 from appointment_item i where i.appointment_id = t.id and i.therapist_id = ?',
+  ),
+};
