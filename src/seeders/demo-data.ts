@@ -153,4 +153,6 @@ export const DEMO_STAFF = [
   { role: 'AUDITOR', email: 'auditor@demo.yuexin.cn', displayName: '周合规' },
   { role: 'CONSULTANT', email: 'consultant2@demo.yuexin.cn', displayName: '吴顾问' },
   { role: 'THERAPIST', email: 'therapist2@demo.yuexin.cn', displayName: '郑技师' },
+  { role: 'THERAPIST', email: 'therapist3@demo.yuexin.cn', displayName: '钱技师' },
+  { role: 'THERAPIST', email: 'therapist4@demo.yuexin.cn', displayName: '冯技师' },
 ] as const;

@@ -30,6 +30,7 @@ import {
 import { hashPassword } from '../services/password.service';
 import { pinyinKeys } from '../services/pinyin';
 import * as data from './demo-data';
+import { seedOperations } from './operations.seeder';
 
 /** Deterministic pseudo-random numbers, so every fresh start seeds the same demo archive. */
 function random(seed: number) {
@@ -58,7 +59,12 @@ export class DemoSeeder extends Seeder {
     super();
   }
 
+  /** All or nothing: a failed seed leaves an empty database, so the next start seeds again. */
   async run(em: EntityManager): Promise<void> {
+    await em.transactional((tx) => this.seed(tx));
+  }
+
+  private async seed(em: EntityManager): Promise<void> {
     const rng = random(20261122);
     const organization = em.create(Organization, {
       name: '悦心养生馆',
@@ -201,5 +207,6 @@ export class DemoSeeder extends Seeder {
       }
     }
     await em.flush();
+    await seedOperations(em, { organization, stores, therapists, customers, rng, now });
   }
 }

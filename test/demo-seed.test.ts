@@ -1,0 +1,64 @@
+import { DemoSeeder } from '../src/seeders/demo.seeder';
+import { countRows } from './support/fixtures';
+import { createTestApp, type TestApp } from './support/test-app';
+
+let testApp: TestApp;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  await new DemoSeeder().run(testApp.orm.em.fork());
+});
+afterAll(() => testApp.close());
+
+const count = (sql: string) => countRows(testApp.orm, sql);
+
+test('the demo holds a catalogue, rooms, staff schedules, appointments around today and a visit history', async () => {
+  expect(await count('select count(*) from service_item')).toBeGreaterThanOrEqual(10);
+  expect(await count('select count(*) from contraindication_tag')).toBeGreaterThanOrEqual(5);
+  expect(await count('select count(*) from service_item_contraindication')).toBeGreaterThan(0);
+  expect(await count('select count(distinct store_id) from room')).toBe(2);
+  expect(await count('select count(distinct store_id) from staff_profile')).toBe(2);
+  expect(await count('select count(*) from working_hours')).toBeGreaterThan(20);
+  expect(await count(`select count(*) from schedule_exception where kind = 'LEAVE'`)).toBe(1);
+  expect(await count('select count(*) from product')).toBe(10);
+  const today = `(now() at time zone 'Asia/Shanghai')::date`;
+  expect(
+    await count(
+      `select count(*) from appointment where (starts_at at time zone 'Asia/Shanghai')::date = ${today}`,
+    ),
+  ).toBeGreaterThan(0);
+  expect(
+    await count(
+      `select count(*) from appointment where starts_at > now() and status in ('BOOKED', 'CONFIRMED')`,
+    ),
+  ).toBeGreaterThan(0);
+  expect(await count(`select count(*) from appointment where status = 'COMPLETED'`)).toBe(
+    await count('select count(*) from visit where appointment_id is not null'),
+  );
+  expect(await count('select count(*) from visit')).toBeGreaterThan(50);
+  expect(await count('select count(*) from visit_product_use')).toBeGreaterThan(0);
+  expect(await count('select count(*) from appointment where health_review_required')).toBeGreaterThan(0);
+});
+
+test('the demo is consistent: aggregates, stock and low stock', async () => {
+  // Shown history is the recent part of each customer's count, and ends at lastVisitAt.
+  expect(
+    await count(
+      `select count(*) from customer c where c.visit_count < (select count(*) from visit v where v.customer_id = c.id)`,
+    ),
+  ).toBe(0);
+  expect(
+    await count(`select count(*) from customer c where exists (select 1 from visit v where v.customer_id = c.id)
+      and c.last_visit_at is distinct from (select max(visited_at) from visit v where v.customer_id = c.id)`),
+  ).toBe(0);
+  expect(await count('select count(*) from visit where visited_at > now()')).toBe(0);
+  // Stock equals the sum of its movements, never negative; one product runs low.
+  expect(
+    await count(`select count(*) from product_stock s where s.quantity <> (select coalesce(sum(delta), 0)
+      from stock_movement m where m.store_id = s.store_id and m.product_id = s.product_id) or s.quantity < 0`),
+  ).toBe(0);
+  expect(
+    await count(`select count(*) from product_stock s join product p on p.id = s.product_id
+      where s.quantity <= coalesce(s.low_stock_threshold, p.low_stock_threshold)`),
+  ).toBeGreaterThanOrEqual(1);
+});
