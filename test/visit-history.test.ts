@@ -270,3 +270,20 @@ test('customers → visits → lines → therapist, service and products cost th
   const large = await countFor(20);
   expect(large).toBe(small);
 });
+
+test('an integration (POS) reads a visit without staff data: therapist and recordedBy are null, the rest intact', async () => {
+  const result = await execute(
+    testApp,
+    integrationKey,
+    `{ visit(id: "${assignedVisit}") { id recordedBy { id } lines { durationMinutes therapist { id } service { name } } } }`,
+  );
+  expect(result.data!.visit).toEqual({
+    id: assignedVisit,
+    recordedBy: null,
+    lines: [{ durationMinutes: 60, therapist: null, service: { name: '肩颈推拿' } }],
+  });
+  expect(result.errors!.map((error) => [error.path!.at(-1), error.extensions!.code]).sort()).toEqual([
+    ['recordedBy', 'FORBIDDEN'],
+    ['therapist', 'FORBIDDEN'],
+  ]);
+});

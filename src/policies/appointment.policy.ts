@@ -49,7 +49,11 @@ export const appointmentPolicy: PolicyMap = {
     'version',
     'createdAt',
   ]),
-  AppointmentItem: fields(['id', 'position', 'service', 'therapist', 'room', 'startsAt', 'endsAt']),
+  AppointmentItem: {
+    ...fields(['id', 'position', 'service', 'room', 'startsAt', 'endsAt']),
+    // Integrations never see staff data (PRODUCT.md).
+    therapist: grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK),
+  },
   Customer: { appointments: readers },
   AvailableSlot: fields(['startsAt', 'endsAt', 'therapists', 'freeRooms']),
   AppointmentConnection: fields(['edges', 'pageInfo', 'totalCount']),

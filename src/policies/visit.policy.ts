@@ -7,6 +7,8 @@ const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION } = Role;
 
 /** Visit lists: the desk, managers, consultants, the POS; therapists their own (the service scopes). */
 const readers = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION);
+/** Integrations never see staff data (PRODUCT.md). */
+const staffReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK);
 /** Therapists see nothing of money (PRODUCT.md). */
 const moneyReaders = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION);
 
@@ -31,15 +33,16 @@ export const visitPolicy: PolicyMap = {
       'suggestions',
       'nextVisitIntent',
       'nextVisitOn',
-      'recordedBy',
       'version',
       'createdAt',
     ]),
     // 身体状况备注: free-text health notes, readable like the health profile (either section).
     conditionNotes: grant.health(HealthSection.SAFETY, HealthSection.CLINICAL),
+    recordedBy: staffReaders,
   },
   VisitLine: {
-    ...fields(['id', 'position', 'service', 'therapist', 'durationMinutes', 'bodyArea', 'products']),
+    ...fields(['id', 'position', 'service', 'durationMinutes', 'bodyArea', 'products']),
+    therapist: staffReaders,
     listPrice: moneyReaders,
   },
   VisitProductUse: fields(['id', 'productId', 'productName', 'unit', 'quantity']),

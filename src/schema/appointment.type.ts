@@ -17,8 +17,11 @@ export class AppointmentItemType {
   @Field(() => ServiceItemType)
   service!: ServiceItemType;
 
-  @Field(() => StaffMemberType, { description: '技师' })
-  therapist!: StaffMemberType;
+  @Field(() => StaffMemberType, {
+    nullable: true,
+    description: '技师 (hidden from integrations: staff data).',
+  })
+  therapist?: StaffMemberType;
 
   @Field(() => RoomType, { nullable: true })
   room?: RoomType;

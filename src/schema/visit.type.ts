@@ -37,8 +37,11 @@ export class VisitLineType {
   @Field(() => ServiceItemType)
   service!: ServiceItemType;
 
-  @Field(() => StaffMemberType, { description: '技师 who gave the service.' })
-  therapist!: StaffMemberType;
+  @Field(() => StaffMemberType, {
+    nullable: true,
+    description: '技师 who gave the service (hidden from integrations: staff data).',
+  })
+  therapist?: StaffMemberType;
 
   @Field(() => Int)
   durationMinutes!: number;
