@@ -12,8 +12,17 @@ const roomReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DES
 const fields = (names: string[], fieldGrant: typeof menuReaders) =>
   Object.fromEntries(names.map((name) => [name, fieldGrant]));
 
+/** Stock is read by the staff who handle it and the POS; costs only by OWNER and MANAGER. */
+const stockReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION);
+
 export const cataloguePolicy: PolicyMap = {
-  Query: { services: menuReaders, rooms: roomReaders },
+  Query: { services: menuReaders, rooms: roomReaders, lowStock: stockReaders },
+  Product: {
+    ...fields(['id', 'code', 'name', 'brand', 'spec', 'unit', 'lowStockThreshold', 'active'], stockReaders),
+    price: grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION),
+    cost: grant.roles(OWNER, MANAGER),
+  },
+  ProductStock: fields(['product', 'quantity', 'threshold'], stockReaders),
   ServiceItem: {
     ...fields(
       [

@@ -26,6 +26,7 @@ import {
   VisitProductUseFieldsResolver,
 } from '../resolvers/visit-fields.resolver';
 import { VisitResolver } from '../resolvers/visit.resolver';
+import { ProductFieldsResolver, StockResolver } from '../resolvers/stock.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { auditMiddleware } from '../server/audit.middleware';
 
@@ -39,6 +40,8 @@ export const resolvers = [
   HealthResolver,
   HealthProfileFieldsResolver,
   CatalogueResolver,
+  StockResolver,
+  ProductFieldsResolver,
   AppointmentResolver,
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,

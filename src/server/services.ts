@@ -4,6 +4,7 @@ import { AppointmentQueryService } from '../services/appointment-query.service';
 import { AppointmentStatusService } from '../services/appointment-status.service';
 import { AvailabilityService } from '../services/availability.service';
 import { BookingService } from '../services/booking.service';
+import { StockQueryService } from '../services/stock-query.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
 import { CustomerService } from '../services/customer.service';
@@ -27,6 +28,7 @@ export interface Services {
   appointments: AppointmentQueryService;
   visits: VisitQueryService;
   availability: AvailabilityService;
+  stock: StockQueryService;
   visitRecording: VisitRecordingService;
 }
 
@@ -50,6 +52,7 @@ export function createServices(
   let appointments: AppointmentQueryService | undefined;
   let visits: VisitQueryService | undefined;
   let availability: AvailabilityService | undefined;
+  let stock: StockQueryService | undefined;
   let visitRecording: VisitRecordingService | undefined;
   return {
     auth: new AuthService(em, tokens),
@@ -80,6 +83,10 @@ export function createServices(
     get availability() {
       requireViewer();
       return (availability ??= new AvailabilityService(em));
+    },
+    get stock() {
+      requireViewer();
+      return (stock ??= new StockQueryService(em));
     },
     get visitRecording() {
       return (visitRecording ??= new VisitRecordingService(em, requireViewer(), audit));
