@@ -23,6 +23,7 @@ export const accountPolicy: PolicyMap = {
     login: grant.anyone(),
     createApiKey: ownerOnly,
     revokeApiKey: ownerOnly,
+    updateCustomerStatusSettings: ownerOnly,
   },
   AuthPayload: fieldsOf(['token', 'expiresAt', 'role'], grant.anyone() as never),
   Viewer: fieldsOf(['id', 'kind', 'role', 'displayName', 'readableFields'], grant.authenticated() as never),

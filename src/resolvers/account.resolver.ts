@@ -3,6 +3,7 @@ import { Organization, Store, Tag, User } from '../entities';
 import type { AppContext } from '../server/context';
 import { CreateApiKeyInput } from '../schema/api-key.inputs';
 import { ApiKeyType, CreatedApiKey } from '../schema/api-key.type';
+import { CustomerStatusSettingsInput } from '../schema/organization.inputs';
 import { OrganizationType, StoreType } from '../schema/organization.type';
 import { StaffMemberType } from '../schema/staff.type';
 import { TagType } from '../schema/tag.type';
@@ -39,6 +40,14 @@ export class AccountResolver {
   @Mutation(() => CreatedApiKey, { description: 'Create an API key for an integration (role INTEGRATION).' })
   createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() context: AppContext) {
     return context.services.apiKeys.create(input);
+  }
+
+  @Mutation(() => OrganizationType, {
+    description:
+      'Set the days without a visit after which customers are DORMANT and LOST (status is derived on read).',
+  })
+  updateCustomerStatusSettings(@Arg('input') input: CustomerStatusSettingsInput, @Ctx() context: AppContext) {
+    return context.services.organizationSettings.updateCustomerStatusThresholds(input);
   }
 
   @Mutation(() => ApiKeyType, { description: 'Revoke an API key; it stops working at once.' })

@@ -4,6 +4,7 @@ import { AppointmentQueryService } from '../services/appointment-query.service';
 import { AppointmentStatusService } from '../services/appointment-status.service';
 import { AvailabilityService } from '../services/availability.service';
 import { BookingService } from '../services/booking.service';
+import { OrganizationSettingsService } from '../services/organization-settings.service';
 import { StockQueryService } from '../services/stock-query.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
@@ -29,6 +30,7 @@ export interface Services {
   visits: VisitQueryService;
   availability: AvailabilityService;
   stock: StockQueryService;
+  organizationSettings: OrganizationSettingsService;
   visitRecording: VisitRecordingService;
 }
 
@@ -53,6 +55,7 @@ export function createServices(
   let visits: VisitQueryService | undefined;
   let availability: AvailabilityService | undefined;
   let stock: StockQueryService | undefined;
+  let organizationSettings: OrganizationSettingsService | undefined;
   let visitRecording: VisitRecordingService | undefined;
   return {
     auth: new AuthService(em, tokens),
@@ -87,6 +90,9 @@ export function createServices(
     get stock() {
       requireViewer();
       return (stock ??= new StockQueryService(em));
+    },
+    get organizationSettings() {
+      return (organizationSettings ??= new OrganizationSettingsService(em, requireViewer(), audit));
     },
     get visitRecording() {
       return (visitRecording ??= new VisitRecordingService(em, requireViewer(), audit));
