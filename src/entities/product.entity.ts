@@ -1,5 +1,6 @@
-import { Entity, Property, Unique, OptionalProps } from '@mikro-orm/core';
+import { Collection, Entity, OneToMany, Property, Unique, OptionalProps } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
+import type { ProductStock } from './product-stock.entity';
 
 /** 产品: retail products and consumables used in services; stock is kept per store (ProductStock). */
 @Entity()
@@ -41,4 +42,8 @@ export class Product extends OrganizationScoped {
 
   @Property({ version: true })
   version!: number;
+
+  /** Stock per store; loaded through MikroORM's batching collection loader. */
+  @OneToMany('ProductStock', 'product')
+  stocks = new Collection<ProductStock>(this);
 }

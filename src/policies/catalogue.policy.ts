@@ -1,5 +1,5 @@
 import { Role } from '../entities/enums';
-import { grant } from './grant';
+import { grant, type Grant } from './grant';
 import type { PolicyMap } from './policy-map';
 
 const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, MARKETING, INTEGRATION } = Role;
@@ -8,21 +8,72 @@ const menuReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DES
 /** Therapists see nothing of money (PRODUCT.md). */
 const priceReaders = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION);
 const roomReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION);
-
-const fields = (names: string[], fieldGrant: typeof menuReaders) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
-
+/** What a tag matches is for the staff who book and serve; not for marketing or a POS. */
+const tagRuleReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK);
 /** Stock is read by the staff who handle it and the POS; costs only by OWNER and MANAGER. */
 const stockReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION);
+const costReaders = grant.roles(OWNER, MANAGER);
+/** The catalogue is managed by the owner and store managers. */
+const managers = grant.writers(OWNER, MANAGER);
+/** Stock arrives at the front desk, so receipts are theirs too; corrections are not. */
+const receivers = grant.writers(OWNER, MANAGER, FRONT_DESK);
+
+const fields = (names: string[], fieldGrant: Grant) =>
+  Object.fromEntries(names.map((name) => [name, fieldGrant]));
 
 export const cataloguePolicy: PolicyMap = {
-  Query: { services: menuReaders, rooms: roomReaders, lowStock: stockReaders },
-  Product: {
-    ...fields(['id', 'code', 'name', 'brand', 'spec', 'unit', 'lowStockThreshold', 'active'], stockReaders),
-    price: grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION),
-    cost: grant.roles(OWNER, MANAGER),
+  Query: {
+    services: menuReaders,
+    service: menuReaders,
+    contraindicationTags: menuReaders,
+    rooms: roomReaders,
+    lowStock: stockReaders,
+    products: stockReaders,
+    product: stockReaders,
+    stockMovements: grant.roles(OWNER, MANAGER, FRONT_DESK),
   },
-  ProductStock: fields(['product', 'quantity', 'threshold'], stockReaders),
+  Mutation: {
+    ...fields(
+      [
+        'createService',
+        'updateService',
+        'setServiceActive',
+        'createContraindicationTag',
+        'updateContraindicationTag',
+        'deleteContraindicationTag',
+        'createRoom',
+        'updateRoom',
+        'createProduct',
+        'updateProduct',
+        'setProductActive',
+        'adjustStock',
+        'setStockThreshold',
+      ],
+      managers,
+    ),
+    receiveStock: receivers,
+  },
+  Product: {
+    ...fields(
+      ['id', 'code', 'name', 'brand', 'spec', 'unit', 'lowStockThreshold', 'active', 'stocks'],
+      stockReaders,
+    ),
+    price: grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION),
+    cost: costReaders,
+    version: grant.roles(OWNER, MANAGER),
+  },
+  ProductStock: fields(['product', 'store', 'quantity', 'threshold', 'storeThreshold'], stockReaders),
+  StockMovement: fields(
+    ['id', 'product', 'delta', 'reason', 'note', 'visitId', 'recordedBy', 'createdAt'],
+    grant.roles(OWNER, MANAGER, FRONT_DESK),
+  ),
+  StockMovementConnection: fields(
+    ['edges', 'pageInfo', 'totalCount'],
+    grant.roles(OWNER, MANAGER, FRONT_DESK),
+  ),
+  StockMovementEdge: fields(['cursor', 'node'], grant.roles(OWNER, MANAGER, FRONT_DESK)),
+  ProductConnection: fields(['edges', 'pageInfo', 'totalCount'], stockReaders),
+  ProductEdge: fields(['cursor', 'node'], stockReaders),
   ServiceItem: {
     ...fields(
       [
@@ -40,7 +91,11 @@ export const cataloguePolicy: PolicyMap = {
       menuReaders,
     ),
     price: priceReaders,
+    version: grant.roles(OWNER, MANAGER),
   },
-  ContraindicationTag: fields(['id', 'name', 'severity', 'description'], menuReaders),
+  ContraindicationTag: {
+    ...fields(['id', 'name', 'severity', 'description'], menuReaders),
+    ...fields(['specialConditionKinds', 'allergyCategories', 'keywords'], tagRuleReaders),
+  },
   Room: fields(['id', 'name', 'kind', 'active'], roomReaders),
 };

@@ -7,6 +7,7 @@ import { cataloguePolicy } from './catalogue.policy';
 import { customerPolicy } from './customer.policy';
 import { healthPolicy, healthValuePolicy } from './health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
+import { staffPolicy } from './staff.policy';
 import { visitPolicy } from './visit.policy';
 
 /** The one policy map of the API: type → field → grant. */
@@ -18,6 +19,7 @@ export const policies: PolicyMap = mergePolicies(
   cataloguePolicy,
   appointmentPolicy,
   visitPolicy,
+  staffPolicy,
 );
 
 export function forbidden(): GraphQLError {

@@ -26,7 +26,17 @@ import {
   VisitProductUseFieldsResolver,
 } from '../resolvers/visit-fields.resolver';
 import { VisitResolver } from '../resolvers/visit.resolver';
-import { ProductFieldsResolver, StockResolver } from '../resolvers/stock.resolver';
+import { ContraindicationTagResolver } from '../resolvers/contraindication-tag.resolver';
+import { ProductResolver } from '../resolvers/product.resolver';
+import { RoomResolver } from '../resolvers/room.resolver';
+import { ServiceItemResolver } from '../resolvers/service-item.resolver';
+import {
+  ScheduleExceptionFieldsResolver,
+  StaffProfileResolver,
+  WorkingHoursFieldsResolver,
+} from '../resolvers/staff-profile.resolver';
+import { StaffScheduleResolver } from '../resolvers/staff-schedule.resolver';
+import { StockMovementFieldsResolver, StockResolver } from '../resolvers/stock.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { auditMiddleware } from '../server/audit.middleware';
 
@@ -40,8 +50,16 @@ export const resolvers = [
   HealthResolver,
   HealthProfileFieldsResolver,
   CatalogueResolver,
+  ServiceItemResolver,
+  ContraindicationTagResolver,
+  RoomResolver,
+  ProductResolver,
   StockResolver,
-  ProductFieldsResolver,
+  StockMovementFieldsResolver,
+  StaffProfileResolver,
+  WorkingHoursFieldsResolver,
+  ScheduleExceptionFieldsResolver,
+  StaffScheduleResolver,
   AppointmentResolver,
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ContraindicationSeverity } from './enums.type';
+import { AllergyCategory, ContraindicationSeverity, SpecialConditionKind } from './enums.type';
 import { Money } from './money.type';
 
 @ObjectType('ContraindicationTag', {
@@ -17,6 +17,21 @@ export class ContraindicationTagType {
 
   @Field(() => String, { nullable: true })
   description?: string;
+
+  @Field(() => [SpecialConditionKind], {
+    nullable: true,
+    description: 'Current special conditions that trigger it, e.g. PREGNANCY. Staff who book or serve only.',
+  })
+  specialConditionKinds?: SpecialConditionKind[];
+
+  @Field(() => [AllergyCategory], { nullable: true, description: 'Allergy categories that trigger it.' })
+  allergyCategories?: AllergyCategory[];
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Words matched in allergy substances and medical conditions, e.g. 高血压.',
+  })
+  keywords?: string[];
 }
 
 @ObjectType('ServiceItem', { description: '服务项目: a service on the menu.' })
@@ -38,6 +53,9 @@ export class ServiceItemType {
 
   @Field(() => Int)
   durationMinutes!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Pass it as expectedVersion to updateService.' })
+  version?: number;
 
   @Field(() => Int, { description: 'Time after the service before therapist and room are free again.' })
   bufferMinutes!: number;

@@ -69,3 +69,11 @@ registerEnumType(enums.VisitEffect, {
   description:
     '服务效果: 症状缓解 SYMPTOM_RELIEF, 舒适 COMFORTABLE, 无明显变化 NO_NOTICEABLE_CHANGE, 不适 DISCOMFORT.',
 });
+registerEnumType(enums.StockMovementReason, {
+  name: 'StockMovementReason',
+  description: '入库 RECEIPT, 服务耗用 VISIT_USE, 盘点调整 ADJUSTMENT.',
+});
+registerEnumType(enums.ScheduleExceptionKind, {
+  name: 'ScheduleExceptionKind',
+  description: '请假 LEAVE (the whole day when no hours are given) or 加班 EXTRA_SHIFT.',
+});

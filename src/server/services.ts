@@ -5,9 +5,16 @@ import { AppointmentStatusService } from '../services/appointment-status.service
 import { AvailabilityService } from '../services/availability.service';
 import { BookingService } from '../services/booking.service';
 import { OrganizationSettingsService } from '../services/organization-settings.service';
+import { ProductService } from '../services/product.service';
+import { RoomService } from '../services/room.service';
+import { ServiceItemService } from '../services/service-item.service';
+import { StaffProfileService } from '../services/staff-profile.service';
+import { StaffScheduleService } from '../services/staff-schedule.service';
+import { StockChangeService } from '../services/stock-change.service';
 import { StockQueryService } from '../services/stock-query.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
+import { ContraindicationTagService } from '../services/contraindication-tag.service';
 import { CustomerService } from '../services/customer.service';
 import { CustomerQueryService } from '../services/customer-query.service';
 import { HealthService } from '../services/health.service';
@@ -32,6 +39,13 @@ export interface Services {
   stock: StockQueryService;
   organizationSettings: OrganizationSettingsService;
   visitRecording: VisitRecordingService;
+  contraindicationTags: ContraindicationTagService;
+  serviceItems: ServiceItemService;
+  rooms: RoomService;
+  products: ProductService;
+  stockChanges: StockChangeService;
+  staffProfiles: StaffProfileService;
+  staffSchedules: StaffScheduleService;
 }
 
 export function createServices(
@@ -45,57 +59,77 @@ export function createServices(
     if (!viewer) throw new ForbiddenError('Authentication required.');
     return viewer;
   };
-  let customers: CustomerService | undefined;
-  let customerQueries: CustomerQueryService | undefined;
-  let health: HealthService | undefined;
-  let apiKeys: ApiKeyService | undefined;
-  let booking: BookingService | undefined;
-  let appointmentStatus: AppointmentStatusService | undefined;
-  let appointments: AppointmentQueryService | undefined;
-  let visits: VisitQueryService | undefined;
-  let availability: AvailabilityService | undefined;
-  let stock: StockQueryService | undefined;
-  let organizationSettings: OrganizationSettingsService | undefined;
-  let visitRecording: VisitRecordingService | undefined;
+  const made = new Map<string, unknown>();
+  /** Each service is built on first use and at most once per request. */
+  const once = <T>(name: string, make: () => T): T => {
+    if (!made.has(name)) made.set(name, make());
+    return made.get(name) as T;
+  };
+  /** Services that write: bound to the viewer and the request's audit trail. */
+  const writer = <T>(
+    name: string,
+    Service: new (em: EntityManager, viewer: Viewer, audit: AuditService) => T,
+  ) => once(name, () => new Service(em, requireViewer(), audit));
   return {
     auth: new AuthService(em, tokens),
     get customers() {
-      return (customers ??= new CustomerService(em, requireViewer(), audit));
+      return writer('customers', CustomerService);
     },
     get customerQueries() {
-      return (customerQueries ??= new CustomerQueryService(em, requireViewer()));
+      return once('customerQueries', () => new CustomerQueryService(em, requireViewer()));
     },
     get health() {
-      return (health ??= new HealthService(em, requireViewer(), audit));
+      return writer('health', HealthService);
     },
     get apiKeys() {
-      return (apiKeys ??= new ApiKeyService(em, requireViewer(), audit));
+      return writer('apiKeys', ApiKeyService);
     },
     get booking() {
-      return (booking ??= new BookingService(em, requireViewer(), audit));
+      return writer('booking', BookingService);
     },
     get appointmentStatus() {
-      return (appointmentStatus ??= new AppointmentStatusService(em, requireViewer(), audit));
+      return writer('appointmentStatus', AppointmentStatusService);
     },
     get appointments() {
-      return (appointments ??= new AppointmentQueryService(em, requireViewer()));
+      return once('appointments', () => new AppointmentQueryService(em, requireViewer()));
     },
     get visits() {
-      return (visits ??= new VisitQueryService(em, requireViewer()));
+      return once('visits', () => new VisitQueryService(em, requireViewer()));
     },
     get availability() {
       requireViewer();
-      return (availability ??= new AvailabilityService(em));
+      return once('availability', () => new AvailabilityService(em));
     },
     get stock() {
       requireViewer();
-      return (stock ??= new StockQueryService(em));
+      return once('stock', () => new StockQueryService(em));
     },
     get organizationSettings() {
-      return (organizationSettings ??= new OrganizationSettingsService(em, requireViewer(), audit));
+      return writer('organizationSettings', OrganizationSettingsService);
     },
     get visitRecording() {
-      return (visitRecording ??= new VisitRecordingService(em, requireViewer(), audit));
+      return writer('visitRecording', VisitRecordingService);
+    },
+    get contraindicationTags() {
+      return writer('contraindicationTags', ContraindicationTagService);
+    },
+    get serviceItems() {
+      return writer('serviceItems', ServiceItemService);
+    },
+    get rooms() {
+      return writer('rooms', RoomService);
+    },
+    get products() {
+      return writer('products', ProductService);
+    },
+    get stockChanges() {
+      return writer('stockChanges', StockChangeService);
+    },
+    get staffProfiles() {
+      return writer('staffProfiles', StaffProfileService);
+    },
+    get staffSchedules() {
+      return writer('staffSchedules', StaffScheduleService);
     },
   };
 }

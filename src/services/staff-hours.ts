@@ -45,3 +45,15 @@ export function workingRanges(hours: WorkingHours[], exceptions: ScheduleExcepti
 export function covers(ranges: Range[], from: number, to: number): boolean {
   return ranges.some(([rangeFrom, rangeTo]) => rangeFrom <= from && to <= rangeTo);
 }
+
+/** 'HH:MM' as minutes after midnight, or null when malformed; '24:00' only where `endOfDay` allows it. */
+export function parseClock(value: string, endOfDay = false): number | null {
+  if (endOfDay && value === '24:00') return 24 * 60;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+/** Minutes after midnight as 'HH:MM' (1440 is '24:00'). */
+export function formatClock(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

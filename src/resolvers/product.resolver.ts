@@ -1,0 +1,68 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Product } from '../entities';
+import type { AppContext } from '../server/context';
+import { money } from '../schema/money.type';
+import { ProductFilter, ProductInput } from '../schema/product.inputs';
+import { ProductConnection, ProductType } from '../schema/product.type';
+
+@Resolver(() => ProductType)
+export class ProductResolver {
+  @Query(() => ProductType, { description: 'One 产品, active or not.' })
+  product(@Arg('id', () => ID) id: string, @Ctx() context: AppContext) {
+    return context.services.products.get(id);
+  }
+
+  @Query(() => ProductConnection, { description: '产品 / 耗材 by name; search matches name, brand or code.' })
+  products(
+    @Ctx() context: AppContext,
+    @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
+    @Arg('after', { nullable: true }) after?: string,
+    @Arg('filter', () => ProductFilter, { nullable: true }) filter?: ProductFilter,
+  ) {
+    return context.services.products.list({ first, after, filter });
+  }
+
+  @Mutation(() => ProductType, {
+    description:
+      'Add a product (code, name, unit, costMinorUnits, priceMinorUnits required); CONFLICT reason DUPLICATE_CODE if taken.',
+  })
+  createProduct(@Arg('input') input: ProductInput, @Ctx() context: AppContext) {
+    return context.services.products.create(input);
+  }
+
+  @Mutation(() => ProductType, {
+    description: 'Change a product; CONFLICT reason STALE_VERSION when expectedVersion is not current.',
+  })
+  updateProduct(
+    @Arg('id', () => ID) id: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Arg('input') input: ProductInput,
+    @Ctx() context: AppContext,
+  ) {
+    return context.services.products.update(id, expectedVersion, input);
+  }
+
+  @Mutation(() => ProductType, { description: 'Activate or retire a product; its stock history stays.' })
+  setProductActive(
+    @Arg('id', () => ID) id: string,
+    @Arg('active') active: boolean,
+    @Ctx() context: AppContext,
+  ) {
+    return context.services.products.setActive(id, active);
+  }
+
+  @FieldResolver()
+  async price(@Root() product: Product, @Ctx() context: AppContext) {
+    return money(product.price, (await context.loaders.organization()).currency);
+  }
+
+  @FieldResolver()
+  async cost(@Root() product: Product, @Ctx() context: AppContext) {
+    return money(product.cost, (await context.loaders.organization()).currency);
+  }
+
+  @FieldResolver()
+  async stocks(@Root() product: Product) {
+    return (await product.stocks.load()).getItems();
+  }
+}

@@ -1,0 +1,98 @@
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ScheduleException, StaffProfile, WorkingHours } from '../entities';
+import type { AppContext } from '../server/context';
+import { minutesOf } from '../services/local-time';
+import { formatClock } from '../services/staff-hours';
+import { StaffProfileInput } from '../schema/staff-schedule.inputs';
+import { ScheduleExceptionType, StaffProfileType, WorkingHoursType } from '../schema/staff-schedule.type';
+
+@Resolver(() => StaffProfileType)
+export class StaffProfileResolver {
+  @Query(() => [StaffProfileType], { description: 'Staff profiles of a store, by name.' })
+  staffProfiles(
+    @Arg('storeId', () => ID) storeId: string,
+    @Arg('includeInactive', { defaultValue: false }) includeInactive: boolean,
+    @Ctx() context: AppContext,
+  ) {
+    return context.services.staffProfiles.list(storeId, includeInactive);
+  }
+
+  @Query(() => StaffProfileType)
+  staffProfile(@Arg('id', () => ID) id: string, @Ctx() context: AppContext) {
+    return context.services.staffProfiles.get(id);
+  }
+
+  @Mutation(() => StaffProfileType, {
+    description: 'Create or update the profile of a staff member in a store (title, bookable, services).',
+  })
+  upsertStaffProfile(@Arg('input') input: StaffProfileInput, @Ctx() context: AppContext) {
+    return context.services.staffProfiles.upsert(input);
+  }
+
+  @FieldResolver()
+  store(@Root() profile: StaffProfile) {
+    return profile.store.load();
+  }
+
+  @FieldResolver()
+  staffMember(@Root() profile: StaffProfile) {
+    return profile.user.load();
+  }
+
+  @FieldResolver()
+  async services(@Root() profile: StaffProfile) {
+    return (await profile.services.load()).getItems();
+  }
+
+  @FieldResolver()
+  async workingHours(@Root() profile: StaffProfile) {
+    return (await profile.workingHours.load())
+      .getItems()
+      .sort((a, b) => a.weekday - b.weekday || minutesOf(a.startsAt) - minutesOf(b.startsAt));
+  }
+
+  @FieldResolver()
+  async exceptions(
+    @Root() profile: StaffProfile,
+    @Arg('from', () => GraphQLLocalDate, { nullable: true, description: 'From this date on (inclusive).' })
+    from?: string,
+  ) {
+    return (await profile.exceptions.load())
+      .getItems()
+      .filter((exception) => !from || exception.date >= from)
+      .sort(
+        (a, b) =>
+          a.date.localeCompare(b.date) || minutesOf(a.startsAt ?? '0:0') - minutesOf(b.startsAt ?? '0:0'),
+      );
+  }
+}
+
+/** Times are stored as PostgreSQL `time` ('10:00:00'); the API speaks 'HH:MM'. */
+const clock = (time: string | undefined | null) => (time ? formatClock(minutesOf(time)) : null);
+
+@Resolver(() => WorkingHoursType)
+export class WorkingHoursFieldsResolver {
+  @FieldResolver()
+  startsAt(@Root() hours: WorkingHours) {
+    return clock(hours.startsAt);
+  }
+
+  @FieldResolver()
+  endsAt(@Root() hours: WorkingHours) {
+    return clock(hours.endsAt);
+  }
+}
+
+@Resolver(() => ScheduleExceptionType)
+export class ScheduleExceptionFieldsResolver {
+  @FieldResolver(() => String, { nullable: true })
+  startsAt(@Root() exception: ScheduleException) {
+    return clock(exception.startsAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  endsAt(@Root() exception: ScheduleException) {
+    return clock(exception.endsAt);
+  }
+}
