@@ -1,4 +1,3 @@
-import { Store } from '../src/entities';
 import { countRows, createOrganization, type OrganizationFixture } from './support/fixtures';
 import { createTestApp, execute, type TestApp } from './support/test-app';
 import { createProduct } from './support/visit-fixtures';
@@ -269,13 +268,19 @@ describe('stock', () => {
     expect(await stockOf(product.id)).toBe(2);
     expect(await movementSum(product.id)).toBe(2);
 
-    const em = testApp.orm.em.fork();
-    await em.nativeUpdate(Store, { id: org.storeId }, { allowNegativeStock: true }, { filters: false });
+    const allowNegative = (allow: boolean) =>
+      as(
+        'OWNER',
+        `mutation($id: ID!, $allow: Boolean) { updateStore(id: $id, input: { allowNegativeStock: $allow }) {
+        allowNegativeStock } }`,
+        { id: org.storeId, allow },
+      );
+    expect((await allowNegative(true)).data!.updateStore.allowNegativeStock).toBe(true);
     const allowed = await as('OWNER', ADJUST, {
       input: { storeId: org.storeId, productId: product.id, delta: -3, note: '先用后补' },
     });
     expect(allowed.data!.adjustStock.quantity).toBe(-1);
-    await em.nativeUpdate(Store, { id: org.storeId }, { allowNegativeStock: false }, { filters: false });
+    await allowNegative(false);
   });
 
   test('10 concurrent −1 adjustments on a stock of 5: five succeed, five fail, stock 0 and equal to its movements', async () => {

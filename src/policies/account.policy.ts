@@ -24,6 +24,7 @@ export const accountPolicy: PolicyMap = {
     createApiKey: ownerOnly,
     revokeApiKey: ownerOnly,
     updateCustomerStatusSettings: ownerOnly,
+    updateStore: ownerOnly,
   },
   AuthPayload: fieldsOf(['token', 'expiresAt', 'role'], grant.anyone() as never),
   Viewer: fieldsOf(['id', 'kind', 'role', 'displayName', 'readableFields'], grant.authenticated() as never),
@@ -32,7 +33,10 @@ export const accountPolicy: PolicyMap = {
     ['id', 'name', 'timezone', 'currency', 'dormantAfterDays', 'lostAfterDays'],
     grant.authenticated() as never,
   ),
-  Store: fieldsOf(['id', 'name', 'code', 'timezone', 'address', 'phone'], grant.authenticated() as never),
+  Store: {
+    ...fieldsOf(['id', 'name', 'code', 'timezone', 'address', 'phone'], grant.authenticated() as never),
+    allowNegativeStock: grant.roles(OWNER, MANAGER, Role.FRONT_DESK),
+  },
   StaffMember: {
     id: staff,
     displayName: staff,

@@ -3,7 +3,7 @@ import { Organization, Store, Tag, User } from '../entities';
 import type { AppContext } from '../server/context';
 import { CreateApiKeyInput } from '../schema/api-key.inputs';
 import { ApiKeyType, CreatedApiKey } from '../schema/api-key.type';
-import { CustomerStatusSettingsInput } from '../schema/organization.inputs';
+import { CustomerStatusSettingsInput, UpdateStoreInput } from '../schema/organization.inputs';
 import { OrganizationType, StoreType } from '../schema/organization.type';
 import { StaffMemberType } from '../schema/staff.type';
 import { TagType } from '../schema/tag.type';
@@ -48,6 +48,17 @@ export class AccountResolver {
   })
   updateCustomerStatusSettings(@Arg('input') input: CustomerStatusSettingsInput, @Ctx() context: AppContext) {
     return context.services.organizationSettings.updateCustomerStatusThresholds(input);
+  }
+
+  @Mutation(() => StoreType, {
+    description: 'Change a 门店: name, contact, time zone, whether stock may go below zero.',
+  })
+  updateStore(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateStoreInput,
+    @Ctx() context: AppContext,
+  ) {
+    return context.services.organizationSettings.updateStore(id, input);
   }
 
   @Mutation(() => ApiKeyType, { description: 'Revoke an API key; it stops working at once.' })

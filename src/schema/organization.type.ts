@@ -42,4 +42,10 @@ export class StoreType {
 
   @Field({ nullable: true })
   phone?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether stock may go below zero here. OWNER, MANAGER and FRONT_DESK.',
+  })
+  allowNegativeStock?: boolean;
 }

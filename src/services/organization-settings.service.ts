@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Organization } from '../entities';
+import { Organization, Store } from '../entities';
 import { AuditAction } from '../entities/enums';
-import type { CustomerStatusSettingsInput } from '../schema/organization.inputs';
-import { BadInputError } from '../server/errors';
+import type { CustomerStatusSettingsInput, UpdateStoreInput } from '../schema/organization.inputs';
+import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
+import { changedFields } from './changes';
 
-/** Settings of the caller's organization; for now the thresholds of ACTIVE / DORMANT / LOST. */
+/** Settings of the caller's organization and its stores. */
 export class OrganizationSettingsService {
   constructor(
     private readonly em: EntityManager,
@@ -33,5 +34,36 @@ export class OrganizationSettingsService {
       ]);
       return organization;
     });
+  }
+
+  updateStore(id: string, input: UpdateStoreInput): Promise<Store> {
+    if (input.timezone !== undefined && input.timezone !== null && !isTimeZone(input.timezone))
+      throw new BadInputError(
+        'timezone',
+        'timeZone',
+        `${input.timezone} is not an IANA time zone such as Asia/Shanghai.`,
+      );
+    return this.em.transactional(async (em) => {
+      const store = await em.findOne(Store, { id });
+      if (!store) throw new NotFoundError('Store', id);
+      const fields = changedFields(store, {
+        name: input.name?.trim(),
+        address: input.address === null ? null : input.address?.trim(),
+        phone: input.phone === null ? null : input.phone?.trim(),
+        timezone: input.timezone ?? undefined,
+        allowNegativeStock: input.allowNegativeStock ?? undefined,
+      });
+      if (fields.length > 0) this.audit.recordChange(em, AuditAction.UPDATE, 'Store', id, undefined, fields);
+      return store;
+    });
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
   }
 }
