@@ -24,6 +24,10 @@ export { AppointmentItem } from './appointment-item.entity';
 export { Visit } from './visit.entity';
 export { VisitLine } from './visit-line.entity';
 export { VisitProductUse } from './visit-product-use.entity';
+export { CardProduct } from './card-product.entity';
+export { Account } from './account.entity';
+export { LedgerEntry } from './ledger-entry.entity';
+export { IdempotencyRecord } from './idempotency-record.entity';
 
 import { Organization } from './organization.entity';
 import { Store } from './store.entity';
@@ -51,6 +55,10 @@ import { AppointmentItem } from './appointment-item.entity';
 import { Visit } from './visit.entity';
 import { VisitLine } from './visit-line.entity';
 import { VisitProductUse } from './visit-product-use.entity';
+import { CardProduct } from './card-product.entity';
+import { Account } from './account.entity';
+import { LedgerEntry } from './ledger-entry.entity';
+import { IdempotencyRecord } from './idempotency-record.entity';
 import { OrganizationScoped } from './base.entity';
 import { HealthRecord } from './health-record.entity';
 
@@ -83,4 +91,8 @@ export const entities = [
   Visit,
   VisitLine,
   VisitProductUse,
+  CardProduct,
+  Account,
+  LedgerEntry,
+  IdempotencyRecord,
 ];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { SpendingOrder } from './enums';
 
 /** A business or chain of stores; the tenant boundary. */
 @Entity()
@@ -11,6 +12,9 @@ export class Organization {
     | 'dormantAfterDays'
     | 'lostAfterDays'
     | 'lastCustomerNumber'
+    | 'spendingOrder'
+    | 'pointsPerYuan'
+    | 'pointsValidityDays'
     | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
@@ -36,6 +40,18 @@ export class Organization {
   /** Last customer code number handed out; incremented atomically in SQL. */
   @Property({ type: 'integer' })
   lastCustomerNumber: number = 0;
+
+  /** Order in which stored value is spent: bonus last by default. */
+  @Enum({ items: () => SpendingOrder, nativeEnumName: 'spending_order' })
+  spendingOrder: SpendingOrder = SpendingOrder.BONUS_LAST;
+
+  /** 积分 earned per ¥1 paid, before the tier's multiplier. */
+  @Property({ type: 'integer' })
+  pointsPerYuan: number = 1;
+
+  /** Days earned points stay valid; null: they never expire. */
+  @Property({ type: 'integer', nullable: true })
+  pointsValidityDays?: number = 365;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -44,6 +44,11 @@ export const grant = {
     rule: mayWrite(roles),
     conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
   }),
+  /** Ledger postings: like `writers`, and an API key needs the ledger:write scope. */
+  ledgerWriters: (...roles: Role[]): Grant => ({
+    rule: mayWrite(roles, 'ledger:write'),
+    conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
+  }),
   /** Customer fields that some roles read for every customer and others only for their own. */
   customer: (always: Role[], assigned: Role[]): Grant => ({
     rule: customerFieldRule(always, assigned),

@@ -7,6 +7,7 @@ import { cataloguePolicy } from './catalogue.policy';
 import { customerPolicy } from './customer.policy';
 import { healthPolicy, healthValuePolicy } from './health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
+import { membershipPolicy } from './membership.policy';
 import { staffPolicy } from './staff.policy';
 import { visitPolicy } from './visit.policy';
 
@@ -20,6 +21,7 @@ export const policies: PolicyMap = mergePolicies(
   appointmentPolicy,
   visitPolicy,
   staffPolicy,
+  membershipPolicy,
 );
 
 export function forbidden(): GraphQLError {

@@ -26,6 +26,13 @@ import {
   VisitProductUseFieldsResolver,
 } from '../resolvers/visit-fields.resolver';
 import { VisitResolver } from '../resolvers/visit.resolver';
+import {
+  AccountFieldsResolver,
+  CustomerAccountsResolver,
+  LedgerEntryFieldsResolver,
+} from '../resolvers/account-fields.resolver';
+import { CardProductResolver } from '../resolvers/card-product.resolver';
+import { MembershipResolver } from '../resolvers/membership.resolver';
 import { ContraindicationTagResolver } from '../resolvers/contraindication-tag.resolver';
 import { ProductResolver } from '../resolvers/product.resolver';
 import { RoomResolver } from '../resolvers/room.resolver';
@@ -60,6 +67,11 @@ export const resolvers = [
   WorkingHoursFieldsResolver,
   ScheduleExceptionFieldsResolver,
   StaffScheduleResolver,
+  CardProductResolver,
+  MembershipResolver,
+  AccountFieldsResolver,
+  LedgerEntryFieldsResolver,
+  CustomerAccountsResolver,
   AppointmentResolver,
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,

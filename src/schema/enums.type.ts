@@ -77,3 +77,15 @@ registerEnumType(enums.ScheduleExceptionKind, {
   name: 'ScheduleExceptionKind',
   description: '请假 LEAVE (the whole day when no hours are given) or 加班 EXTRA_SHIFT.',
 });
+registerEnumType(enums.AccountKind, {
+  name: 'AccountKind',
+  description: '储值 STORED_VALUE, 积分 POINTS, 计次卡 PUNCH_CARD.',
+});
+registerEnumType(enums.AccountStatus, { name: 'AccountStatus' });
+registerEnumType(enums.LedgerEntryKind, { name: 'LedgerEntryKind' });
+registerEnumType(enums.CardProductKind, { name: 'CardProductKind' });
+registerEnumType(enums.PaymentMethod, {
+  name: 'PaymentMethod',
+  description: '现金, 微信支付, 支付宝, 银行卡, 其他.',
+});
+registerEnumType(enums.SpendingOrder, { name: 'SpendingOrder' });

@@ -54,3 +54,26 @@ export class BadInputError extends DomainError {
     super('BAD_USER_INPUT', message, { field, rule });
   }
 }
+
+/** Not enough stored value, points or uses: nothing was posted; `balance` is what there is now. */
+export class InsufficientBalanceError extends DomainError {
+  constructor(
+    accountId: string,
+    balance: Record<string, number>,
+    requested: Record<string, number>,
+    message: string,
+  ) {
+    super('INSUFFICIENT_BALANCE', message, { accountId, balance, requested });
+  }
+}
+
+/** The idempotency key was used before with different input. */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(key: string) {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      `Idempotency key ${key} was used before with different input: send a new key for a new request.`,
+      { idempotencyKey: key },
+    );
+  }
+}

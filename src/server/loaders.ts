@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Allergy, Customer, MedicalCondition, Organization, SpecialCondition } from '../entities';
+import { Account, Allergy, Customer, MedicalCondition, Organization, SpecialCondition } from '../entities';
 import type { Appointment, Visit } from '../entities';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
@@ -37,6 +37,8 @@ export interface Loaders {
   appointmentCounts: DataLoader<string, number>;
   /** Visit.conditionNotes is a lazy column: read for many visits in one query. */
   visitConditionNotes: DataLoader<string, string | null>;
+  /** `Customer.accounts`, for a page of customers in one query. */
+  customerAccounts: DataLoader<string, Account[]>;
 }
 
 export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
@@ -63,6 +65,14 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
     ),
     appointmentCounts: new DataLoader((ids) => countChildren(em, viewer, customerAppointments, ids)),
     visitConditionNotes: new DataLoader((ids) => loadConditionNotes(em, viewer, ids)),
+    customerAccounts: new DataLoader(async (ids) => {
+      const accounts = await em.find(
+        Account,
+        { customer: { $in: [...ids] } },
+        { orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] },
+      );
+      return ids.map((id) => accounts.filter((account) => account.customer.id === id));
+    }),
   };
   return loaders;
 }

@@ -14,6 +14,11 @@ import { StockChangeService } from '../services/stock-change.service';
 import { StockQueryService } from '../services/stock-query.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
+import { AccountService } from '../services/account.service';
+import { CardProductService } from '../services/card-product.service';
+import { LedgerQueryService } from '../services/ledger-query.service';
+import { LedgerReversalService } from '../services/ledger-reversal.service';
+import { MembershipService } from '../services/membership.service';
 import { ContraindicationTagService } from '../services/contraindication-tag.service';
 import { CustomerService } from '../services/customer.service';
 import { CustomerQueryService } from '../services/customer-query.service';
@@ -46,6 +51,11 @@ export interface Services {
   stockChanges: StockChangeService;
   staffProfiles: StaffProfileService;
   staffSchedules: StaffScheduleService;
+  cardProducts: CardProductService;
+  membership: MembershipService;
+  ledgerReversals: LedgerReversalService;
+  ledgerQueries: LedgerQueryService;
+  accounts: AccountService;
 }
 
 export function createServices(
@@ -130,6 +140,21 @@ export function createServices(
     },
     get staffSchedules() {
       return writer('staffSchedules', StaffScheduleService);
+    },
+    get cardProducts() {
+      return writer('cardProducts', CardProductService);
+    },
+    get membership() {
+      return once('membership', () => new MembershipService(em, requireViewer()));
+    },
+    get ledgerReversals() {
+      return once('ledgerReversals', () => new LedgerReversalService(em, requireViewer()));
+    },
+    get ledgerQueries() {
+      return once('ledgerQueries', () => new LedgerQueryService(em, requireViewer()));
+    },
+    get accounts() {
+      return writer('accounts', AccountService);
     },
   };
 }

@@ -11,7 +11,7 @@ const LAST_USED_PRECISION_MS = 60_000;
 /** Keys look like `wk_<prefix>_<secret>`: the prefix finds the row, the secret is compared by hash. */
 const KEY_PATTERN = /^wk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
-export const API_KEY_SCOPES = ['customers:read', 'customers:write'] as const;
+export const API_KEY_SCOPES = ['customers:read', 'customers:write', 'ledger:write'] as const;
 
 function hashSecret(secret: string): string {
   // The secret has 256 bits of entropy, so a fast hash is enough (unlike a password).

@@ -25,17 +25,17 @@ export const isAuthenticated = rule('is-authenticated', { cache: 'contextual' })
 );
 
 /**
- * Writes: staff roles by role; an integration also needs the `customers:write` scope on its API key.
- * Reads only the context, so it may be cached for the request.
+ * Writes: staff roles by role; an integration also needs the scope on its API key (`customers:write`
+ * for records, `ledger:write` for money). Reads only the context, so it may be cached for the request.
  */
-export function mayWrite(roles: readonly Role[]): IRule {
-  const name = `may-write-${[...roles].sort().join('-')}`;
+export function mayWrite(roles: readonly Role[], scope = 'customers:write'): IRule {
+  const name = `may-write-${scope.replace(':', '-')}-${[...roles].sort().join('-')}`;
   let writeRule = roleRules.get(name);
   if (!writeRule) {
     writeRule = rule(name, { cache: 'contextual' })(async (_parent, _args, context: AppContext) => {
       const viewer = context.viewer;
       if (!viewer || !roles.includes(viewer.role)) return false;
-      return viewer.kind !== 'API_KEY' || viewer.scopes.includes('customers:write');
+      return viewer.kind !== 'API_KEY' || viewer.scopes.includes(scope);
     });
     roleRules.set(name, writeRule);
   }

@@ -1,0 +1,51 @@
+import { Collection, Entity, Enum, ManyToMany, Property, Unique, OptionalProps } from '@mikro-orm/core';
+import { OrganizationScoped } from './base.entity';
+import { CardProductKind } from './enums';
+import { ServiceItem } from './service-item.entity';
+
+/** 卡项 the business sells: 充1000送100 (stored value) or 10次肩颈推拿卡 (punch card). */
+@Entity()
+@Unique({ properties: ['organization', 'code'] })
+export class CardProduct extends OrganizationScoped {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'active' | 'bonus' | 'startsOnFirstUse' | 'principal';
+
+  @Property({ length: 20 })
+  code!: string;
+
+  @Property({ length: 100 })
+  name!: string;
+
+  @Enum({ items: () => CardProductKind, nativeEnumName: 'card_product_kind' })
+  kind!: CardProductKind;
+
+  /** 售价 the customer pays, in 分. */
+  @Property({ type: 'integer' })
+  price!: number;
+
+  /** Stored value credited as principal (本金), in 分; usually the price. */
+  @Property({ type: 'integer' })
+  principal: number = 0;
+
+  /** Stored value credited as bonus (赠送), in 分. */
+  @Property({ type: 'integer' })
+  bonus: number = 0;
+
+  /** Uses of a punch card. */
+  @Property({ type: 'integer', nullable: true })
+  uses?: number;
+
+  /** Services a punch card covers. */
+  @ManyToMany(() => ServiceItem, undefined, { pivotTable: 'card_product_service' })
+  services = new Collection<ServiceItem>(this);
+
+  /** Days the card is valid; null: no expiry. */
+  @Property({ type: 'integer', nullable: true })
+  validityDays?: number;
+
+  /** The validity starts at the first use instead of the sale (首次使用起算). */
+  @Property()
+  startsOnFirstUse: boolean = false;
+
+  @Property()
+  active: boolean = true;
+}

@@ -1,0 +1,96 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Account, Customer, LedgerEntry } from '../entities';
+import { AccountKind } from '../entities/enums';
+import type { AppContext } from '../server/context';
+import { AccountType, LedgerEntryType } from '../schema/account.type';
+import { CustomerType } from '../schema/customer.type';
+import { money } from '../schema/money.type';
+
+const inCurrency = async (context: AppContext, minorUnits: number) =>
+  money(minorUnits, (await context.loaders.organization()).currency);
+
+const WALLET_NAMES: Record<AccountKind, string> = {
+  [AccountKind.STORED_VALUE]: '储值账户',
+  [AccountKind.POINTS]: '积分账户',
+  [AccountKind.PUNCH_CARD]: '计次卡',
+};
+
+@Resolver(() => AccountType)
+export class AccountFieldsResolver {
+  @FieldResolver()
+  async name(@Root() account: Account) {
+    const product = account.cardProduct ? await account.cardProduct.load() : null;
+    return product?.name ?? WALLET_NAMES[account.kind];
+  }
+
+  @FieldResolver()
+  cardProduct(@Root() account: Account) {
+    return account.cardProduct?.load() ?? null;
+  }
+
+  @FieldResolver()
+  principal(@Root() account: Account, @Ctx() context: AppContext) {
+    return inCurrency(context, account.principal);
+  }
+
+  @FieldResolver()
+  bonus(@Root() account: Account, @Ctx() context: AppContext) {
+    return inCurrency(context, account.bonus);
+  }
+
+  @FieldResolver()
+  balance(@Root() account: Account, @Ctx() context: AppContext) {
+    return inCurrency(context, account.principal + account.bonus);
+  }
+}
+
+@Resolver(() => LedgerEntryType)
+export class LedgerEntryFieldsResolver {
+  @FieldResolver()
+  account(@Root() entry: LedgerEntry) {
+    return entry.account.load();
+  }
+
+  @FieldResolver()
+  principalDelta(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+    return inCurrency(context, entry.principalDelta);
+  }
+
+  @FieldResolver()
+  bonusDelta(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+    return inCurrency(context, entry.bonusDelta);
+  }
+
+  @FieldResolver()
+  principalAfter(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+    return inCurrency(context, entry.principalAfter);
+  }
+
+  @FieldResolver()
+  bonusAfter(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+    return inCurrency(context, entry.bonusAfter);
+  }
+
+  @FieldResolver()
+  async amountPaid(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+    return entry.amountPaid === undefined || entry.amountPaid === null
+      ? null
+      : inCurrency(context, entry.amountPaid);
+  }
+
+  @FieldResolver()
+  reversesId(@Root() entry: LedgerEntry) {
+    return entry.reverses?.id ?? null;
+  }
+}
+
+@Resolver(() => CustomerType)
+export class CustomerAccountsResolver {
+  @FieldResolver(() => [AccountType], {
+    nullable: true,
+    description: '储值, 积分 and 计次卡 of the customer: staff who sell and the POS.',
+  })
+  accounts(@Root() customer: Customer, @Ctx() context: AppContext) {
+    return context.loaders.customerAccounts.load(customer.id);
+  }
+}

@@ -1,0 +1,55 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { CardProduct } from '../entities';
+import type { AppContext } from '../server/context';
+import { CardProductType } from '../schema/account.type';
+import { CardProductInput } from '../schema/membership.inputs';
+import { money } from '../schema/money.type';
+
+@Resolver(() => CardProductType)
+export class CardProductResolver {
+  @Query(() => [CardProductType], { description: '卡项 for sale, by kind and price.' })
+  cardProducts(
+    @Arg('includeInactive', { defaultValue: false }) includeInactive: boolean,
+    @Ctx() context: AppContext,
+  ) {
+    return context.services.cardProducts.list(includeInactive);
+  }
+
+  @Mutation(() => CardProductType, {
+    description: 'Configure a 卡项; CONFLICT reason DUPLICATE_CODE if taken.',
+  })
+  createCardProduct(@Arg('input') input: CardProductInput, @Ctx() context: AppContext) {
+    return context.services.cardProducts.create(input);
+  }
+
+  @Mutation(() => CardProductType, {
+    description: 'Stop or resume selling a 卡项; sold cards are unaffected.',
+  })
+  setCardProductActive(
+    @Arg('id', () => ID) id: string,
+    @Arg('active') active: boolean,
+    @Ctx() context: AppContext,
+  ) {
+    return context.services.cardProducts.setActive(id, active);
+  }
+
+  @FieldResolver()
+  async price(@Root() product: CardProduct, @Ctx() context: AppContext) {
+    return money(product.price, (await context.loaders.organization()).currency);
+  }
+
+  @FieldResolver()
+  async principal(@Root() product: CardProduct, @Ctx() context: AppContext) {
+    return money(product.principal, (await context.loaders.organization()).currency);
+  }
+
+  @FieldResolver()
+  async bonus(@Root() product: CardProduct, @Ctx() context: AppContext) {
+    return money(product.bonus, (await context.loaders.organization()).currency);
+  }
+
+  @FieldResolver()
+  async services(@Root() product: CardProduct) {
+    return (await product.services.load()).getItems();
+  }
+}

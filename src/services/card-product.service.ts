@@ -1,0 +1,82 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CardProduct, ServiceItem } from '../entities';
+import { AuditAction, CardProductKind } from '../entities/enums';
+import type { CardProductInput } from '../schema/membership.inputs';
+import { BadInputError, NotFoundError } from '../server/errors';
+import type { Viewer } from '../server/viewer';
+import type { AuditService } from './audit.service';
+import { withUniqueConflicts } from './unique-conflict';
+
+const UNIQUE_CODE = {
+  constraint: 'card_product_organization_id_code_unique',
+  field: 'code',
+  reason: 'DUPLICATE_CODE',
+  message: 'Another card product has this code.',
+};
+
+/** 卡项 configured once and sold many times. A sold card keeps what it was sold with. */
+export class CardProductService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(includeInactive: boolean): Promise<CardProduct[]> {
+    return this.em.find(CardProduct, includeInactive ? {} : { active: true }, {
+      orderBy: [{ kind: 'asc' }, { price: 'asc' }],
+    });
+  }
+
+  create(input: CardProductInput): Promise<CardProduct> {
+    const punch = input.kind === CardProductKind.PUNCH_CARD;
+    if (punch && !input.uses)
+      throw new BadInputError('uses', 'required', 'A punch card needs its number of uses.');
+    if (punch && !input.serviceIds?.length)
+      throw new BadInputError('serviceIds', 'required', 'A punch card needs the services it covers.');
+    if (!punch && (input.uses || input.serviceIds?.length))
+      throw new BadInputError('uses', 'storedValue', 'A stored-value card has no uses or services.');
+    return withUniqueConflicts([UNIQUE_CODE], () =>
+      this.em.transactional(async (em) => {
+        const product = em.create(CardProduct, {
+          organization: this.viewer.organizationId,
+          code: input.code,
+          name: input.name.trim(),
+          kind: input.kind,
+          price: input.priceMinorUnits,
+          principal: punch ? 0 : (input.principalMinorUnits ?? input.priceMinorUnits),
+          bonus: punch ? 0 : (input.bonusMinorUnits ?? 0),
+          uses: punch ? input.uses : undefined,
+          validityDays: input.validityDays,
+          startsOnFirstUse: input.startsOnFirstUse ?? false,
+        });
+        if (punch) {
+          const ids = [...new Set(input.serviceIds)];
+          const services = await em.find(ServiceItem, { id: { $in: ids } });
+          const unknown = ids.find((id) => !services.some((service) => service.id === id));
+          if (unknown) throw new NotFoundError('ServiceItem', unknown);
+          product.services.set(services);
+        }
+        this.audit.recordChange(em, AuditAction.CREATE, 'CardProduct', product.id, undefined, [
+          'code',
+          'name',
+          'kind',
+          'price',
+        ]);
+        return product;
+      }),
+    );
+  }
+
+  setActive(id: string, active: boolean): Promise<CardProduct> {
+    return this.em.transactional(async (em) => {
+      const product = await em.findOne(CardProduct, { id });
+      if (!product) throw new NotFoundError('CardProduct', id);
+      if (product.active !== active) {
+        product.active = active;
+        this.audit.recordChange(em, AuditAction.UPDATE, 'CardProduct', id, undefined, ['active']);
+      }
+      return product;
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { raw, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Account, Customer, LedgerEntry } from '../entities';
+import type { ConnectionShape } from '../schema/connection.type';
+import { BadInputError, NotFoundError } from '../server/errors';
+import type { Viewer } from '../server/viewer';
+import { decodeCursor, pageSize, toConnection } from './cursor';
+
+export interface BalanceMismatch {
+  account: Account;
+  principal: number;
+  bonus: number;
+  units: number;
+}
+
+/** Reads of accounts and their ledger history. */
+export class LedgerQueryService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
+
+  async account(id: string): Promise<Account> {
+    const account = await this.em.findOne(Account, { id });
+    if (!account) throw new NotFoundError('Account', id);
+    return account;
+  }
+
+  /** Newest first, for one account or all of a customer's accounts. */
+  async entries(args: {
+    accountId?: string;
+    customerId?: string;
+    first?: number;
+    after?: string;
+  }): Promise<ConnectionShape<LedgerEntry>> {
+    if (!args.accountId === !args.customerId)
+      throw new BadInputError('accountId', 'oneOf', 'Give either accountId or customerId.');
+    if (args.accountId) await this.account(args.accountId);
+    if (args.customerId && !(await this.em.findOne(Customer, { id: args.customerId })))
+      throw new NotFoundError('Customer', args.customerId);
+    const where: FilterQuery<LedgerEntry> = args.accountId
+      ? { account: args.accountId }
+      : { customer: args.customerId };
+    const limit = pageSize(args.first);
+    const page: FilterQuery<LedgerEntry>[] = [where];
+    if (args.after) {
+      const cursor = decodeCursor(args.after);
+      const keyset = raw(
+        (alias) => `(${alias}.created_at, ${alias}.id) < (?, ?)`,
+        [new Date(String(cursor.sortValue)), cursor.id],
+      );
+      page.push({ [keyset]: [] } as FilterQuery<LedgerEntry>);
+    }
+    const rows = await this.em.find(
+      LedgerEntry,
+      { $and: page },
+      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: limit + 1 },
+    );
+    return toConnection(
+      rows,
+      limit,
+      args.after,
+      (node) => node.createdAt.toISOString(),
+      () => this.em.count(LedgerEntry, where),
+    );
+  }
+
+  /**
+   * Recomputes every balance of the organization from its entries and returns the accounts whose
+   * cached balance differs (there should be none: they move together in one transaction).
+   */
+  async mismatches(): Promise<{ checked: number; mismatches: BalanceMismatch[] }> {
+    const rows = await this.em
+      .getConnection()
+      .execute<{ id: string; principal: string; bonus: string; units: string; matches: boolean }[]>(
+        `select a.id, coalesce(sum(e.principal_delta), 0) as principal, coalesce(sum(e.bonus_delta), 0) as bonus,
+              coalesce(sum(e.units_delta), 0) as units,
+              a.principal = coalesce(sum(e.principal_delta), 0) and a.bonus = coalesce(sum(e.bonus_delta), 0)
+                and a.units = coalesce(sum(e.units_delta), 0) as matches
+       from account a left join ledger_entry e on e.account_id = a.id
+       where a.organization_id = ? group by a.id`,
+        [this.viewer.organizationId],
+      );
+    const wrong = rows.filter((row) => !row.matches);
+    const accounts = wrong.length
+      ? await this.em.find(Account, { id: { $in: wrong.map((row) => row.id) } })
+      : [];
+    return {
+      checked: rows.length,
+      mismatches: wrong.map((row) => ({
+        account: accounts.find((account) => account.id === row.id)!,
+        principal: Number(row.principal),
+        bonus: Number(row.bonus),
+        units: Number(row.units),
+      })),
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LedgerEntry } from '../entities';
+import { LedgerEntryKind } from '../entities/enums';
+import type { ReverseEntryInput } from '../schema/membership.inputs';
+import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
+import type { Viewer } from '../server/viewer';
+import { lockAccount, post } from './ledger';
+import { runPosting, type Posting } from './posting';
+
+/**
+ * 冲正 / 退款: a reversing entry linked to the original, never an edit. Reversing a sale also
+ * records the money paid back (negative amountPaid, same payment method). Each entry is reversed at
+ * most once: checked here, and by a unique index on reverses_id.
+ */
+export class LedgerReversalService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
+
+  reverse(input: ReverseEntryInput): Promise<Posting> {
+    const { idempotencyKey, dryRun, ...request } = input;
+    return runPosting(
+      this.em,
+      this.viewer,
+      'reverseEntry',
+      request,
+      { idempotencyKey, dryRun },
+      async (em, operationId) => {
+        const original = await em.findOne(LedgerEntry, { id: input.entryId });
+        if (!original) throw new NotFoundError('LedgerEntry', input.entryId);
+        if (original.kind === LedgerEntryKind.REVERSAL)
+          throw new BadInputError(
+            'entryId',
+            'notReversal',
+            'A reversal cannot be reversed: post the movement again instead.',
+          );
+        const account = await lockAccount(em, original.account.id);
+        if (await em.count(LedgerEntry, { reverses: original.id }))
+          throw new ConflictError('This entry was reversed already.', { reason: 'ALREADY_REVERSED' });
+        try {
+          const reversal = post(em, this.viewer, operationId, account, {
+            kind: LedgerEntryKind.REVERSAL,
+            principalDelta: -original.principalDelta,
+            bonusDelta: -original.bonusDelta,
+            unitsDelta: -original.unitsDelta,
+            reverses: original,
+            storeId: original.storeId,
+            visitId: original.visitId,
+            serviceId: original.serviceId,
+            amountPaid: original.amountPaid ? -original.amountPaid : undefined,
+            paymentMethod: original.paymentMethod,
+            note: input.reason.trim(),
+          });
+          await em.flush();
+          return [reversal];
+        } catch (error) {
+          if (error instanceof UniqueConstraintViolationException)
+            throw new ConflictError('This entry was reversed already.', { reason: 'ALREADY_REVERSED' });
+          throw error;
+        }
+      },
+    );
+  }
+}

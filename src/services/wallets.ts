@@ -1,0 +1,64 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Account, Customer, LedgerEntry } from '../entities';
+import { AccountKind, LedgerEntryKind } from '../entities/enums';
+import type { Viewer } from '../server/viewer';
+import { lockAccount, post } from './ledger';
+
+/**
+ * The customer's one stored-value or points account, created on first use and locked for the
+ * transaction. A partial unique index makes two concurrent first uses create one account.
+ */
+export async function walletOf(
+  em: EntityManager,
+  viewer: Viewer,
+  customer: Customer,
+  kind: AccountKind.STORED_VALUE | AccountKind.POINTS,
+): Promise<Account> {
+  const connection = em.getConnection();
+  const context = em.getTransactionContext();
+  await connection.execute(
+    `insert into account (id, organization_id, customer_id, kind) values (gen_random_uuid(), ?, ?, ?)
+     on conflict (customer_id, kind) where kind in ('STORED_VALUE', 'POINTS') do nothing`,
+    [viewer.organizationId, customer.id, kind],
+    'run',
+    context,
+  );
+  const [row] = await connection.execute<{ id: string }[]>(
+    `select id from account where customer_id = ? and kind = ? and organization_id = ?`,
+    [customer.id, kind, viewer.organizationId],
+    'all',
+    context,
+  );
+  return lockAccount(em, row.id);
+}
+
+/**
+ * Points whose expiry passed and that later redemptions have not used up, posted as one EXPIRE entry.
+ * Points are spent oldest first, so what lapsed is the lapsed earnings minus everything taken so far.
+ */
+export async function expireDuePoints(
+  em: EntityManager,
+  viewer: Viewer,
+  operationId: string,
+  account: Account,
+  now = new Date(),
+): Promise<LedgerEntry[]> {
+  const [row] = await em.getConnection().execute<{ due: string }[]>(
+    `select greatest(0,
+       coalesce(sum(units_delta) filter (where units_delta > 0 and expires_at <= ?), 0)
+       + coalesce(sum(units_delta) filter (where units_delta < 0), 0)) as due
+     from ledger_entry where account_id = ?`,
+    [now, account.id],
+    'all',
+    em.getTransactionContext(),
+  );
+  const due = Math.min(Number(row.due), account.units);
+  if (due <= 0) return [];
+  return [
+    post(em, viewer, operationId, account, {
+      kind: LedgerEntryKind.EXPIRE,
+      unitsDelta: -due,
+      note: '积分到期',
+    }),
+  ];
+}
