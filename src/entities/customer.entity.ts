@@ -12,6 +12,7 @@ import {
   OptionalProps,
 } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
+import { MembershipTier } from './membership-tier.entity';
 import { CustomerSource, CustomerStatus, Gender, PressurePreference } from './enums';
 import type { HealthProfile } from './health-profile.entity';
 import { Store } from './store.entity';
@@ -147,6 +148,14 @@ export class Customer extends OrganizationScoped {
 
   @Property({ type: 'timestamptz', nullable: true })
   archivedAt?: Date;
+
+  /** 会员等级, kept current by tier evaluation. */
+  @ManyToOne(() => MembershipTier, { ref: true, nullable: true, deleteRule: 'set null' })
+  tier?: Ref<MembershipTier>;
+
+  /** When the referrer was rewarded for this customer's first payment (推荐奖励, once). */
+  @Property({ type: 'timestamptz', nullable: true })
+  referralRewardedAt?: Date;
 
   @Property({ version: true })
   version!: number;

@@ -28,6 +28,9 @@ export { CardProduct } from './card-product.entity';
 export { Account } from './account.entity';
 export { LedgerEntry } from './ledger-entry.entity';
 export { IdempotencyRecord } from './idempotency-record.entity';
+export { MembershipTier } from './membership-tier.entity';
+export { TierChange } from './tier-change.entity';
+export { Settlement } from './settlement.entity';
 
 import { Organization } from './organization.entity';
 import { Store } from './store.entity';
@@ -59,6 +62,9 @@ import { CardProduct } from './card-product.entity';
 import { Account } from './account.entity';
 import { LedgerEntry } from './ledger-entry.entity';
 import { IdempotencyRecord } from './idempotency-record.entity';
+import { MembershipTier } from './membership-tier.entity';
+import { TierChange } from './tier-change.entity';
+import { Settlement } from './settlement.entity';
 import { OrganizationScoped } from './base.entity';
 import { HealthRecord } from './health-record.entity';
 
@@ -95,4 +101,7 @@ export const entities = [
   Account,
   LedgerEntry,
   IdempotencyRecord,
+  MembershipTier,
+  TierChange,
+  Settlement,
 ];

@@ -15,6 +15,9 @@ export class Organization {
     | 'spendingOrder'
     | 'pointsPerYuan'
     | 'pointsValidityDays'
+    | 'pointValueMinorUnits'
+    | 'tierWindowDays'
+    | 'referralRewardPoints'
     | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
@@ -52,6 +55,18 @@ export class Organization {
   /** Days earned points stay valid; null: they never expire. */
   @Property({ type: 'integer', nullable: true })
   pointsValidityDays?: number = 365;
+
+  /** What one point is worth when paying, in 分 (1: 100 points pay ¥1). */
+  @Property({ type: 'integer' })
+  pointValueMinorUnits: number = 1;
+
+  /** The rolling window tiers are evaluated over, in days. */
+  @Property({ type: 'integer' })
+  tierWindowDays: number = 365;
+
+  /** 推荐奖励: points for the referrer when a referred customer first pays; 0: none. */
+  @Property({ type: 'integer' })
+  referralRewardPoints: number = 500;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -11,6 +11,8 @@ const sellers = grant.ledgerWriters(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTE
 /** Refunds and reversals: MANAGER or OWNER only. */
 const reversers = grant.writers(OWNER, MANAGER);
 const managers = grant.writers(OWNER, MANAGER);
+/** Tiers are aggregates MARKETING may see (PRODUCT.md); therapists see nothing of money. */
+const tierReaders = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION);
 
 const fields = (names: string[], fieldGrant: Grant) =>
   Object.fromEntries(names.map((name) => [name, fieldGrant]));
@@ -21,6 +23,7 @@ export const membershipPolicy: PolicyMap = {
     ledgerEntries: balanceReaders,
     ledgerCheck: grant.roles(OWNER, MANAGER),
     cardProducts: grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION),
+    membershipTiers: tierReaders,
   },
   Mutation: {
     ...fields(['sellCard', 'chargeStoredValue', 'redeemPunch', 'earnPoints', 'redeemPoints'], sellers),
@@ -29,8 +32,46 @@ export const membershipPolicy: PolicyMap = {
     unfreezeAccount: grant.writers(OWNER, MANAGER, FRONT_DESK),
     createCardProduct: managers,
     setCardProductActive: managers,
+    createMembershipTier: managers,
+    updateMembershipTier: managers,
+    evaluateMembershipTiers: managers,
+    settleVisit: sellers,
   },
-  Customer: { accounts: balanceReaders },
+  Customer: { accounts: balanceReaders, tier: tierReaders, tierHistory: tierReaders },
+  MembershipTier: fields(
+    [
+      'id',
+      'name',
+      'rank',
+      'discountBasisPoints',
+      'pointsMultiplierPercent',
+      'benefits',
+      'minSpend',
+      'minVisits',
+    ],
+    tierReaders,
+  ),
+  TierChange: fields(['fromTier', 'toTier', 'reason', 'createdAt'], tierReaders),
+  Settlement: fields(
+    [
+      'id',
+      'visitId',
+      'tier',
+      'subtotal',
+      'discount',
+      'due',
+      'storedValuePaid',
+      'pointsRedeemed',
+      'pointsValue',
+      'externalPayments',
+      'punchesUsed',
+      'pointsEarned',
+      'createdAt',
+    ],
+    balanceReaders,
+  ),
+  ExternalPayment: fields(['method', 'amount', 'reference'], balanceReaders),
+  CheckoutPayload: fields(['settlement', 'entries', 'dryRun'], balanceReaders),
   CardProduct: fields(
     [
       'id',

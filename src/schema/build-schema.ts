@@ -33,6 +33,12 @@ import {
 } from '../resolvers/account-fields.resolver';
 import { CardProductResolver } from '../resolvers/card-product.resolver';
 import { MembershipResolver } from '../resolvers/membership.resolver';
+import {
+  CustomerTierResolver,
+  MembershipTierResolver,
+  SettlementFieldsResolver,
+  TierChangeFieldsResolver,
+} from '../resolvers/membership-tier.resolver';
 import { ContraindicationTagResolver } from '../resolvers/contraindication-tag.resolver';
 import { ProductResolver } from '../resolvers/product.resolver';
 import { RoomResolver } from '../resolvers/room.resolver';
@@ -72,6 +78,10 @@ export const resolvers = [
   AccountFieldsResolver,
   LedgerEntryFieldsResolver,
   CustomerAccountsResolver,
+  MembershipTierResolver,
+  TierChangeFieldsResolver,
+  SettlementFieldsResolver,
+  CustomerTierResolver,
   AppointmentResolver,
   AppointmentFieldsResolver,
   AppointmentItemFieldsResolver,

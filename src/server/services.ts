@@ -14,6 +14,8 @@ import { StockChangeService } from '../services/stock-change.service';
 import { StockQueryService } from '../services/stock-query.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
+import { CheckoutService } from '../services/checkout.service';
+import { MembershipTierService } from '../services/membership-tier.service';
 import { AccountService } from '../services/account.service';
 import { CardProductService } from '../services/card-product.service';
 import { LedgerQueryService } from '../services/ledger-query.service';
@@ -56,6 +58,8 @@ export interface Services {
   ledgerReversals: LedgerReversalService;
   ledgerQueries: LedgerQueryService;
   accounts: AccountService;
+  membershipTiers: MembershipTierService;
+  checkout: CheckoutService;
 }
 
 export function createServices(
@@ -155,6 +159,12 @@ export function createServices(
     },
     get accounts() {
       return writer('accounts', AccountService);
+    },
+    get membershipTiers() {
+      return writer('membershipTiers', MembershipTierService);
+    },
+    get checkout() {
+      return once('checkout', () => new CheckoutService(em, requireViewer()));
     },
   };
 }

@@ -1,0 +1,60 @@
+import { BigIntType, Entity, ManyToOne, OneToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { OrganizationScoped } from './base.entity';
+import { Customer } from './customer.entity';
+import { MembershipTier } from './membership-tier.entity';
+import { Visit } from './visit.entity';
+
+/** Money taken outside the ledger at checkout. */
+export interface ExternalPayment {
+  method: string;
+  amount: number;
+  reference?: string;
+}
+
+/** 结账 of a visit: once per visit; its ledger entries share its operationId. */
+@Entity()
+export class Settlement extends OrganizationScoped {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
+
+  @OneToOne(() => Visit, { ref: true, owner: true, unique: true })
+  visit!: Ref<Visit>;
+
+  @ManyToOne(() => Customer, { ref: true })
+  customer!: Ref<Customer>;
+
+  @ManyToOne(() => MembershipTier, { ref: true, nullable: true })
+  tier?: Ref<MembershipTier>;
+
+  /** List prices of the lines not covered by a punch card. */
+  @Property({ type: new BigIntType('number'), columnType: 'bigint' })
+  subtotal!: number;
+
+  /** The tier's discount. */
+  @Property({ type: new BigIntType('number'), columnType: 'bigint' })
+  discount!: number;
+
+  /** subtotal − discount: what the payments cover. */
+  @Property({ type: new BigIntType('number'), columnType: 'bigint' })
+  due!: number;
+
+  @Property({ type: new BigIntType('number'), columnType: 'bigint' })
+  storedValuePaid!: number;
+
+  @Property({ type: 'integer' })
+  pointsRedeemed!: number;
+
+  @Property({ type: new BigIntType('number'), columnType: 'bigint' })
+  pointsValue!: number;
+
+  @Property({ type: 'json' })
+  externalPayments!: ExternalPayment[];
+
+  @Property({ type: 'integer' })
+  punchesUsed!: number;
+
+  @Property({ type: 'integer' })
+  pointsEarned!: number;
+
+  @Property({ type: 'uuid' })
+  operationId!: string;
+}
