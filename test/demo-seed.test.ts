@@ -62,3 +62,27 @@ test('the demo is consistent: aggregates, stock and low stock', async () => {
       where s.quantity <= coalesce(s.low_stock_threshold, p.low_stock_threshold)`),
   ).toBeGreaterThanOrEqual(1);
 });
+
+test('the demo holds tiers, card products and customers with cards and a consistent ledger history', async () => {
+  expect(await count('select count(*) from membership_tier')).toBe(4);
+  expect(await count(`select count(*) from card_product where kind = 'STORED_VALUE'`)).toBe(3);
+  expect(await count(`select count(*) from card_product where kind = 'PUNCH_CARD'`)).toBe(2);
+  expect(await count(`select count(*) from account where kind = 'STORED_VALUE'`)).toBeGreaterThan(10);
+  expect(await count(`select count(*) from account where kind = 'PUNCH_CARD'`)).toBeGreaterThan(3);
+  expect(await count(`select count(*) from ledger_entry where kind = 'PUNCH'`)).toBeGreaterThan(0);
+  expect(await count(`select count(*) from ledger_entry where kind = 'CHARGE'`)).toBeGreaterThan(0);
+  expect(await count('select count(*) from settlement')).toBeGreaterThan(20);
+  expect(
+    await count('select count(distinct tier_id) from customer where tier_id is not null'),
+  ).toBeGreaterThanOrEqual(2);
+  expect(await count('select count(*) from customer where tier_id is null and archived_at is null')).toBe(0);
+  expect(await count('select count(*) from tier_change')).toBeGreaterThan(0);
+  // Cached balances equal the sums of their entries.
+  expect(
+    await count(`select count(*) from account a left join lateral (
+        select coalesce(sum(principal_delta), 0) as principal, coalesce(sum(bonus_delta), 0) as bonus,
+               coalesce(sum(units_delta), 0) as units
+        from ledger_entry e where e.account_id = a.id) sums on true
+      where (a.principal, a.bonus, a.units) is distinct from (sums.principal, sums.bonus, sums.units)`),
+  ).toBe(0);
+});

@@ -30,6 +30,7 @@ import {
 import { hashPassword } from '../services/password.service';
 import { pinyinKeys } from '../services/pinyin';
 import * as data from './demo-data';
+import { seedMemberships } from './membership.seeder';
 import { seedOperations } from './operations.seeder';
 
 /** Deterministic pseudo-random numbers, so every fresh start seeds the same demo archive. */
@@ -208,5 +209,7 @@ export class DemoSeeder extends Seeder {
     }
     await em.flush();
     await seedOperations(em, { organization, stores, therapists, customers, rng, now });
+    const frontDesk = staff.find((user) => user.role === StaffRole.FRONT_DESK)!;
+    await seedMemberships(em, { organization, customers, frontDesk, rng, now });
   }
 }
