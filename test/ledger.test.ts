@@ -426,3 +426,63 @@ describe('who sees and moves money', () => {
     expect(therapist.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 });
+
+test('退卡 pays back the remaining principal only, forfeits the bonus, and needs a manager', async () => {
+  const customer = await createCustomer(testApp, org, '退卡余额');
+  await sellCard(testApp, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
+  await charge(customer.id, 30_000);
+  const REFUND = `mutation($input: RefundStoredValueInput!) { refundStoredValue(input: $input) {
+    entries { kind principalDelta { minorUnits } bonusDelta { minorUnits } amountPaid { minorUnits } paymentMethod account { balance { minorUnits } } } } }`;
+  const input = {
+    customerId: customer.id,
+    payment: { method: 'CASH' },
+    reason: '客户搬家',
+    idempotencyKey: newKey('refund'),
+  };
+  const denied = await execute(testApp, org.tokens.FRONT_DESK, REFUND, { input });
+  expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
+  const refunded = await execute(testApp, org.tokens.MANAGER, REFUND, { input });
+  expect(refunded.errors).toBeUndefined();
+  expect(refunded.data!.refundStoredValue.entries).toEqual([
+    {
+      kind: 'REFUND',
+      principalDelta: { minorUnits: -70_000 },
+      bonusDelta: { minorUnits: -10_000 },
+      amountPaid: { minorUnits: -70_000 },
+      paymentMethod: 'CASH',
+      account: { balance: { minorUnits: 0 } },
+    },
+  ]);
+  const nothingLeft = await execute(testApp, org.tokens.MANAGER, REFUND, {
+    input: { ...input, idempotencyKey: newKey('refund') },
+  });
+  expect(nothingLeft.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customerId' });
+});
+
+test('expirePoints writes off lapsed points across the organization once; running it again expires nothing', async () => {
+  const customer = await createCustomer(testApp, org, '积分到期');
+  await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `mutation($input: PointsInput!) { earnPoints(input: $input) { dryRun } }`,
+    {
+      input: { customerId: customer.id, points: 120, note: '活动', idempotencyKey: newKey('earn') },
+    },
+  );
+  const connection = testApp.orm.em.getConnection();
+  // Staging only: move the earning's expiry into the past around the append-only trigger.
+  await connection.execute(`alter table ledger_entry disable trigger ledger_entry_no_update_or_delete`);
+  await connection.execute(
+    `update ledger_entry set expires_at = now() - interval '1 hour' where customer_id = ?`,
+    [customer.id],
+  );
+  await connection.execute(`alter table ledger_entry enable trigger ledger_entry_no_update_or_delete`);
+  const first = await execute(testApp, org.tokens.MANAGER, `mutation { expirePoints }`);
+  expect(first.data!.expirePoints).toBeGreaterThanOrEqual(120);
+  const second = await execute(testApp, org.tokens.MANAGER, `mutation { expirePoints }`);
+  expect(second.data!.expirePoints).toBe(0);
+  const [points] = await accountsOf(customer.id);
+  expect(points).toMatchObject({ kind: 'POINTS', units: 0 });
+  const frontDesk = await execute(testApp, org.tokens.FRONT_DESK, `mutation { expirePoints }`);
+  expect(frontDesk.errors![0].extensions!.code).toBe('FORBIDDEN');
+});

@@ -243,6 +243,8 @@ export enum LedgerEntryKind {
   EXPIRE = 'EXPIRE',
   /** 冲正 / 退款: undoes another entry, linked to it. */
   REVERSAL = 'REVERSAL',
+  /** 退卡: the remaining principal paid back, the remaining bonus forfeited. */
+  REFUND = 'REFUND',
 }
 
 /** What a sellable card gives. */

@@ -28,6 +28,8 @@ export const membershipPolicy: PolicyMap = {
   Mutation: {
     ...fields(['sellCard', 'chargeStoredValue', 'redeemPunch', 'earnPoints', 'redeemPoints'], sellers),
     reverseLedgerEntry: reversers,
+    refundStoredValue: reversers,
+    expirePoints: managers,
     freezeAccount: grant.writers(OWNER, MANAGER, FRONT_DESK),
     unfreezeAccount: grant.writers(OWNER, MANAGER, FRONT_DESK),
     createCardProduct: managers,

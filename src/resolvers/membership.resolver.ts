@@ -10,6 +10,7 @@ import {
   ChargeStoredValueInput,
   PointsInput,
   RedeemPunchInput,
+  RefundStoredValueInput,
   ReverseEntryInput,
   SellCardInput,
 } from '../schema/membership.inputs';
@@ -80,6 +81,21 @@ export class MembershipResolver {
   })
   reverseLedgerEntry(@Arg('input') input: ReverseEntryInput, @Ctx() context: AppContext) {
     return context.services.ledgerReversals.reverse(input);
+  }
+
+  @Mutation(() => LedgerPostingType, {
+    description:
+      '退卡: pay back the remaining principal of the stored value; the bonus is forfeited.' + RETRY_NOTE,
+  })
+  refundStoredValue(@Arg('input') input: RefundStoredValueInput, @Ctx() context: AppContext) {
+    return context.services.ledgerReversals.refundStoredValue(input);
+  }
+
+  @Mutation(() => Int, {
+    description: 'Write off lapsed points on every account now (safe to repeat); returns the points expired.',
+  })
+  expirePoints(@Ctx() context: AppContext) {
+    return context.services.membership.expirePoints();
   }
 
   @Mutation(() => AccountType, { description: '冻结 a punch card: no use until unfrozen.' })

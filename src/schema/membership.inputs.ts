@@ -172,3 +172,25 @@ export class ReverseEntryInput {
   @Field({ defaultValue: false })
   dryRun!: boolean;
 }
+
+@InputType({
+  description: '退卡: pay back the remaining principal of the stored value; the bonus is forfeited.',
+})
+export class RefundStoredValueInput {
+  @Field(() => ID)
+  @IsUUID()
+  customerId!: string;
+
+  @Field(() => ExternalPaymentInput, { description: 'How the money goes back.' })
+  payment!: ExternalPaymentInput;
+
+  @Field({ description: 'Why, required.' })
+  @Length(1, 200)
+  reason!: string;
+
+  @Field({ description: KEY_DESCRIPTION })
+  idempotencyKey!: string;
+
+  @Field({ defaultValue: false })
+  dryRun!: boolean;
+}

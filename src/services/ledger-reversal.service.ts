@@ -1,11 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LedgerEntry } from '../entities';
-import { LedgerEntryKind } from '../entities/enums';
-import type { ReverseEntryInput } from '../schema/membership.inputs';
+import { Customer, LedgerEntry } from '../entities';
+import { AccountKind, LedgerEntryKind } from '../entities/enums';
+import type { RefundStoredValueInput, ReverseEntryInput } from '../schema/membership.inputs';
 import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { lockAccount, post } from './ledger';
+import { walletOf } from './wallets';
 import { runPosting, type Posting } from './posting';
 
 /**
@@ -60,6 +61,36 @@ export class LedgerReversalService {
             throw new ConflictError('This entry was reversed already.', { reason: 'ALREADY_REVERSED' });
           throw error;
         }
+      },
+    );
+  }
+
+  /** 退卡: the remaining principal is paid back (negative amountPaid); the bonus is forfeited. */
+  refundStoredValue(input: RefundStoredValueInput): Promise<Posting> {
+    const { idempotencyKey, dryRun, ...request } = input;
+    return runPosting(
+      this.em,
+      this.viewer,
+      'refundStoredValue',
+      request,
+      { idempotencyKey, dryRun },
+      async (em, operationId) => {
+        const customer = await em.findOne(Customer, { id: input.customerId });
+        if (!customer) throw new NotFoundError('Customer', input.customerId);
+        const wallet = await walletOf(em, this.viewer, customer, AccountKind.STORED_VALUE);
+        if (wallet.principal + wallet.bonus === 0)
+          throw new BadInputError('customerId', 'balance', 'There is no stored value left to refund.');
+        return [
+          post(em, this.viewer, operationId, wallet, {
+            kind: LedgerEntryKind.REFUND,
+            principalDelta: -wallet.principal,
+            bonusDelta: -wallet.bonus,
+            amountPaid: -wallet.principal,
+            paymentMethod: input.payment.method,
+            paymentReference: input.payment.reference,
+            note: input.reason.trim(),
+          }),
+        ];
       },
     );
   }

@@ -11,7 +11,7 @@ import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { assertUsable, lockAccount, post } from './ledger';
 import { runPosting, type Posting } from './posting';
-import { expireDuePoints, walletOf } from './wallets';
+import { expireAllPoints, expireDuePoints, walletOf } from './wallets';
 
 const DAY = 86_400_000;
 
@@ -195,6 +195,10 @@ export class MembershipService {
         return [...expired, redeemed];
       },
     );
+  }
+
+  expirePoints(): Promise<number> {
+    return expireAllPoints(this.em, this.viewer);
   }
 
   private async customer(em: EntityManager, id: string): Promise<Customer> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account, Customer, LedgerEntry } from '../entities';
 import { AccountKind, LedgerEntryKind } from '../entities/enums';
@@ -61,4 +62,33 @@ export async function expireDuePoints(
       note: '积分到期',
     }),
   ];
+}
+
+/**
+ * Writes off lapsed points on every points account of the organization, one EXPIRE entry each, in
+ * one transaction. Safe to run again at any time: what lapsed is written off once. Returns the
+ * number of points expired.
+ */
+export async function expireAllPoints(em: EntityManager, viewer: Viewer): Promise<number> {
+  return em.transactional(async (transaction) => {
+    const due = await transaction.getConnection().execute<{ account_id: string }[]>(
+      `select e.account_id from ledger_entry e join account a on a.id = e.account_id
+       where a.organization_id = ? and a.kind = 'POINTS'
+       group by e.account_id
+       having coalesce(sum(e.units_delta) filter (where e.units_delta > 0 and e.expires_at <= now()), 0)
+            + coalesce(sum(e.units_delta) filter (where e.units_delta < 0), 0) > 0
+       order by e.account_id`,
+      [viewer.organizationId],
+      'all',
+      transaction.getTransactionContext(),
+    );
+    const operationId = randomUUID();
+    let expired = 0;
+    for (const { account_id: accountId } of due) {
+      const account = await lockAccount(transaction, accountId);
+      for (const entry of await expireDuePoints(transaction, viewer, operationId, account))
+        expired -= entry.unitsDelta;
+    }
+    return expired;
+  });
 }
