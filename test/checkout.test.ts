@@ -300,3 +300,114 @@ test('re-evaluating all tiers moves customers down when their window spend no lo
   const marketing = await execute(testApp, org.tokens.MARKETING, `mutation { evaluateMembershipTiers }`);
   expect(marketing.errors![0].extensions!.code).toBe('FORBIDDEN');
 });
+
+describe('coupons', () => {
+  let coupon: string;
+  beforeAll(async () => {
+    const created = await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `mutation($input: CardProductInput!) { createCardProduct(input: $input) { id couponValue { amount } couponMinSpend { amount } } }`,
+      {
+        input: {
+          code: `CP-${Date.now()}`,
+          name: '满200减30',
+          kind: 'COUPON',
+          priceMinorUnits: 0,
+          couponValueMinorUnits: 3_000,
+          couponMinSpendMinorUnits: 20_000,
+          validityDays: 30,
+        },
+      },
+    );
+    expect(created.data!.createCardProduct).toMatchObject({
+      couponValue: { amount: '30.00' },
+      couponMinSpend: { amount: '200.00' },
+    });
+    coupon = created.data!.createCardProduct.id;
+  });
+  const give = async (customerId: string) => {
+    const given = await execute(
+      testApp,
+      org.tokens.FRONT_DESK,
+      `mutation($input: SellCardInput!) { sellCard(input: $input) { entries { kind amountPaid { amount } account { id kind units } } } }`,
+      {
+        input: { customerId, cardProductId: coupon, idempotencyKey: newKey('coupon') },
+      },
+    );
+    expect(given.errors).toBeUndefined();
+    expect(given.data!.sellCard.entries[0]).toMatchObject({
+      kind: 'ISSUE',
+      amountPaid: null,
+      account: { kind: 'COUPON', units: 1 },
+    });
+    return given.data!.sellCard.entries[0].account.id as string;
+  };
+
+  test('a coupon takes its value off once, after the tier discount, if the total reaches its threshold', async () => {
+    const customer = await createCustomer(testApp, org, '用券');
+    const couponAccount = await give(customer.id);
+    const small = await visitWith(customer.id);
+    const belowThreshold = await settle(org.tokens.FRONT_DESK, {
+      visitId: small.id,
+      couponAccountIds: [couponAccount],
+      externalPayments: [{ method: 'CASH', amountMinorUnits: 16_800 }],
+    });
+    expect(belowThreshold.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'couponAccountIds[0]',
+      rule: 'minSpend',
+    });
+    const visit = await visitWith(customer.id, [menu.massage.id, menu.massage.id]);
+    const used = await settle(org.tokens.FRONT_DESK, {
+      visitId: visit.id,
+      couponAccountIds: [couponAccount],
+      externalPayments: [{ method: 'CASH', amountMinorUnits: 36_600 }],
+    });
+    expect(used.errors).toBeUndefined();
+    expect(used.data!.settleVisit.settlement).toMatchObject({
+      subtotal: { minorUnits: 39_600 },
+      due: { minorUnits: 36_600 },
+    });
+    const again = await visitWith(customer.id, [menu.massage.id, menu.massage.id]);
+    const twice = await settle(org.tokens.FRONT_DESK, {
+      visitId: again.id,
+      couponAccountIds: [couponAccount],
+      externalPayments: [{ method: 'CASH', amountMinorUnits: 36_600 }],
+    });
+    expect(twice.errors![0].extensions!.code).toBe('INSUFFICIENT_BALANCE');
+  });
+
+  test("another customer's coupon fails the checkout, and the stored value it would have charged stays", async () => {
+    const owner = await createCustomer(testApp, org, '券主');
+    const foreignCoupon = await give(owner.id);
+    const customer = await createCustomer(testApp, org, '借券');
+    await sellCard(testApp, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
+    const visit = await visitWith(customer.id, [menu.massage.id, menu.massage.id]);
+    const before = await ledgerRows();
+    const result = await settle(org.tokens.FRONT_DESK, {
+      visitId: visit.id,
+      couponAccountIds: [foreignCoupon],
+      storedValueMinorUnits: 36_600,
+    });
+    expect(result.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'couponAccountIds[0]',
+      rule: 'coupon',
+    });
+    expect(await ledgerRows()).toBe(before);
+  });
+
+  test('a card that costs money cannot be sold without saying how it was paid', async () => {
+    const customer = await createCustomer(testApp, org, '未付款');
+    const result = await execute(
+      testApp,
+      org.tokens.FRONT_DESK,
+      `mutation($input: SellCardInput!) { sellCard(input: $input) { dryRun } }`,
+      {
+        input: { customerId: customer.id, cardProductId: cards.topUp.id, idempotencyKey: newKey('nopay') },
+      },
+    );
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'payment' });
+  });
+});

@@ -67,6 +67,7 @@ test('the demo holds tiers, card products and customers with cards and a consist
   expect(await count('select count(*) from membership_tier')).toBe(4);
   expect(await count(`select count(*) from card_product where kind = 'STORED_VALUE'`)).toBe(3);
   expect(await count(`select count(*) from card_product where kind = 'PUNCH_CARD'`)).toBe(2);
+  expect(await count(`select count(*) from account where kind = 'COUPON' and units = 1`)).toBeGreaterThan(3);
   expect(await count(`select count(*) from account where kind = 'STORED_VALUE'`)).toBeGreaterThan(10);
   expect(await count(`select count(*) from account where kind = 'PUNCH_CARD'`)).toBeGreaterThan(3);
   expect(await count(`select count(*) from ledger_entry where kind = 'PUNCH'`)).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { OrganizationScoped } from './base.entity';
 import { CardProductKind } from './enums';
 import { ServiceItem } from './service-item.entity';
 
-/** 卡项 the business sells: 充1000送100 (stored value) or 10次肩颈推拿卡 (punch card). */
+/** 卡项 the business sells or gives: 充1000送100, 10次肩颈推拿卡, or a coupon (满200减30). */
 @Entity()
 @Unique({ properties: ['organization', 'code'] })
 export class CardProduct extends OrganizationScoped {
@@ -37,6 +37,14 @@ export class CardProduct extends OrganizationScoped {
   /** Services a punch card covers. */
   @ManyToMany(() => ServiceItem, undefined, { pivotTable: 'card_product_service' })
   services = new Collection<ServiceItem>(this);
+
+  /** COUPON: amount off a checkout, in 分. */
+  @Property({ type: 'integer', nullable: true })
+  couponValue?: number;
+
+  /** COUPON: the list total (after the tier discount) a checkout must reach, in 分. */
+  @Property({ type: 'integer', nullable: true })
+  couponMinSpend?: number;
 
   /** Days the card is valid; null: no expiry. */
   @Property({ type: 'integer', nullable: true })

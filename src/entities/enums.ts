@@ -217,6 +217,8 @@ export enum AccountKind {
   POINTS = 'POINTS',
   /** 计次卡 / 疗程卡: a number of uses of listed services. */
   PUNCH_CARD = 'PUNCH_CARD',
+  /** 优惠券: one use, an amount off a checkout. */
+  COUPON = 'COUPON',
 }
 
 export enum AccountStatus {
@@ -251,6 +253,7 @@ export enum LedgerEntryKind {
 export enum CardProductKind {
   STORED_VALUE = 'STORED_VALUE',
   PUNCH_CARD = 'PUNCH_CARD',
+  COUPON = 'COUPON',
 }
 
 /** Money taken outside the ledger, recorded by the POS. */

@@ -14,7 +14,7 @@ export interface ExternalPayment {
 /** 结账 of a visit: once per visit; its ledger entries share its operationId. */
 @Entity()
 export class Settlement extends OrganizationScoped {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'couponDiscount';
 
   @OneToOne(() => Visit, { ref: true, owner: true, unique: true })
   visit!: Ref<Visit>;
@@ -33,7 +33,11 @@ export class Settlement extends OrganizationScoped {
   @Property({ type: new BigIntType('number'), columnType: 'bigint' })
   discount!: number;
 
-  /** subtotal − discount: what the payments cover. */
+  /** Coupons redeemed, in 分. */
+  @Property({ type: new BigIntType('number'), columnType: 'bigint', default: 0 })
+  couponDiscount: number = 0;
+
+  /** subtotal − discount − couponDiscount: what the payments cover. */
   @Property({ type: new BigIntType('number'), columnType: 'bigint' })
   due!: number;
 

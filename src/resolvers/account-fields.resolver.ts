@@ -13,6 +13,7 @@ const WALLET_NAMES: Record<AccountKind, string> = {
   [AccountKind.STORED_VALUE]: '储值账户',
   [AccountKind.POINTS]: '积分账户',
   [AccountKind.PUNCH_CARD]: '计次卡',
+  [AccountKind.COUPON]: '优惠券',
 };
 
 @Resolver(() => AccountType)

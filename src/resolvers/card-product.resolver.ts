@@ -49,6 +49,20 @@ export class CardProductResolver {
   }
 
   @FieldResolver()
+  async couponValue(@Root() product: CardProduct, @Ctx() context: AppContext) {
+    return product.couponValue
+      ? money(product.couponValue, (await context.loaders.organization()).currency)
+      : null;
+  }
+
+  @FieldResolver()
+  async couponMinSpend(@Root() product: CardProduct, @Ctx() context: AppContext) {
+    return product.couponValue
+      ? money(product.couponMinSpend ?? 0, (await context.loaders.organization()).currency)
+      : null;
+  }
+
+  @FieldResolver()
   async services(@Root() product: CardProduct) {
     return (await product.services.load()).getItems();
   }

@@ -91,6 +91,11 @@ export class SettlementFieldsResolver {
   }
 
   @FieldResolver()
+  couponDiscount(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+    return inCurrency(context, settlement.couponDiscount);
+  }
+
+  @FieldResolver()
   due(@Root() settlement: Settlement, @Ctx() context: AppContext) {
     return inCurrency(context, settlement.due);
   }

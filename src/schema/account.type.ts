@@ -33,6 +33,12 @@ export class CardProductType {
   @Field(() => [ServiceItemType], { description: 'PUNCH_CARD: services covered.' })
   services!: ServiceItemType[];
 
+  @Field(() => Money, { nullable: true, description: 'COUPON: amount off.' })
+  couponValue?: Money;
+
+  @Field(() => Money, { nullable: true, description: 'COUPON: total a checkout must reach (满).' })
+  couponMinSpend?: Money;
+
   @Field(() => Int, { nullable: true, description: 'Days of validity; null: none.' })
   validityDays?: number;
 

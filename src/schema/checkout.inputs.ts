@@ -43,6 +43,14 @@ export class SettleVisitInput {
   @ValidateNested({ each: true })
   punches!: PunchPaymentInput[];
 
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: '优惠券 (coupon accounts) to redeem, applied after the tier discount.',
+  })
+  @ArrayMaxSize(5)
+  @IsUUID('all', { each: true })
+  couponAccountIds!: string[];
+
   @Field(() => Int, { defaultValue: 0, description: 'From stored value, in 分.' })
   @Min(0)
   @Max(MAX_MINOR_UNITS)

@@ -76,6 +76,9 @@ export class SettlementType {
   @Field(() => Money)
   discount!: Money;
 
+  @Field(() => Money, { description: '优惠券 redeemed.' })
+  couponDiscount!: Money;
+
   @Field(() => Money, { description: 'What the payments covered.' })
   due!: Money;
 

@@ -44,6 +44,16 @@ export class CardProductInput {
   @IsUUID('all', { each: true })
   serviceIds?: string[];
 
+  @Field(() => Int, { nullable: true, description: 'COUPON: amount off a checkout, in 分 (required).' })
+  @Min(1)
+  @Max(MAX_MINOR_UNITS)
+  couponValueMinorUnits?: number;
+
+  @Field(() => Int, { nullable: true, description: 'COUPON: total a checkout must reach (满), in 分.' })
+  @Min(0)
+  @Max(MAX_MINOR_UNITS)
+  couponMinSpendMinorUnits?: number;
+
   @Field(() => Int, { nullable: true, description: 'Days of validity; null: no expiry.' })
   @Min(1)
   @Max(3650)
@@ -77,8 +87,11 @@ export class SellCardInput {
   @IsUUID()
   storeId?: string;
 
-  @Field(() => ExternalPaymentInput)
-  payment!: ExternalPaymentInput;
+  @Field(() => ExternalPaymentInput, {
+    nullable: true,
+    description: 'Required unless the card is free (a coupon given away).',
+  })
+  payment?: ExternalPaymentInput;
 
   @Field({ description: KEY_DESCRIPTION })
   idempotencyKey!: string;

@@ -67,3 +67,12 @@ export const PUNCH_CARDS = [
 ] as const;
 
 export const EXTERNAL_METHODS = ['WECHAT_PAY', 'WECHAT_PAY', 'ALIPAY', 'CASH', 'BANK_CARD'] as const;
+
+/** Given away at the front desk: 满200减30, valid 30 days. */
+export const COUPON = {
+  code: 'CP-200-30',
+  name: '满200减30',
+  value: 3_000,
+  minSpend: 20_000,
+  validityDays: 30,
+} as const;

@@ -61,6 +61,16 @@ export async function seedMemberships(seedEm: CoreEntityManager, context: Contex
       bonus: card.bonus,
     }),
   );
+  const coupon = em.create(CardProduct, {
+    organization,
+    code: data.COUPON.code,
+    name: data.COUPON.name,
+    kind: CardProductKind.COUPON,
+    price: 0,
+    couponValue: data.COUPON.value,
+    couponMinSpend: data.COUPON.minSpend,
+    validityDays: data.COUPON.validityDays,
+  });
   const punchCards = [];
   for (const card of data.PUNCH_CARDS) {
     const service = await em.findOneOrFail(ServiceItem, { organization, code: card.service });
@@ -156,6 +166,21 @@ export async function seedMemberships(seedEm: CoreEntityManager, context: Contex
         });
       }
     }
+    if (rng.chance(0.3)) {
+      const givenAt = now - Math.floor(rng.next() * 20) * DAY;
+      const account = em.create(Account, {
+        organization,
+        customer,
+        kind: AccountKind.COUPON,
+        cardProduct: coupon,
+        validUntil: new Date(givenAt + data.COUPON.validityDays * DAY),
+      });
+      events.push({
+        at: givenAt,
+        run: () =>
+          postAt(account, givenAt, { kind: LedgerEntryKind.ISSUE, unitsDelta: 1, note: coupon.name }),
+      });
+    }
     for (const visit of own) {
       const at = visit.visitedAt.getTime() + 60 * 60_000;
       events.push({ at, run: () => settle(visit, at) });
@@ -183,7 +208,7 @@ export async function seedMemberships(seedEm: CoreEntityManager, context: Contex
       if (earned > 0)
         postAt(
           points,
-          at,
+          at + 1,
           {
             kind: LedgerEntryKind.EARN,
             unitsDelta: earned,

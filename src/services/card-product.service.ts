@@ -30,12 +30,15 @@ export class CardProductService {
 
   create(input: CardProductInput): Promise<CardProduct> {
     const punch = input.kind === CardProductKind.PUNCH_CARD;
+    const coupon = input.kind === CardProductKind.COUPON;
+    if (coupon && !input.couponValueMinorUnits)
+      throw new BadInputError('couponValueMinorUnits', 'required', 'A coupon needs the amount it takes off.');
     if (punch && !input.uses)
       throw new BadInputError('uses', 'required', 'A punch card needs its number of uses.');
     if (punch && !input.serviceIds?.length)
       throw new BadInputError('serviceIds', 'required', 'A punch card needs the services it covers.');
     if (!punch && (input.uses || input.serviceIds?.length))
-      throw new BadInputError('uses', 'storedValue', 'A stored-value card has no uses or services.');
+      throw new BadInputError('uses', 'punchCardOnly', 'Only punch cards have uses and services.');
     return withUniqueConflicts([UNIQUE_CODE], () =>
       this.em.transactional(async (em) => {
         const product = em.create(CardProduct, {
@@ -44,8 +47,10 @@ export class CardProductService {
           name: input.name.trim(),
           kind: input.kind,
           price: input.priceMinorUnits,
-          principal: punch ? 0 : (input.principalMinorUnits ?? input.priceMinorUnits),
-          bonus: punch ? 0 : (input.bonusMinorUnits ?? 0),
+          principal: punch || coupon ? 0 : (input.principalMinorUnits ?? input.priceMinorUnits),
+          bonus: punch || coupon ? 0 : (input.bonusMinorUnits ?? 0),
+          couponValue: coupon ? input.couponValueMinorUnits : undefined,
+          couponMinSpend: coupon ? (input.couponMinSpendMinorUnits ?? 0) : undefined,
           uses: punch ? input.uses : undefined,
           validityDays: input.validityDays,
           startsOnFirstUse: input.startsOnFirstUse ?? false,

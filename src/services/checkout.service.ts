@@ -104,7 +104,16 @@ export class CheckoutService {
       .filter((line: VisitLine) => !punched.has(line.id))
       .reduce((sum, line) => sum + line.listPrice, 0);
     const discount = Math.floor((subtotal * (tier?.discountBasisPoints ?? 0)) / 10_000);
-    const due = subtotal - discount;
+    const couponDiscount = await this.redeemCoupons(
+      em,
+      operationId,
+      customer,
+      input.couponAccountIds,
+      subtotal - discount,
+      entries,
+      context,
+    );
+    const due = subtotal - discount - couponDiscount;
     const pointsValue = input.pointsToRedeem * organization.pointValueMinorUnits;
     const external = input.externalPayments.reduce((sum, payment) => sum + payment.amountMinorUnits, 0);
     const offered = input.storedValueMinorUnits + pointsValue + external;
@@ -112,7 +121,7 @@ export class CheckoutService {
       throw new BadInputError(
         'payments',
         'sum',
-        `The payments add up to ${offered} 分 but ${due} 分 is due (${subtotal} list price − ${discount} ${tier?.name ?? ''} discount).`,
+        `The payments add up to ${offered} 分 but ${due} 分 is due (${subtotal} list price − ${discount} ${tier?.name ?? ''} discount − ${couponDiscount} coupons).`,
       );
 
     if (input.storedValueMinorUnits > 0) {
@@ -167,6 +176,7 @@ export class CheckoutService {
       tier: tier ?? undefined,
       subtotal,
       discount,
+      couponDiscount,
       due,
       storedValuePaid: input.storedValueMinorUnits,
       pointsRedeemed: input.pointsToRedeem,
@@ -192,6 +202,43 @@ export class CheckoutService {
       );
     await evaluateTiers(em, this.viewer.organizationId, customer.id);
     return { settlement, entries };
+  }
+
+  /** 优惠券: each takes its value off what is left, once; a coupon's 满 threshold is checked first. */
+  private async redeemCoupons(
+    em: EntityManager,
+    operationId: string,
+    customer: Customer,
+    couponIds: string[],
+    afterDiscount: number,
+    entries: LedgerEntry[],
+    context: { storeId: string; visitId: string },
+  ): Promise<number> {
+    let taken = 0;
+    for (const [index, couponId] of [...new Set(couponIds)].entries()) {
+      const field = `couponAccountIds[${index}]`;
+      const coupon = await lockAccount(em, couponId);
+      if (coupon.kind !== AccountKind.COUPON || coupon.customer.id !== customer.id)
+        throw new BadInputError(field, 'coupon', "Not one of this customer's coupons.");
+      assertUsable(coupon);
+      const product = await coupon.cardProduct!.load();
+      if (afterDiscount < (product!.couponMinSpend ?? 0))
+        throw new BadInputError(
+          field,
+          'minSpend',
+          `${product!.name} needs a total of at least ${product!.couponMinSpend} 分.`,
+        );
+      entries.push(
+        post(em, this.viewer, operationId, coupon, {
+          kind: LedgerEntryKind.REDEEM,
+          unitsDelta: -1,
+          note: product!.name,
+          ...context,
+        }),
+      );
+      taken += Math.min(product!.couponValue ?? 0, afterDiscount - taken);
+    }
+    return taken;
   }
 
   /** 推荐奖励: once, when the referred customer first pays money. */

@@ -26,7 +26,19 @@ const UNIT_NAMES: Record<AccountKind, string> = {
   [AccountKind.STORED_VALUE]: 'stored value',
   [AccountKind.POINTS]: 'points',
   [AccountKind.PUNCH_CARD]: 'uses',
+  [AccountKind.COUPON]: 'coupon uses',
 };
+
+let lastPostedAt = 0;
+
+/**
+ * A strictly increasing timestamp per process: entries of one operation get distinct created_at in
+ * the order they were posted, so a replay (ordered by created_at, id) lists them as first answered.
+ */
+function postingTime(): Date {
+  lastPostedAt = Math.max(Date.now(), lastPostedAt + 1);
+  return new Date(lastPostedAt);
+}
 
 /** Balances as clients see them in errors and payloads. */
 export function balanceOf(account: Account): Record<string, number> {
@@ -120,5 +132,6 @@ export function post(
     note: movement.note,
     recordedByUserId: viewer.userId,
     recordedByApiKeyId: viewer.apiKeyId,
+    createdAt: postingTime(),
   });
 }

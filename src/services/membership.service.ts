@@ -39,11 +39,14 @@ export class MembershipService {
         if (!product) throw new NotFoundError('CardProduct', input.cardProductId);
         if (!product.active)
           throw new BadInputError('cardProductId', 'active', `${product.name} is no longer sold.`);
+        const paid = product.price > 0;
+        if (paid && !input.payment)
+          throw new BadInputError('payment', 'required', `${product.name} costs money: say how it was paid.`);
         const sale = {
           storeId: input.storeId,
-          amountPaid: product.price,
-          paymentMethod: input.payment.method,
-          paymentReference: input.payment.reference,
+          amountPaid: paid ? product.price : undefined,
+          paymentMethod: paid ? input.payment?.method : undefined,
+          paymentReference: paid ? input.payment?.reference : undefined,
           note: product.name,
         };
         if (product.kind === CardProductKind.STORED_VALUE) {
@@ -58,10 +61,11 @@ export class MembershipService {
           ];
         }
         const now = new Date();
+        const coupon = product.kind === CardProductKind.COUPON;
         const card = em.create(Account, {
           organization: this.viewer.organizationId,
           customer,
-          kind: AccountKind.PUNCH_CARD,
+          kind: coupon ? AccountKind.COUPON : AccountKind.PUNCH_CARD,
           cardProduct: product,
           startsOnFirstUse: product.startsOnFirstUse,
           validityDays: product.validityDays,
@@ -73,7 +77,7 @@ export class MembershipService {
         return [
           post(em, this.viewer, operationId, card, {
             kind: LedgerEntryKind.ISSUE,
-            unitsDelta: product.uses!,
+            unitsDelta: coupon ? 1 : product.uses!,
             ...sale,
           }),
         ];
