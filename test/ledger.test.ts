@@ -486,3 +486,71 @@ test('expirePoints writes off lapsed points across the organization once; runnin
   const frontDesk = await execute(testApp, org.tokens.FRONT_DESK, `mutation { expirePoints }`);
   expect(frontDesk.errors![0].extensions!.code).toBe('FORBIDDEN');
 });
+
+test('a course card valid from first use starts its validity at the first punch', async () => {
+  const created = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `mutation($input: CardProductInput!) { createCardProduct(input: $input) { id } }`,
+    {
+      input: {
+        code: `FU-${Date.now()}`,
+        name: '艾灸疗程卡',
+        kind: 'PUNCH_CARD',
+        priceMinorUnits: 99_900,
+        uses: 6,
+        serviceIds: [menu.massage.id],
+        validityDays: 90,
+        startsOnFirstUse: true,
+      },
+    },
+  );
+  const customer = await createCustomer(testApp, org, '首用起算');
+  const sold = await sellCard(
+    testApp,
+    org.tokens.FRONT_DESK,
+    customer.id,
+    created.data!.createCardProduct.id,
+  );
+  const accountId = sold.data!.sellCard.entries[0].account.id;
+  const card = `query($id: ID!) { account(id: $id) { validUntil firstUsedAt } }`;
+  expect((await execute(testApp, org.tokens.FRONT_DESK, card, { id: accountId })).data!.account).toEqual({
+    validUntil: null,
+    firstUsedAt: null,
+  });
+  await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `mutation($input: RedeemPunchInput!) { redeemPunch(input: $input) { dryRun } }`,
+    {
+      input: { accountId, serviceId: menu.massage.id, idempotencyKey: newKey('first') },
+    },
+  );
+  const after = (await execute(testApp, org.tokens.FRONT_DESK, card, { id: accountId })).data!.account;
+  expect(Date.parse(after.validUntil) - Date.parse(after.firstUsedAt)).toBe(90 * 86_400_000);
+});
+
+test('customers with their accounts and card products cost the same statements for 2 or 12 customers', async () => {
+  for (let index = 0; index < 12; index++) {
+    const customer = await createCustomer(testApp, org, `计数${index}`);
+    await sellCard(
+      testApp,
+      org.tokens.FRONT_DESK,
+      customer.id,
+      index % 2 ? cards.topUp.id : cards.massageCard.id,
+    );
+  }
+  const count = async (first: number) => {
+    testApp.statements.reset();
+    const result = await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `query($first: Int) { customers(first: $first) { edges { node {
+      name accounts { name balance { amount } units cardProduct { name services { name } } } } } } }`,
+      { first },
+    );
+    expect(result.errors).toBeUndefined();
+    return testApp.statements.count;
+  };
+  expect(await count(12)).toBe(await count(2));
+});
