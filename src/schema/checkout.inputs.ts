@@ -1,7 +1,8 @@
-import { ArrayMaxSize, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { MAX_MINOR_UNITS } from './catalogue.inputs';
 import { PaymentMethod } from './enums.type';
+import { PostingInput } from './membership.inputs';
 
 @InputType({ description: 'A visit line paid with one use of a punch card.' })
 export class PunchPaymentInput {
@@ -33,7 +34,7 @@ export class ExternalCheckoutPaymentInput {
   description:
     '结账: pay a visit with any mix of punch cards (per line), stored value, points and external payments. The tier discount applies to lines not paid by punch; the rest must add up to what is due.',
 })
-export class SettleVisitInput {
+export class SettleVisitInput extends PostingInput {
   @Field(() => ID)
   @IsUUID()
   visitId!: string;
@@ -68,11 +69,4 @@ export class SettleVisitInput {
   @ArrayMaxSize(10)
   @ValidateNested({ each: true })
   externalPayments!: ExternalCheckoutPaymentInput[];
-
-  @Field({ description: 'Idempotency key: a retry with the same key and input returns the first result.' })
-  @Length(8, 100)
-  idempotencyKey!: string;
-
-  @Field({ defaultValue: false })
-  dryRun!: boolean;
 }

@@ -6,6 +6,16 @@ import { CardProductKind, PaymentMethod } from './enums.type';
 const KEY_DESCRIPTION =
   'Idempotency key (8–100 characters): a retry with the same key and input returns the first result and posts nothing.';
 
+/** What every ledger mutation takes: an idempotency key and the dry-run switch. */
+@InputType({ description: 'Idempotency key and dry-run switch of every ledger mutation.' })
+export class PostingInput {
+  @Field({ description: KEY_DESCRIPTION })
+  idempotencyKey!: string;
+
+  @Field({ defaultValue: false, description: 'Validate and return the would-be result without posting.' })
+  dryRun!: boolean;
+}
+
 @InputType({ description: 'A 卡项 to sell: 充1000送100 (STORED_VALUE) or 10次肩颈推拿卡 (PUNCH_CARD).' })
 export class CardProductInput {
   @Field({ description: 'Unique in the organization.' })
@@ -74,7 +84,7 @@ export class ExternalPaymentInput {
 }
 
 @InputType({ description: '售卡 / 充值: sell a card product to a customer.' })
-export class SellCardInput {
+export class SellCardInput extends PostingInput {
   @Field(() => ID)
   @IsUUID()
   customerId!: string;
@@ -92,16 +102,10 @@ export class SellCardInput {
     description: 'Required unless the card is free (a coupon given away).',
   })
   payment?: ExternalPaymentInput;
-
-  @Field({ description: KEY_DESCRIPTION })
-  idempotencyKey!: string;
-
-  @Field({ defaultValue: false, description: 'Validate and return the would-be entries without posting.' })
-  dryRun!: boolean;
 }
 
 @InputType({ description: '储值消费: take money from the customer’s stored value.' })
-export class ChargeStoredValueInput {
+export class ChargeStoredValueInput extends PostingInput {
   @Field(() => ID)
   @IsUUID()
   customerId!: string;
@@ -118,16 +122,10 @@ export class ChargeStoredValueInput {
   @Field({ nullable: true })
   @MaxLength(200)
   note?: string;
-
-  @Field({ description: KEY_DESCRIPTION })
-  idempotencyKey!: string;
-
-  @Field({ defaultValue: false })
-  dryRun!: boolean;
 }
 
 @InputType({ description: '核销: use one punch of a card for a service.' })
-export class RedeemPunchInput {
+export class RedeemPunchInput extends PostingInput {
   @Field(() => ID)
   @IsUUID()
   accountId!: string;
@@ -139,16 +137,10 @@ export class RedeemPunchInput {
   @Field(() => ID, { nullable: true })
   @IsUUID()
   storeId?: string;
-
-  @Field({ description: KEY_DESCRIPTION })
-  idempotencyKey!: string;
-
-  @Field({ defaultValue: false })
-  dryRun!: boolean;
 }
 
 @InputType({ description: 'Earn or redeem 积分.' })
-export class PointsInput {
+export class PointsInput extends PostingInput {
   @Field(() => ID)
   @IsUUID()
   customerId!: string;
@@ -161,16 +153,10 @@ export class PointsInput {
   @Field({ description: 'Why, e.g. 生日双倍积分, 兑换毛巾.' })
   @Length(1, 200)
   note!: string;
-
-  @Field({ description: KEY_DESCRIPTION })
-  idempotencyKey!: string;
-
-  @Field({ defaultValue: false })
-  dryRun!: boolean;
 }
 
 @InputType({ description: '冲正: undo a ledger entry with a linked reversing entry.' })
-export class ReverseEntryInput {
+export class ReverseEntryInput extends PostingInput {
   @Field(() => ID)
   @IsUUID()
   entryId!: string;
@@ -178,18 +164,12 @@ export class ReverseEntryInput {
   @Field({ description: 'Why, required.' })
   @Length(1, 200)
   reason!: string;
-
-  @Field({ description: KEY_DESCRIPTION })
-  idempotencyKey!: string;
-
-  @Field({ defaultValue: false })
-  dryRun!: boolean;
 }
 
 @InputType({
   description: '退卡: pay back the remaining principal of the stored value; the bonus is forfeited.',
 })
-export class RefundStoredValueInput {
+export class RefundStoredValueInput extends PostingInput {
   @Field(() => ID)
   @IsUUID()
   customerId!: string;
@@ -200,10 +180,4 @@ export class RefundStoredValueInput {
   @Field({ description: 'Why, required.' })
   @Length(1, 200)
   reason!: string;
-
-  @Field({ description: KEY_DESCRIPTION })
-  idempotencyKey!: string;
-
-  @Field({ defaultValue: false })
-  dryRun!: boolean;
 }

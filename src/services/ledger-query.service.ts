@@ -1,10 +1,10 @@
-import { raw, type FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account, Customer, LedgerEntry } from '../entities';
 import type { ConnectionShape } from '../schema/connection.type';
 import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
-import { decodeCursor, pageSize, toConnection } from './cursor';
+import { newestFirst } from './newest-first';
 
 export interface BalanceMismatch {
   account: Account;
@@ -41,28 +41,7 @@ export class LedgerQueryService {
     const where: FilterQuery<LedgerEntry> = args.accountId
       ? { account: args.accountId }
       : { customer: args.customerId };
-    const limit = pageSize(args.first);
-    const page: FilterQuery<LedgerEntry>[] = [where];
-    if (args.after) {
-      const cursor = decodeCursor(args.after);
-      const keyset = raw(
-        (alias) => `(${alias}.created_at, ${alias}.id) < (?, ?)`,
-        [new Date(String(cursor.sortValue)), cursor.id],
-      );
-      page.push({ [keyset]: [] } as FilterQuery<LedgerEntry>);
-    }
-    const rows = await this.em.find(
-      LedgerEntry,
-      { $and: page },
-      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: limit + 1 },
-    );
-    return toConnection(
-      rows,
-      limit,
-      args.after,
-      (node) => node.createdAt.toISOString(),
-      () => this.em.count(LedgerEntry, where),
-    );
+    return newestFirst(this.em, LedgerEntry, where, args);
   }
 
   /**

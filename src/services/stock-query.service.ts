@@ -4,7 +4,7 @@ import { ProductStock, StockMovement, Store } from '../entities';
 import type { ConnectionShape } from '../schema/connection.type';
 import type { StockMovementFilter } from '../schema/product.inputs';
 import { NotFoundError } from '../server/errors';
-import { decodeCursor, pageSize, toConnection } from './cursor';
+import { newestFirst } from './newest-first';
 
 /** Reads of stock: 库存预警 and the movement history of a store. */
 export class StockQueryService {
@@ -32,28 +32,7 @@ export class StockQueryService {
     after?: string;
   }): Promise<ConnectionShape<StockMovement>> {
     await this.store(args.storeId);
-    const limit = pageSize(args.first);
-    const page: FilterQuery<StockMovement>[] = [this.condition(args.storeId, args.filter)];
-    if (args.after) {
-      const cursor = decodeCursor(args.after);
-      const keyset = raw(
-        (alias) => `(${alias}.created_at, ${alias}.id) < (?, ?)`,
-        [new Date(String(cursor.sortValue)), cursor.id],
-      );
-      page.push({ [keyset]: [] } as FilterQuery<StockMovement>);
-    }
-    const rows = await this.em.find(
-      StockMovement,
-      { $and: page },
-      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: limit + 1 },
-    );
-    return toConnection(
-      rows,
-      limit,
-      args.after,
-      (node) => node.createdAt.toISOString(),
-      () => this.em.count(StockMovement, this.condition(args.storeId, args.filter)),
-    );
+    return newestFirst(this.em, StockMovement, this.condition(args.storeId, args.filter), args);
   }
 
   private condition(storeId: string, filter: StockMovementFilter = {}): FilterQuery<StockMovement> {
