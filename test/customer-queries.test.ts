@@ -253,11 +253,16 @@ describe('audit log', () => {
     );
   });
 
-  test('the audit log is append-only for the application', async () => {
+  test('the audit log is append-only for the application, and its trigger refuses even the owner', async () => {
     const connection = testApp.orm.em.getConnection();
-    await expect(connection.execute(`update audit_event set fields = '{}'`)).rejects.toThrow(/append-only/);
-    await expect(connection.execute(`delete from audit_event`)).rejects.toThrow(/append-only/);
-    await expect(connection.execute(`truncate audit_event`)).rejects.toThrow(/append-only/);
+    await expect(connection.execute(`update audit_event set fields = '{}'`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(connection.execute(`delete from audit_event`)).rejects.toThrow(/permission denied/);
+    await expect(connection.execute(`truncate audit_event`)).rejects.toThrow(/permission denied/);
+    await expect(testApp.asOwner(`update audit_event set fields = '{}'`)).rejects.toThrow(/append-only/);
+    await expect(testApp.asOwner(`delete from audit_event`)).rejects.toThrow(/append-only/);
+    await expect(testApp.asOwner(`truncate audit_event`)).rejects.toThrow(/append-only/);
   });
 
   test('auditEvents is readable by OWNER, MANAGER and AUDITOR only, and scoped to the customer', async () => {

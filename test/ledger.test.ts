@@ -23,6 +23,19 @@ beforeAll(async () => {
 });
 afterAll(() => testApp.close());
 
+/** Moves a customer's point earnings' expiry into the past, as the owner around the trigger (staging only). */
+async function backdateExpiry(customerId: string, interval: string) {
+  await testApp.asOwner(`alter table ledger_entry disable trigger ledger_entry_no_update_or_delete`);
+  try {
+    await testApp.asOwner(
+      `update ledger_entry set expires_at = now() - $2::interval where customer_id = $1 and kind = 'EARN'`,
+      [customerId, interval],
+    );
+  } finally {
+    await testApp.asOwner(`alter table ledger_entry enable trigger ledger_entry_no_update_or_delete`);
+  }
+}
+
 const entriesOf = (customerId: string) =>
   countRows(testApp.orm, `select count(*) from ledger_entry where customer_id = ?`, [customerId]);
 const charge = (customerId: string, amount: number, extra: Record<string, unknown> = {}) =>
@@ -313,15 +326,8 @@ test('points: earned with an expiry, redeemed; expired points are written off fi
   expect((await points('redeemPoints', 100)).data!.redeemPoints.entries).toEqual([
     { kind: 'REDEEM', unitsDelta: -100, unitsAfter: 200 },
   ]);
-  // The earning lapses (moved into the past by SQL: the ledger's trigger allows no UPDATE, so this
-  // goes around it as a superuser would, only to stage the test).
-  const connection = testApp.orm.em.getConnection();
-  await connection.execute(`alter table ledger_entry disable trigger ledger_entry_no_update_or_delete`);
-  await connection.execute(
-    `update ledger_entry set expires_at = now() - interval '1 day' where customer_id = ? and kind = 'EARN'`,
-    [customer.id],
-  );
-  await connection.execute(`alter table ledger_entry enable trigger ledger_entry_no_update_or_delete`);
+  // The earning lapses: moved into the past as the owner, around the append-only trigger (staging only).
+  await backdateExpiry(customer.id, '1 day');
   await points('earnPoints', 50);
   const before = await entriesOf(customer.id);
   const tooMany = await points('redeemPoints', 60);
@@ -337,15 +343,23 @@ test('points: earned with an expiry, redeemed; expired points are written off fi
   ]);
 });
 
-test("the application's database role cannot UPDATE or DELETE a ledger row", async () => {
+test("the application's database role cannot UPDATE or DELETE a ledger row, nor switch the guard off", async () => {
   const customer = await createCustomer(testApp, org, '防篡改');
   const sold = await sellCard(testApp, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
   const id = sold.data!.sellCard.entries[0].id;
+  // testApp.orm connects exactly as the service does: as the runtime role.
   const connection = testApp.orm.em.getConnection();
   await expect(
     connection.execute(`update ledger_entry set principal_delta = 1 where id = ?`, [id]),
-  ).rejects.toThrow(/append-only/);
+  ).rejects.toThrow(/permission denied for table ledger_entry/);
   await expect(connection.execute(`delete from ledger_entry where id = ?`, [id])).rejects.toThrow(
+    /permission denied for table ledger_entry/,
+  );
+  await expect(
+    connection.execute(`alter table ledger_entry disable trigger ledger_entry_no_update_or_delete`),
+  ).rejects.toThrow(/must be owner/);
+  // Even the owner (migrations) is refused by the trigger.
+  await expect(testApp.asOwner(`delete from ledger_entry where id = $1`, [id])).rejects.toThrow(
     /append-only/,
   );
   await expect(
@@ -469,14 +483,7 @@ test('expirePoints writes off lapsed points across the organization once; runnin
       input: { customerId: customer.id, points: 120, note: '活动', idempotencyKey: newKey('earn') },
     },
   );
-  const connection = testApp.orm.em.getConnection();
-  // Staging only: move the earning's expiry into the past around the append-only trigger.
-  await connection.execute(`alter table ledger_entry disable trigger ledger_entry_no_update_or_delete`);
-  await connection.execute(
-    `update ledger_entry set expires_at = now() - interval '1 hour' where customer_id = ?`,
-    [customer.id],
-  );
-  await connection.execute(`alter table ledger_entry enable trigger ledger_entry_no_update_or_delete`);
+  await backdateExpiry(customer.id, '1 hour');
   const first = await execute(testApp, org.tokens.MANAGER, `mutation { expirePoints }`);
   expect(first.data!.expirePoints).toBeGreaterThanOrEqual(120);
   const second = await execute(testApp, org.tokens.MANAGER, `mutation { expirePoints }`);

@@ -33,11 +33,14 @@ export async function openDatabase(
     );
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
   }
-  const orm = await MikroORM.init(
-    createOrmConfig(url, { logger: (message) => logger.debug({ orm: message }) }),
+  const { orm, applied, runtimeRole } = await migrateAndOpen(url, 10, (message) =>
+    logger.debug({ orm: message }),
   );
-  const applied = await orm.migrator.up();
-  logger.info({ applied: applied.map((migration) => migration.name) }, 'migrations up to date');
+  logger.info({ applied, runtimeRole }, 'migrations up to date');
+  if (!runtimeRole)
+    logger.warn(
+      `role ${RUNTIME_ROLE} is missing: requests run as the table owner (append-only rows are guarded by triggers only)`,
+    );
   return {
     orm,
     embedded,
@@ -46,6 +49,48 @@ export async function openDatabase(
       await embedded?.stop();
     },
   };
+}
+
+/** The role requests run as (see Migration20261122213000_runtime_role): no UPDATE/DELETE on append-only tables. */
+export const RUNTIME_ROLE = 'wellness_runtime';
+
+/**
+ * Migrates as the connecting user (the tables' owner), then opens the ORM that requests use: every
+ * pooled connection does `SET ROLE wellness_runtime`, so a request can insert ledger rows but never
+ * update, delete or un-trigger them. Falls back to the owner where the role could not be created.
+ */
+export async function migrateAndOpen(
+  url: string,
+  poolSize: number,
+  logger?: (message: string) => void,
+): Promise<{ orm: MikroORM; applied: string[]; runtimeRole: boolean }> {
+  const owner = await MikroORM.init(createOrmConfig(url, logger ? { logger } : {}));
+  let applied: string[];
+  let runtimeRole: boolean;
+  try {
+    applied = (await owner.migrator.up()).map((migration) => migration.name);
+    const [row] = await owner.em
+      .getConnection()
+      .execute<{ member: boolean }[]>(
+        `select exists (select 1 from pg_roles where rolname = ?) and pg_has_role(current_user, ?, 'member') as member`,
+        [RUNTIME_ROLE, RUNTIME_ROLE],
+      );
+    runtimeRole = row.member;
+  } finally {
+    await owner.close(true);
+  }
+  const pool = {
+    min: 0,
+    max: poolSize,
+    ...(runtimeRole
+      ? {
+          afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) =>
+            connection.query(`set role ${RUNTIME_ROLE}`, (error: Error | null) => done(error, connection)),
+        }
+      : {}),
+  };
+  const orm = await MikroORM.init(createOrmConfig(url, { ...(logger ? { logger } : {}), pool }));
+  return { orm, applied, runtimeRole };
 }
 
 /** Creates the database on the embedded cluster if it is missing; returns its URL. */

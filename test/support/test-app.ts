@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import pino from 'pino';
-import { createOrmConfig } from '../../src/mikro-orm.config';
 import type { AppConfig } from '../../src/server/config';
 import { createContext, type AppContext } from '../../src/server/context';
-import { ensureDatabase } from '../../src/server/database';
+import { ensureDatabase, migrateAndOpen } from '../../src/server/database';
 import { createHttpApp } from '../../src/server/http';
 import { TokenService } from '../../src/services/token.service';
 import type { Express } from 'express';
@@ -31,6 +31,8 @@ export interface TestApp {
   tokens: TokenService;
   /** Number of SQL statements sent since the last reset. */
   statements: { count: number; reset(): void };
+  /** Runs SQL as the tables' owner (DDL, staging past the runtime role's limits). */
+  asOwner(sql: string, params?: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,8 +45,8 @@ export async function createTestApp(logger = pino({ level: 'silent' })): Promise
   if (!name.includes('test'))
     throw new Error('Refusing to run tests against a database whose name does not say test');
   const url = await ensureDatabase(serverUrl, name);
-  const orm = await MikroORM.init(createOrmConfig(url, { pool: { min: 0, max: 30 } }));
-  await orm.migrator.up();
+  // Requests and fixtures run as the runtime role, exactly as in production.
+  const { orm } = await migrateAndOpen(url, 30);
   const statements = { count: 0, reset: () => void (statements.count = 0) };
   orm.em
     .getConnection()
@@ -58,6 +60,15 @@ export async function createTestApp(logger = pino({ level: 'silent' })): Promise
     app,
     tokens,
     statements,
+    async asOwner(sql: string, params: unknown[] = []) {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(sql, params);
+      } finally {
+        await client.end();
+      }
+    },
     async close() {
       await apollo.stop();
       await orm.close(true);
