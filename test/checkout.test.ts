@@ -411,3 +411,31 @@ describe('coupons', () => {
     expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'payment' });
   });
 });
+
+test('customers with tier and tier history cost the same statements for 2 or 8 customers', async () => {
+  for (let index = 0; index < 8; index++) {
+    const customer = await createCustomer(testApp, org, `等级计数${index}`);
+    const visit = await visitWith(customer.id);
+    await settle(org.tokens.FRONT_DESK, {
+      visitId: visit.id,
+      externalPayments: [{ method: 'CASH', amountMinorUnits: 19_800 }],
+    });
+  }
+  const count = async (first: number) => {
+    testApp.statements.reset();
+    const result = await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `query($first: Int) { customers(first: $first) { edges { node { name tier { name } tierHistory { reason toTier { name } } } } } }`,
+      { first },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(
+      result.data!.customers.edges.every(
+        (edge: { node: { tierHistory: unknown[] } }) => edge.node.tierHistory.length > 0,
+      ),
+    ).toBe(true);
+    return testApp.statements.count;
+  };
+  expect(await count(8)).toBe(await count(2));
+});

@@ -132,6 +132,6 @@ export class CustomerTierResolver {
     description: 'Tier moves, newest first (last 100).',
   })
   tierHistory(@Root() customer: Customer, @Ctx() context: AppContext) {
-    return context.services.membershipTiers.history(customer.id);
+    return context.loaders.tierHistory.load(customer.id);
   }
 }

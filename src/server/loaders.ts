@@ -1,7 +1,15 @@
 import DataLoader from 'dataloader';
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Account, Allergy, Customer, MedicalCondition, Organization, SpecialCondition } from '../entities';
+import {
+  Account,
+  Allergy,
+  Customer,
+  MedicalCondition,
+  Organization,
+  SpecialCondition,
+  TierChange,
+} from '../entities';
 import type { Appointment, Visit } from '../entities';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
@@ -39,6 +47,8 @@ export interface Loaders {
   visitConditionNotes: DataLoader<string, string | null>;
   /** `Customer.accounts`, for a page of customers in one query. */
   customerAccounts: DataLoader<string, Account[]>;
+  /** `Customer.tierHistory`: the latest tier moves of a page of customers in one query. */
+  tierHistory: DataLoader<string, TierChange[]>;
 }
 
 export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
@@ -73,9 +83,22 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
       );
       return ids.map((id) => accounts.filter((account) => account.customer.id === id));
     }),
+    tierHistory: new DataLoader(async (ids) => {
+      const changes = await em.find(
+        TierChange,
+        { customer: { $in: [...ids] } },
+        { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+      );
+      return ids.map((id) =>
+        changes.filter((change) => change.customer.id === id).slice(0, TIER_HISTORY_LIMIT),
+      );
+    }),
   };
   return loaders;
 }
+
+/** Tier moves are rare (a few a year); the newest this many are shown. */
+const TIER_HISTORY_LIMIT = 100;
 
 const pageKey = (key: ChildPageKey) => JSON.stringify([key.parentId, key.first ?? null, key.after ?? null]);
 

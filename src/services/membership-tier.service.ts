@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { MembershipTier, TierChange } from '../entities';
+import { MembershipTier } from '../entities';
 import { AuditAction } from '../entities/enums';
 import type { MembershipTierInput } from '../schema/membership-tier.inputs';
 import { BadInputError, NotFoundError } from '../server/errors';
@@ -34,14 +34,6 @@ export class MembershipTierService {
 
   list(): Promise<MembershipTier[]> {
     return this.em.find(MembershipTier, {}, { orderBy: { rank: 'asc' } });
-  }
-
-  history(customerId: string): Promise<TierChange[]> {
-    return this.em.find(
-      TierChange,
-      { customer: customerId },
-      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: 100 },
-    );
   }
 
   create(input: MembershipTierInput): Promise<MembershipTier> {
