@@ -4,10 +4,7 @@ import { AccountKind } from '../entities/enums';
 import type { AppContext } from '../server/context';
 import { AccountType, LedgerEntryType } from '../schema/account.type';
 import { CustomerType } from '../schema/customer.type';
-import { money } from '../schema/money.type';
-
-const inCurrency = async (context: AppContext, minorUnits: number) =>
-  money(minorUnits, (await context.loaders.organization()).currency);
+import { inCurrency } from './money-field';
 
 const WALLET_NAMES: Record<AccountKind, string> = {
   [AccountKind.STORED_VALUE]: '储值账户',

@@ -3,7 +3,7 @@ import type { CardProduct } from '../entities';
 import type { AppContext } from '../server/context';
 import { CardProductType } from '../schema/account.type';
 import { CardProductInput } from '../schema/membership.inputs';
-import { money } from '../schema/money.type';
+import { inCurrency } from './money-field';
 
 @Resolver(() => CardProductType)
 export class CardProductResolver {
@@ -35,31 +35,27 @@ export class CardProductResolver {
 
   @FieldResolver()
   async price(@Root() product: CardProduct, @Ctx() context: AppContext) {
-    return money(product.price, (await context.loaders.organization()).currency);
+    return inCurrency(context, product.price);
   }
 
   @FieldResolver()
   async principal(@Root() product: CardProduct, @Ctx() context: AppContext) {
-    return money(product.principal, (await context.loaders.organization()).currency);
+    return inCurrency(context, product.principal);
   }
 
   @FieldResolver()
   async bonus(@Root() product: CardProduct, @Ctx() context: AppContext) {
-    return money(product.bonus, (await context.loaders.organization()).currency);
+    return inCurrency(context, product.bonus);
   }
 
   @FieldResolver()
   async couponValue(@Root() product: CardProduct, @Ctx() context: AppContext) {
-    return product.couponValue
-      ? money(product.couponValue, (await context.loaders.organization()).currency)
-      : null;
+    return product.couponValue ? inCurrency(context, product.couponValue) : null;
   }
 
   @FieldResolver()
   async couponMinSpend(@Root() product: CardProduct, @Ctx() context: AppContext) {
-    return product.couponValue
-      ? money(product.couponMinSpend ?? 0, (await context.loaders.organization()).currency)
-      : null;
+    return product.couponValue ? inCurrency(context, product.couponMinSpend ?? 0) : null;
   }
 
   @FieldResolver()

@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql
 import { Room, ServiceItem } from '../entities';
 import type { AppContext } from '../server/context';
 import { RoomType, ServiceItemType } from '../schema/catalogue.type';
-import { Money, money } from '../schema/money.type';
+import { Money } from '../schema/money.type';
+import { inCurrency } from './money-field';
 
 /** The service menu and rooms (read side; management mutations come with the catalogue work). */
 @Resolver(() => ServiceItemType)
@@ -24,7 +25,7 @@ export class CatalogueResolver {
 
   @FieldResolver(() => Money, { nullable: true })
   async price(@Root() service: ServiceItem, @Ctx() context: AppContext) {
-    return money(service.price, (await context.loaders.organization()).currency);
+    return inCurrency(context, service.price);
   }
 
   @FieldResolver()

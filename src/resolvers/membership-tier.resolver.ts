@@ -11,9 +11,7 @@ import {
 } from '../schema/membership-tier.type';
 import { SettleVisitInput } from '../schema/checkout.inputs';
 import { money } from '../schema/money.type';
-
-const inCurrency = async (context: AppContext, minorUnits: number) =>
-  money(minorUnits, (await context.loaders.organization()).currency);
+import { inCurrency } from './money-field';
 
 @Resolver(() => MembershipTierType)
 export class MembershipTierResolver {

@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Product } from '../entities';
 import type { AppContext } from '../server/context';
-import { money } from '../schema/money.type';
 import { ProductFilter, ProductInput } from '../schema/product.inputs';
 import { ProductConnection, ProductType } from '../schema/product.type';
+import { inCurrency } from './money-field';
 
 @Resolver(() => ProductType)
 export class ProductResolver {
@@ -53,12 +53,12 @@ export class ProductResolver {
 
   @FieldResolver()
   async price(@Root() product: Product, @Ctx() context: AppContext) {
-    return money(product.price, (await context.loaders.organization()).currency);
+    return inCurrency(context, product.price);
   }
 
   @FieldResolver()
   async cost(@Root() product: Product, @Ctx() context: AppContext) {
-    return money(product.cost, (await context.loaders.organization()).currency);
+    return inCurrency(context, product.cost);
   }
 
   @FieldResolver()

@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import { Customer, type Visit, type VisitLine, type VisitProductUse } from '../entities';
 import type { AppContext } from '../server/context';
 import { CustomerType } from '../schema/customer.type';
-import { money } from '../schema/money.type';
 import { VisitConnection, VisitLineType, VisitProductUseType, VisitType } from '../schema/visit.type';
+import { inCurrency } from './money-field';
 
 /** Relations of visits, through batching loaders: a page costs the same statements at any size. */
 @Resolver(() => VisitType)
@@ -53,7 +53,7 @@ export class VisitLineFieldsResolver {
 
   @FieldResolver()
   async listPrice(@Root() line: VisitLine, @Ctx() context: AppContext) {
-    return money(line.listPrice, (await context.loaders.organization()).currency);
+    return inCurrency(context, line.listPrice);
   }
 
   @FieldResolver()
