@@ -1,13 +1,11 @@
 import { Role } from '../entities/enums';
 import { grant, STAFF_ROLES } from './grant';
-import type { PolicyMap } from './policy-map';
+import { fieldsOf, type PolicyMap } from './policy-map';
 
 const { OWNER, MANAGER, AUDITOR } = Role;
 const staff = grant.roles(...STAFF_ROLES);
 const auditReaders = grant.roles(OWNER, MANAGER, AUDITOR);
 const ownerOnly = grant.roles(OWNER);
-const fieldsOf = (names: string[], fieldGrant: ReturnType<typeof grant.roles>) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
 
 export const accountPolicy: PolicyMap = {
   Query: {

@@ -1,7 +1,7 @@
 import { Role } from '../entities/enums';
 import { grant } from './grant';
 import { HealthSection } from './health-access';
-import type { PolicyMap } from './policy-map';
+import { fieldsOf, type PolicyMap } from './policy-map';
 
 const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION } = Role;
 
@@ -10,8 +10,7 @@ const readers = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, I
 const bookers = grant.writers(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION);
 const clinical = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST);
 
-const fields = (names: string[], fieldGrant = readers) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
+const fields = (names: string[], fieldGrant = readers) => fieldsOf(names, fieldGrant);
 
 export const appointmentPolicy: PolicyMap = {
   Query: {

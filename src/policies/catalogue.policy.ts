@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
-import { grant, type Grant } from './grant';
-import type { PolicyMap } from './policy-map';
+import { grant } from './grant';
+import { fieldsOf, type PolicyMap } from './policy-map';
 
 const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, MARKETING, INTEGRATION } = Role;
 
@@ -18,9 +18,6 @@ const managers = grant.writers(OWNER, MANAGER);
 /** Stock arrives at the front desk, so receipts are theirs too; corrections are not. */
 const receivers = grant.writers(OWNER, MANAGER, FRONT_DESK);
 
-const fields = (names: string[], fieldGrant: Grant) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
-
 export const cataloguePolicy: PolicyMap = {
   Query: {
     services: menuReaders,
@@ -33,7 +30,7 @@ export const cataloguePolicy: PolicyMap = {
     stockMovements: grant.roles(OWNER, MANAGER, FRONT_DESK),
   },
   Mutation: {
-    ...fields(
+    ...fieldsOf(
       [
         'createService',
         'updateService',
@@ -54,7 +51,7 @@ export const cataloguePolicy: PolicyMap = {
     receiveStock: receivers,
   },
   Product: {
-    ...fields(
+    ...fieldsOf(
       ['id', 'code', 'name', 'brand', 'spec', 'unit', 'lowStockThreshold', 'active', 'stocks'],
       stockReaders,
     ),
@@ -62,20 +59,20 @@ export const cataloguePolicy: PolicyMap = {
     cost: costReaders,
     version: grant.roles(OWNER, MANAGER),
   },
-  ProductStock: fields(['product', 'store', 'quantity', 'threshold', 'storeThreshold'], stockReaders),
-  StockMovement: fields(
+  ProductStock: fieldsOf(['product', 'store', 'quantity', 'threshold', 'storeThreshold'], stockReaders),
+  StockMovement: fieldsOf(
     ['id', 'product', 'delta', 'reason', 'note', 'visitId', 'recordedBy', 'createdAt'],
     grant.roles(OWNER, MANAGER, FRONT_DESK),
   ),
-  StockMovementConnection: fields(
+  StockMovementConnection: fieldsOf(
     ['edges', 'pageInfo', 'totalCount'],
     grant.roles(OWNER, MANAGER, FRONT_DESK),
   ),
-  StockMovementEdge: fields(['cursor', 'node'], grant.roles(OWNER, MANAGER, FRONT_DESK)),
-  ProductConnection: fields(['edges', 'pageInfo', 'totalCount'], stockReaders),
-  ProductEdge: fields(['cursor', 'node'], stockReaders),
+  StockMovementEdge: fieldsOf(['cursor', 'node'], grant.roles(OWNER, MANAGER, FRONT_DESK)),
+  ProductConnection: fieldsOf(['edges', 'pageInfo', 'totalCount'], stockReaders),
+  ProductEdge: fieldsOf(['cursor', 'node'], stockReaders),
   ServiceItem: {
-    ...fields(
+    ...fieldsOf(
       [
         'id',
         'code',
@@ -94,8 +91,8 @@ export const cataloguePolicy: PolicyMap = {
     version: grant.roles(OWNER, MANAGER),
   },
   ContraindicationTag: {
-    ...fields(['id', 'name', 'severity', 'description'], menuReaders),
-    ...fields(['specialConditionKinds', 'allergyCategories', 'keywords'], tagRuleReaders),
+    ...fieldsOf(['id', 'name', 'severity', 'description'], menuReaders),
+    ...fieldsOf(['specialConditionKinds', 'allergyCategories', 'keywords'], tagRuleReaders),
   },
-  Room: fields(['id', 'name', 'kind', 'active'], roomReaders),
+  Room: fieldsOf(['id', 'name', 'kind', 'active'], roomReaders),
 };

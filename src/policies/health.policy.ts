@@ -1,15 +1,14 @@
 import { Role } from '../entities/enums';
 import { grant } from './grant';
 import { HealthSection } from './health-access';
-import type { PolicyMap } from './policy-map';
+import { fieldsOf, type PolicyMap } from './policy-map';
 
 const { SAFETY, CLINICAL } = HealthSection;
 const safety = grant.health(SAFETY);
 const clinical = grant.health(CLINICAL);
 const { OWNER, MANAGER, CONSULTANT, THERAPIST } = Role;
 
-const fieldsOf = (names: string[], fieldGrant = safety) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
+const fields = (names: string[], fieldGrant = safety) => fieldsOf(names, fieldGrant);
 
 /**
  * Every field below the health profile is checked against the customer it belongs to, not only the
@@ -43,7 +42,7 @@ export const healthPolicy: PolicyMap = {
     wellnessGoals: clinical,
     notes: clinical,
   },
-  Allergy: fieldsOf([
+  Allergy: fields([
     'id',
     'substance',
     'category',
@@ -56,17 +55,17 @@ export const healthPolicy: PolicyMap = {
     'note',
     'recordedAt',
   ]),
-  SpecialCondition: fieldsOf(['id', 'kind', 'description', 'startsOn', 'endsOn', 'note', 'recordedAt']),
-  MedicalCondition: fieldsOf(['id', 'condition', 'since', 'status', 'note', 'recordedAt'], clinical),
+  SpecialCondition: fields(['id', 'kind', 'description', 'startsOn', 'endsOn', 'note', 'recordedAt']),
+  MedicalCondition: fields(['id', 'condition', 'since', 'status', 'note', 'recordedAt'], clinical),
 };
 
 /** Nested value objects (no customer of their own): readable when their parent field was. */
 export const healthValuePolicy: PolicyMap = {
-  Lifestyle: fieldsOf(
+  Lifestyle: fields(
     ['sleepHours', 'sleepQuality', 'diet', 'exercise', 'smoking', 'drinking', 'note'],
     grant.roles(OWNER, MANAGER, CONSULTANT),
   ),
-  SkinProfile: fieldsOf(
+  SkinProfile: fields(
     ['type', 'oiliness', 'sensitivity', 'concerns'],
     grant.roles(OWNER, MANAGER, CONSULTANT),
   ),

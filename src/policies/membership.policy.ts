@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
-import { grant, type Grant } from './grant';
-import type { PolicyMap } from './policy-map';
+import { grant } from './grant';
+import { fieldsOf, type PolicyMap } from './policy-map';
 
 const { OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION } = Role;
 
@@ -14,9 +14,6 @@ const managers = grant.writers(OWNER, MANAGER);
 /** Tiers are aggregates MARKETING may see (PRODUCT.md); therapists see nothing of money. */
 const tierReaders = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION);
 
-const fields = (names: string[], fieldGrant: Grant) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
-
 export const membershipPolicy: PolicyMap = {
   Query: {
     account: balanceReaders,
@@ -26,7 +23,7 @@ export const membershipPolicy: PolicyMap = {
     membershipTiers: tierReaders,
   },
   Mutation: {
-    ...fields(['sellCard', 'chargeStoredValue', 'redeemPunch', 'earnPoints', 'redeemPoints'], sellers),
+    ...fieldsOf(['sellCard', 'chargeStoredValue', 'redeemPunch', 'earnPoints', 'redeemPoints'], sellers),
     reverseLedgerEntry: reversers,
     refundStoredValue: reversers,
     expirePoints: managers,
@@ -40,7 +37,7 @@ export const membershipPolicy: PolicyMap = {
     settleVisit: sellers,
   },
   Customer: { accounts: balanceReaders, tier: tierReaders, tierHistory: tierReaders },
-  MembershipTier: fields(
+  MembershipTier: fieldsOf(
     [
       'id',
       'name',
@@ -53,8 +50,8 @@ export const membershipPolicy: PolicyMap = {
     ],
     tierReaders,
   ),
-  TierChange: fields(['fromTier', 'toTier', 'reason', 'createdAt'], tierReaders),
-  Settlement: fields(
+  TierChange: fieldsOf(['fromTier', 'toTier', 'reason', 'createdAt'], tierReaders),
+  Settlement: fieldsOf(
     [
       'id',
       'visitId',
@@ -73,9 +70,9 @@ export const membershipPolicy: PolicyMap = {
     ],
     balanceReaders,
   ),
-  ExternalPayment: fields(['method', 'amount', 'reference'], balanceReaders),
-  CheckoutPayload: fields(['settlement', 'entries', 'dryRun'], balanceReaders),
-  CardProduct: fields(
+  ExternalPayment: fieldsOf(['method', 'amount', 'reference'], balanceReaders),
+  CheckoutPayload: fieldsOf(['settlement', 'entries', 'dryRun'], balanceReaders),
+  CardProduct: fieldsOf(
     [
       'id',
       'code',
@@ -94,7 +91,7 @@ export const membershipPolicy: PolicyMap = {
     ],
     grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION),
   ),
-  Account: fields(
+  Account: fieldsOf(
     [
       'id',
       'kind',
@@ -112,7 +109,7 @@ export const membershipPolicy: PolicyMap = {
     ],
     balanceReaders,
   ),
-  LedgerEntry: fields(
+  LedgerEntry: fieldsOf(
     [
       'id',
       'kind',
@@ -137,9 +134,9 @@ export const membershipPolicy: PolicyMap = {
     ],
     balanceReaders,
   ),
-  LedgerEntryConnection: fields(['edges', 'pageInfo', 'totalCount'], balanceReaders),
-  LedgerEntryEdge: fields(['cursor', 'node'], balanceReaders),
-  LedgerPosting: fields(['operationId', 'dryRun', 'entries'], balanceReaders),
-  LedgerCheck: fields(['accountsChecked', 'mismatches'], grant.roles(OWNER, MANAGER)),
-  BalanceMismatch: fields(['account', 'principal', 'bonus', 'units'], grant.roles(OWNER, MANAGER)),
+  LedgerEntryConnection: fieldsOf(['edges', 'pageInfo', 'totalCount'], balanceReaders),
+  LedgerEntryEdge: fieldsOf(['cursor', 'node'], balanceReaders),
+  LedgerPosting: fieldsOf(['operationId', 'dryRun', 'entries'], balanceReaders),
+  LedgerCheck: fieldsOf(['accountsChecked', 'mismatches'], grant.roles(OWNER, MANAGER)),
+  BalanceMismatch: fieldsOf(['account', 'principal', 'bonus', 'units'], grant.roles(OWNER, MANAGER)),
 };

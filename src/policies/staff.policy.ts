@@ -1,6 +1,6 @@
 import { Role } from '../entities/enums';
-import { grant, type Grant } from './grant';
-import type { PolicyMap } from './policy-map';
+import { grant } from './grant';
+import { fieldsOf, type PolicyMap } from './policy-map';
 
 const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK } = Role;
 
@@ -9,20 +9,17 @@ const scheduleReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT
 /** 排班 and staff profiles are managed by the owner and store managers. */
 const managers = grant.writers(OWNER, MANAGER);
 
-const fields = (names: string[], fieldGrant: Grant) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
-
 export const staffPolicy: PolicyMap = {
   Query: { staffProfiles: scheduleReaders, staffProfile: scheduleReaders },
-  Mutation: fields(
+  Mutation: fieldsOf(
     ['upsertStaffProfile', 'setWorkingHours', 'addScheduleException', 'removeScheduleException'],
     managers,
   ),
-  StaffProfile: fields(
+  StaffProfile: fieldsOf(
     ['id', 'store', 'staffMember', 'title', 'bookable', 'active', 'services', 'workingHours', 'exceptions'],
     scheduleReaders,
   ),
-  WorkingHours: fields(['weekday', 'startsAt', 'endsAt'], scheduleReaders),
-  ScheduleException: fields(['id', 'date', 'kind', 'startsAt', 'endsAt', 'note'], scheduleReaders),
-  ScheduleExceptionPayload: fields(['exception', 'affectedAppointments'], grant.roles(OWNER, MANAGER)),
+  WorkingHours: fieldsOf(['weekday', 'startsAt', 'endsAt'], scheduleReaders),
+  ScheduleException: fieldsOf(['id', 'date', 'kind', 'startsAt', 'endsAt', 'note'], scheduleReaders),
+  ScheduleExceptionPayload: fieldsOf(['exception', 'affectedAppointments'], grant.roles(OWNER, MANAGER)),
 };

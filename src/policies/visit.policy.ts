@@ -1,7 +1,7 @@
 import { Role } from '../entities/enums';
 import { grant } from './grant';
 import { HealthSection } from './health-access';
-import type { PolicyMap } from './policy-map';
+import { fieldsOf, type PolicyMap } from './policy-map';
 
 const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION } = Role;
 
@@ -12,8 +12,7 @@ const staffReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DE
 /** Therapists see nothing of money (PRODUCT.md). */
 const moneyReaders = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION);
 
-const fields = (names: string[], fieldGrant = readers) =>
-  Object.fromEntries(names.map((name) => [name, fieldGrant]));
+const fields = (names: string[], fieldGrant = readers) => fieldsOf(names, fieldGrant);
 
 export const visitPolicy: PolicyMap = {
   Query: { visit: readers, visits: readers, myVisits: grant.roles(THERAPIST) },
