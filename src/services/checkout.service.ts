@@ -9,9 +9,8 @@ import { assertUsable, lockAccount, post } from './ledger';
 import { splitCharge } from './membership.service';
 import { runPosting } from './posting';
 import { evaluateTiers } from './tier-evaluation';
-import { expireDuePoints, walletOf } from './wallets';
-
-const DAY = 86_400_000;
+import { usePunch } from './punch-cards';
+import { expireDuePoints, pointsExpiry, walletOf } from './wallets';
 
 export interface Checkout {
   settlement: Settlement;
@@ -74,28 +73,11 @@ export class CheckoutService {
         throw new BadInputError(`${field}.visitLineId`, 'once', 'This line is paid by a punch already.');
       punched.add(line.id);
       const card = await lockAccount(em, punch.accountId);
-      if (card.kind !== AccountKind.PUNCH_CARD || card.customer.id !== customer.id)
+      if (card.customer.id !== customer.id)
         throw new BadInputError(`${field}.accountId`, 'punchCard', "Not one of this customer's punch cards.");
-      assertUsable(card);
-      const product = card.cardProduct ? await card.cardProduct.load({ populate: ['services'] }) : null;
-      if (product && !product.services.getIdentifiers<string>().includes(line.service.id))
-        throw new BadInputError(
-          `${field}.accountId`,
-          'covered',
-          `${product.name} does not cover this service.`,
-        );
-      if (!card.firstUsedAt) {
-        card.firstUsedAt = new Date();
-        if (card.startsOnFirstUse && card.validityDays)
-          card.validUntil = new Date(card.firstUsedAt.getTime() + card.validityDays * DAY);
-      }
+      const target = { account: `${field}.accountId`, service: `${field}.accountId` };
       entries.push(
-        post(em, this.viewer, operationId, card, {
-          kind: LedgerEntryKind.PUNCH,
-          unitsDelta: -1,
-          serviceId: line.service.id,
-          ...context,
-        }),
+        await usePunch(em, this.viewer, operationId, card, await line.service.loadOrFail(), target, context),
       );
     }
 
@@ -161,9 +143,7 @@ export class CheckoutService {
         post(em, this.viewer, operationId, points, {
           kind: LedgerEntryKind.EARN,
           unitsDelta: pointsEarned,
-          expiresAt: organization.pointsValidityDays
-            ? new Date(Date.now() + organization.pointsValidityDays * DAY)
-            : undefined,
+          expiresAt: pointsExpiry(organization),
           note: '消费积分',
           ...context,
         }),
@@ -267,9 +247,7 @@ export class CheckoutService {
       post(em, this.viewer, operationId, account, {
         kind: LedgerEntryKind.EARN,
         unitsDelta: organization.referralRewardPoints,
-        expiresAt: organization.pointsValidityDays
-          ? new Date(Date.now() + organization.pointsValidityDays * DAY)
-          : undefined,
+        expiresAt: pointsExpiry(organization),
         note: `推荐奖励: ${customer.name}`,
       }),
     ];

@@ -11,7 +11,8 @@ import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { assertUsable, lockAccount, post } from './ledger';
 import { runPosting, type Posting } from './posting';
-import { expireAllPoints, expireDuePoints, walletOf } from './wallets';
+import { usePunch } from './punch-cards';
+import { expireAllPoints, expireDuePoints, pointsExpiry, walletOf } from './wallets';
 
 const DAY = 86_400_000;
 
@@ -124,27 +125,11 @@ export class MembershipService {
       { idempotencyKey, dryRun },
       async (em, operationId) => {
         const card = await lockAccount(em, input.accountId);
-        if (card.kind !== AccountKind.PUNCH_CARD)
-          throw new BadInputError('accountId', 'punchCard', 'This account is not a punch card.');
-        assertUsable(card);
         const service = await em.findOne(ServiceItem, { id: input.serviceId });
         if (!service) throw new NotFoundError('ServiceItem', input.serviceId);
-        const product = card.cardProduct ? await card.cardProduct.load({ populate: ['services'] }) : null;
-        if (product && !product.services.getIdentifiers<string>().includes(service.id))
-          throw new BadInputError('serviceId', 'covered', `${product.name} does not cover ${service.name}.`);
-        if (!card.firstUsedAt) {
-          card.firstUsedAt = new Date();
-          if (card.startsOnFirstUse && card.validityDays)
-            card.validUntil = new Date(card.firstUsedAt.getTime() + card.validityDays * DAY);
-        }
+        const fields = { account: 'accountId', service: 'serviceId' };
         return [
-          post(em, this.viewer, operationId, card, {
-            kind: LedgerEntryKind.PUNCH,
-            unitsDelta: -1,
-            serviceId: service.id,
-            storeId: input.storeId,
-            note: service.name,
-          }),
+          await usePunch(em, this.viewer, operationId, card, service, fields, { storeId: input.storeId }),
         ];
       },
     );
@@ -162,9 +147,7 @@ export class MembershipService {
         const customer = await this.customer(em, input.customerId);
         const account = await walletOf(em, this.viewer, customer, AccountKind.POINTS);
         const organization = await em.findOneOrFail(Organization, { id: this.viewer.organizationId });
-        const expiresAt = organization.pointsValidityDays
-          ? new Date(Date.now() + organization.pointsValidityDays * DAY)
-          : undefined;
+        const expiresAt = pointsExpiry(organization);
         return [
           post(em, this.viewer, operationId, account, {
             kind: LedgerEntryKind.EARN,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Account, Customer, LedgerEntry } from '../entities';
+import type { Account, Customer, LedgerEntry, Organization } from '../entities';
 import { AccountKind, LedgerEntryKind } from '../entities/enums';
 import type { Viewer } from '../server/viewer';
 import { lockAccount, post } from './ledger';
@@ -91,4 +91,11 @@ export async function expireAllPoints(em: EntityManager, viewer: Viewer): Promis
     }
     return expired;
   });
+}
+
+/** When points earned now expire under the organization's setting; undefined: never. */
+export function pointsExpiry(organization: Organization, from = Date.now()): Date | undefined {
+  return organization.pointsValidityDays
+    ? new Date(from + organization.pointsValidityDays * 86_400_000)
+    : undefined;
 }
