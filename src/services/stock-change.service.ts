@@ -5,7 +5,7 @@ import type { AdjustStockInput, ReceiveStockInput } from '../schema/product.inpu
 import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
-import { moveStock } from './stock';
+import { ensureStockRow, moveStock } from './stock';
 
 /**
  * 入库 and 盘点调整 of one product in one store. Both go through `moveStock` (one conditional UPDATE
@@ -99,13 +99,7 @@ export class StockChangeService {
   }
 
   private async stockRow(em: EntityManager, store: Store, product: Product): Promise<ProductStock> {
-    await em.getConnection().execute(
-      `insert into product_stock (id, organization_id, store_id, product_id, quantity)
-       values (gen_random_uuid(), ?, ?, ?, 0) on conflict (store_id, product_id) do nothing`,
-      [this.viewer.organizationId, store.id, product.id],
-      'run',
-      em.getTransactionContext(),
-    );
+    await ensureStockRow(em, this.viewer.organizationId, store.id, product.id);
     return em.findOneOrFail(ProductStock, { store: store.id, product: product.id });
   }
 }

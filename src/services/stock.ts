@@ -39,13 +39,7 @@ export class InsufficientStockError extends DomainError {
 export async function moveStock(em: EntityManager, change: StockChange): Promise<number> {
   const connection = em.getConnection();
   const transaction = em.getTransactionContext();
-  await connection.execute(
-    `insert into product_stock (id, organization_id, store_id, product_id, quantity)
-     values (gen_random_uuid(), ?, ?, ?, 0) on conflict (store_id, product_id) do nothing`,
-    [change.organizationId, change.storeId, change.productId],
-    'run',
-    transaction,
-  );
+  await ensureStockRow(em, change.organizationId, change.storeId, change.productId);
   const rows = await connection.execute<{ quantity: number; moved: boolean }[]>(
     `with target as (
        select ps.id, ps.quantity, ps.quantity + ? >= 0 or s.allow_negative_stock or ? > 0 as allowed
@@ -76,4 +70,20 @@ export async function moveStock(em: EntityManager, change: StockChange): Promise
     recordedBy: change.recordedById ?? null,
   });
   return quantity;
+}
+
+/** The stock row of a product in a store, created at 0 if it does not exist yet (race-free). */
+export async function ensureStockRow(
+  em: EntityManager,
+  organizationId: string,
+  storeId: string,
+  productId: string,
+): Promise<void> {
+  await em.getConnection().execute(
+    `insert into product_stock (id, organization_id, store_id, product_id, quantity)
+     values (gen_random_uuid(), ?, ?, ?, 0) on conflict (store_id, product_id) do nothing`,
+    [organizationId, storeId, productId],
+    'run',
+    em.getTransactionContext(),
+  );
 }
