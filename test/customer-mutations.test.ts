@@ -89,7 +89,11 @@ test('a duplicate phone is a CONFLICT and leaves no row, no audit and no used cu
   const result = await execute(testApp, org.tokens.FRONT_DESK, CREATE, {
     input: { name: '张三丰', phone: '13800138001' },
   });
-  expect(result.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'phone' });
+  expect(result.errors![0].extensions).toMatchObject({
+    code: 'CONFLICT',
+    field: 'phone',
+    reason: 'DUPLICATE_PHONE',
+  });
   expect(result.errors![0].message).not.toContain('张三');
   expect(await customerRows()).toBe(before);
   const audits = await countRows(
@@ -128,7 +132,11 @@ test('update with a stale version fails with CONFLICT and changes nothing', asyn
     version: 1,
     input: { name: '孙八' },
   });
-  expect(stale.errors![0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+  expect(stale.errors![0].extensions).toMatchObject({
+    code: 'CONFLICT',
+    currentVersion: 2,
+    reason: 'STALE_VERSION',
+  });
   const now = await execute(
     testApp,
     org.tokens.MANAGER,

@@ -10,6 +10,7 @@ import type { AuditService } from './audit.service';
 import { BookingResources, type PlannedItem } from './booking-resources';
 import { ContraindicationCheckService } from './contraindication-check.service';
 import type { ContraindicationResult } from './contraindication';
+import { assertVersion } from './unique-conflict';
 
 export interface Booking {
   appointment: Appointment;
@@ -81,11 +82,7 @@ export class BookingService {
       this.em.transactional(async (em) => {
         const appointment = await em.findOne(Appointment, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!appointment) throw new NotFoundError('Appointment', id);
-        if (appointment.version !== expectedVersion)
-          throw new ConflictError(
-            `The appointment changed since version ${expectedVersion} (now ${appointment.version}): reload it.`,
-            { reason: 'STALE_VERSION' },
-          );
+        assertVersion('Appointment', appointment.version, expectedVersion);
         if (![AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED].includes(appointment.status))
           throw new ConflictError(`A ${appointment.status} appointment cannot be rescheduled.`, {
             reason: 'INVALID_STATE',

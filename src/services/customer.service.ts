@@ -1,14 +1,35 @@
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, CustomerTag, HealthProfile, Organization, Store, Tag, User } from '../entities';
 import { AuditAction, StaffRole } from '../entities/enums';
 import type { CreateCustomerInput, UpdateCustomerInput } from '../schema/customer.inputs';
-import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
+import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { normalizePhone } from './phone';
 import { pinyinKeys } from './pinyin';
 import { todayIn } from './time';
+import { assertVersion, withUniqueConflicts, type UniqueRule } from './unique-conflict';
+
+const CUSTOMER_UNIQUE: UniqueRule[] = [
+  {
+    constraint: 'customer_organization_id_phone_unique',
+    field: 'phone',
+    reason: 'DUPLICATE_PHONE',
+    message: 'Another customer already has this phone number.',
+  },
+  {
+    constraint: 'customer_organization_id_external_id_unique',
+    field: 'externalId',
+    reason: 'DUPLICATE_EXTERNAL_ID',
+    message: 'Another customer already has this externalId.',
+  },
+  {
+    constraint: 'tag_organization_id_name_unique',
+    field: 'tagNames',
+    reason: 'DUPLICATE_NAME',
+    message: 'A tag with this name was created meanwhile: retry.',
+  },
+];
 
 type CustomerChanges = Partial<CreateCustomerInput & UpdateCustomerInput>;
 
@@ -23,7 +44,7 @@ export class CustomerService {
   ) {}
 
   async create(input: CreateCustomerInput): Promise<Customer> {
-    return this.translateConflicts(() =>
+    return withUniqueConflicts(CUSTOMER_UNIQUE, () =>
       this.em.transactional(async (em) => {
         const code = await this.nextCustomerCode(em);
         const customer = em.create(Customer, {
@@ -42,7 +63,7 @@ export class CustomerService {
   }
 
   async update(id: string, expectedVersion: number, input: UpdateCustomerInput): Promise<Customer> {
-    return this.translateConflicts(() =>
+    return withUniqueConflicts(CUSTOMER_UNIQUE, () =>
       this.em.transactional(async (em) => {
         const customer = await this.findForChange(em, id, expectedVersion);
         const changed = await this.apply(em, customer, input);
@@ -75,7 +96,7 @@ export class CustomerService {
       throw new BadInputError('tagNames', 'length', `Tag "${tooLong}" is longer than 30 characters.`);
     if (wanted.length > 30)
       throw new BadInputError('tagNames', 'count', 'A customer can have at most 30 tags.');
-    return this.translateConflicts(() =>
+    return withUniqueConflicts(CUSTOMER_UNIQUE, () =>
       this.em.transactional(async (em) => {
         const customer = await em.findOne(Customer, { id }, { populate: ['tags'] });
         if (!customer) throw new NotFoundError('Customer', id);
@@ -158,12 +179,7 @@ export class CustomerService {
   private async findForChange(em: EntityManager, id: string, expectedVersion: number): Promise<Customer> {
     const customer = await em.findOne(Customer, { id });
     if (!customer) throw new NotFoundError('Customer', id);
-    if (customer.version !== expectedVersion) {
-      throw new ConflictError(
-        `Customer was changed by someone else (version ${customer.version}, you sent ${expectedVersion}): reload and retry.`,
-        { currentVersion: customer.version },
-      );
-    }
+    assertVersion('Customer', customer.version, expectedVersion);
     return customer;
   }
 
@@ -272,28 +288,5 @@ export class CustomerService {
         em.getTransactionContext(),
       );
     return `C${String(row.number).padStart(6, '0')}`;
-  }
-
-  private async translateConflicts<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof OptimisticLockError) {
-        throw new ConflictError('Customer was changed by someone else meanwhile: reload and retry.');
-      }
-      if (error instanceof UniqueConstraintViolationException) {
-        const constraint = String((error as { constraint?: string }).constraint ?? error.message);
-        if (constraint.includes('phone')) {
-          throw new ConflictError('Another customer already has this phone number.', { field: 'phone' });
-        }
-        if (constraint.includes('external_id')) {
-          throw new ConflictError('Another customer already has this externalId.', { field: 'externalId' });
-        }
-        if (constraint.includes('tag'))
-          throw new ConflictError('A tag with this name was created meanwhile: retry.');
-        throw new ConflictError('This change conflicts with an existing record.');
-      }
-      throw error;
-    }
   }
 }

@@ -1,4 +1,3 @@
-import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, Customer, HealthProfile, MedicalCondition, SpecialCondition } from '../entities';
 import { AuditAction } from '../entities/enums';
@@ -10,9 +9,10 @@ import type {
   MedicalConditionInput,
   SpecialConditionInput,
 } from '../schema/health-profile.inputs';
-import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../server/errors';
+import { BadInputError, ForbiddenError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
+import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
 type RecordKind = 'Allergy' | 'MedicalCondition' | 'SpecialCondition';
 type HealthRecordEntity = Allergy | MedicalCondition | SpecialCondition;
@@ -38,16 +38,11 @@ export class HealthService {
   ) {}
 
   async updateProfile(customerId: string, expectedVersion: number | undefined, input: HealthProfileInput) {
-    try {
-      return await this.em.transactional(async (em) => {
+    return withUniqueConflicts([], () =>
+      this.em.transactional(async (em) => {
         await this.customerFor(em, customerId, HealthSection.CLINICAL);
         const profile = await em.findOneOrFail(HealthProfile, { customer: customerId });
-        if (expectedVersion !== undefined && profile.version !== expectedVersion) {
-          throw new ConflictError(
-            `Health profile was changed by someone else (version ${profile.version}, you sent ${expectedVersion}): reload and retry.`,
-            { currentVersion: profile.version },
-          );
-        }
+        assertVersion('Health profile', profile.version, expectedVersion);
         const changed: string[] = [];
         const assign = <K extends keyof HealthProfile>(field: K, value: HealthProfile[K] | undefined) => {
           if (value === undefined || JSON.stringify(profile[field]) === JSON.stringify(value)) return;
@@ -76,12 +71,8 @@ export class HealthService {
         if (changed.length)
           this.audit.recordChange(em, AuditAction.UPDATE, 'HealthProfile', profile.id, customerId, changed);
         return profile;
-      });
-    } catch (error) {
-      if (error instanceof OptimisticLockError)
-        throw new ConflictError('Health profile was changed meanwhile: reload and retry.');
-      throw error;
-    }
+      }),
+    );
   }
 
   async addRecord(kind: RecordKind, customerId: string, input: RecordInput): Promise<HealthRecordEntity> {

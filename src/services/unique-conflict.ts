@@ -5,7 +5,8 @@ import { ConflictError } from '../server/errors';
 export interface UniqueRule {
   /** Name of the PostgreSQL constraint, e.g. `room_store_id_name_unique`. */
   constraint: string;
-  field: string;
+  /** The input field to blame, when one is. */
+  field?: string;
   reason: string;
   message: string;
 }
@@ -25,7 +26,11 @@ export async function withUniqueConflicts<T>(rules: UniqueRule[], work: () => Pr
     if (error instanceof UniqueConstraintViolationException) {
       const constraint = String((error as { constraint?: string }).constraint ?? error.message);
       const rule = rules.find((candidate) => constraint.includes(candidate.constraint));
-      if (rule) throw new ConflictError(rule.message, { field: rule.field, reason: rule.reason });
+      if (rule)
+        throw new ConflictError(rule.message, {
+          ...(rule.field ? { field: rule.field } : {}),
+          reason: rule.reason,
+        });
       throw new ConflictError('This change conflicts with an existing record.', { reason: 'DUPLICATE' });
     }
     throw error;

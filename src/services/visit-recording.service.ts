@@ -18,6 +18,20 @@ import type { RecordVisitInput, VisitLineInput } from '../schema/visit.inputs';
 import { BadInputError, ConflictError, DomainError, ForbiddenError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
+import { withUniqueConflicts, type UniqueRule } from './unique-conflict';
+
+const VISIT_UNIQUE: UniqueRule[] = [
+  {
+    constraint: 'visit_appointment_id_unique',
+    reason: 'INVALID_STATE',
+    message: 'A visit was already recorded from this appointment.',
+  },
+  {
+    constraint: 'visit_organization_id_idempotency_key_unique',
+    reason: 'IN_PROGRESS',
+    message: 'The same visit is being recorded right now: retry in a moment.',
+  },
+];
 import { moveStock } from './stock';
 
 /** A visit may be recorded a little ahead of the clock of the device sending it, never later. */
@@ -41,7 +55,7 @@ export class VisitRecordingService {
       const earlier = await this.replay(input.idempotencyKey, requestHash!);
       if (earlier) return earlier;
     }
-    const visitId = await this.translateConflicts(() =>
+    const visitId = await withUniqueConflicts(VISIT_UNIQUE, () =>
       this.em.transactional(async (em) => {
         const { customer, store, appointment } = await this.subject(em, input);
         const lines = await this.lines(em, input, appointment);
@@ -253,23 +267,6 @@ export class VisitRecordingService {
         'This idempotency key was used for a different visit: use a new key for a new request.',
       );
     return earlier;
-  }
-
-  private async translateConflicts<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === '23505' && constraint === 'visit_appointment_id_unique')
-        throw new ConflictError('A visit was already recorded from this appointment.', {
-          reason: 'INVALID_STATE',
-        });
-      if (code === '23505' && constraint === 'visit_organization_id_idempotency_key_unique')
-        throw new ConflictError('The same visit is being recorded right now: retry in a moment.', {
-          reason: 'IN_PROGRESS',
-        });
-      throw error;
-    }
   }
 }
 
