@@ -6,6 +6,7 @@ import { openDatabase } from './server/database';
 import { createHttpApp } from './server/http';
 import { createLogger } from './server/logger';
 import { jwtSecret } from './server/secrets';
+import { startJobRunner } from './jobs/job-runner';
 import { DemoSeeder } from './seeders/demo.seeder';
 import { TokenService } from './services/token.service';
 
@@ -34,6 +35,7 @@ async function main() {
   const { app, apollo } = await createHttpApp(config, database.orm, tokens, logger, httpServer);
   httpServer.on('request', app);
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const jobs = config.runJobs ? await startJobRunner(database.url, database.orm, logger) : undefined;
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, 'listening');
@@ -60,6 +62,7 @@ async function main() {
     }, 20_000);
     try {
       await apollo.stop(); // the drain plugin stops accepting, then waits for in-flight requests
+      await jobs?.stop();
       await database.close();
       clearTimeout(deadline);
       logger.info('stopped cleanly');

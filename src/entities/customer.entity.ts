@@ -13,7 +13,7 @@ import {
 } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { MembershipTier } from './membership-tier.entity';
-import { CustomerSource, CustomerStatus, Gender, PressurePreference } from './enums';
+import { ContactChannel, CustomerSource, CustomerStatus, Gender, PressurePreference } from './enums';
 import type { HealthProfile } from './health-profile.entity';
 import { Store } from './store.entity';
 import { Tag } from './tag.entity';
@@ -56,6 +56,7 @@ export class Customer extends OrganizationScoped {
     | 'preferences'
     | 'visitCount'
     | 'lifetimeSpend'
+    | 'doNotContact'
     | 'version';
 
   /** 客户编号, e.g. C000123: assigned from the organization's counter. */
@@ -156,6 +157,22 @@ export class Customer extends OrganizationScoped {
   /** When the referrer was rewarded for this customer's first payment (推荐奖励, once). */
   @Property({ type: 'timestamptz', nullable: true })
   referralRewardedAt?: Date;
+
+  /** 勿扰: no marketing at all, whatever the channel consents say. Service contacts still happen. */
+  @Property()
+  doNotContact: boolean = false;
+
+  /** The channel the customer likes to be reached on (喜欢的沟通方式). */
+  @Enum({ items: () => ContactChannel, nativeEnumName: 'contact_channel', nullable: true })
+  preferredChannel?: ContactChannel;
+
+  /** Frequency cap override: at most this many marketing tasks … (null: the organization's). */
+  @Property({ type: 'integer', nullable: true })
+  marketingCapCount?: number;
+
+  /** … within this many days. */
+  @Property({ type: 'integer', nullable: true })
+  marketingCapDays?: number;
 
   @Property({ version: true })
   version!: number;

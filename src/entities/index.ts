@@ -31,6 +31,10 @@ export { IdempotencyRecord } from './idempotency-record.entity';
 export { MembershipTier } from './membership-tier.entity';
 export { TierChange } from './tier-change.entity';
 export { Settlement } from './settlement.entity';
+export { Communication } from './communication.entity';
+export { CareTask } from './care-task.entity';
+export { Complaint } from './complaint.entity';
+export { ContactConsent } from './contact-consent.entity';
 
 import { Organization } from './organization.entity';
 import { Store } from './store.entity';
@@ -65,6 +69,10 @@ import { IdempotencyRecord } from './idempotency-record.entity';
 import { MembershipTier } from './membership-tier.entity';
 import { TierChange } from './tier-change.entity';
 import { Settlement } from './settlement.entity';
+import { Communication } from './communication.entity';
+import { CareTask } from './care-task.entity';
+import { Complaint } from './complaint.entity';
+import { ContactConsent } from './contact-consent.entity';
 import { OrganizationScoped } from './base.entity';
 import { HealthRecord } from './health-record.entity';
 
@@ -104,4 +112,8 @@ export const entities = [
   MembershipTier,
   TierChange,
   Settlement,
+  Communication,
+  CareTask,
+  Complaint,
+  ContactConsent,
 ];

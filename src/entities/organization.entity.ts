@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
 import { SpendingOrder } from './enums';
+
+/** A holiday the business sends greetings for (节日问候); dates are explicit because 春节 and 中秋 move. */
+export interface CareHoliday {
+  /** YYYY-MM-DD */
+  date: string;
+  name: string;
+}
 
 /** A business or chain of stores; the tenant boundary. */
 @Entity()
@@ -18,6 +25,14 @@ export class Organization {
     | 'pointValueMinorUnits'
     | 'tierWindowDays'
     | 'referralRewardPoints'
+    | 'visitFollowUpAfterHours'
+    | 'visitFollowUpWithinHours'
+    | 'greetingLeadDays'
+    | 'cardExpiryReminderDays'
+    | 'lowBalanceThreshold'
+    | 'marketingCapCount'
+    | 'marketingCapDays'
+    | 'careHolidays'
     | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
@@ -67,6 +82,41 @@ export class Organization {
   /** 推荐奖励: points for the referrer when a referred customer first pays; 0: none. */
   @Property({ type: 'integer' })
   referralRewardPoints: number = 500;
+
+  /** 回访 becomes due this many hours after a visit … */
+  @Property({ type: 'integer' })
+  visitFollowUpAfterHours: number = 24;
+
+  /** … and must be done within this many hours of the visit (24–48 h in the seeds). */
+  @Property({ type: 'integer' })
+  visitFollowUpWithinHours: number = 48;
+
+  /** Birthday and holiday greeting tasks appear this many days ahead. */
+  @Property({ type: 'integer' })
+  greetingLeadDays: number = 3;
+
+  /** 沉睡客户唤醒 after this many days without a visit; null: at dormantAfterDays. */
+  @Property({ type: 'integer', nullable: true })
+  wakeUpAfterDays?: number;
+
+  /** Remind this many days before a punch card with uses left expires. */
+  @Property({ type: 'integer' })
+  cardExpiryReminderDays: number = 14;
+
+  /** Remind when stored value (principal + bonus) falls below this, in 分; 0: never. */
+  @Property({ type: new BigIntType('number'), columnType: 'bigint' })
+  lowBalanceThreshold: number = 10_000;
+
+  /** Default frequency cap: at most this many marketing tasks per customer … */
+  @Property({ type: 'integer' })
+  marketingCapCount: number = 4;
+
+  /** … within this many days. */
+  @Property({ type: 'integer' })
+  marketingCapDays: number = 30;
+
+  @Property({ type: 'json' })
+  careHolidays: CareHoliday[] = [];
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -23,6 +23,7 @@ const environmentSchema = z.object({
   INTROSPECTION: booleanFromString.optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SEED_DEMO_DATA: booleanFromString.optional(),
+  RUN_JOBS: booleanFromString.default('true'),
 });
 
 export interface AppConfig {
@@ -38,6 +39,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Seed demo data into an empty database at start (default: only on embedded PostgreSQL). */
   seedDemoData: boolean;
+  /** Run the scheduled jobs (care tasks, points expiry) in this process; `npm run worker` runs them alone. */
+  runJobs: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -67,5 +70,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     introspection: values.INTROSPECTION ?? values.NODE_ENV !== 'production',
     maxBodyBytes: values.MAX_BODY_BYTES,
     seedDemoData: values.SEED_DEMO_DATA ?? !values.DATABASE_URL,
+    runJobs: values.RUN_JOBS,
   };
 }

@@ -7,6 +7,8 @@ import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres
 
 export interface Database {
   orm: MikroORM;
+  /** Connection URL of the database's owner (migrations, the job runner). */
+  url: string;
   embedded?: RunningPostgres;
   close(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export async function openDatabase(
     );
   return {
     orm,
+    url,
     embedded,
     async close() {
       await orm.close(true);

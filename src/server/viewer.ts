@@ -2,7 +2,8 @@ import type { Role } from '../entities/enums';
 
 /** Who is asking: a staff user (JWT) or an integration (API key). */
 export interface Viewer {
-  kind: 'USER' | 'API_KEY';
+  /** SYSTEM: a scheduled job (see services/system-viewer.ts), never a request. */
+  kind: 'USER' | 'API_KEY' | 'SYSTEM';
   /** User id or API key id. */
   id: string;
   organizationId: string;

@@ -22,6 +22,7 @@ export const testConfig: AppConfig = {
   introspection: true,
   maxBodyBytes: 100_000,
   seedDemoData: false,
+  runJobs: false,
 };
 
 export interface TestApp {

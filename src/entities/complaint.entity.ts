@@ -1,0 +1,79 @@
+import { Entity, Enum, Index, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { OrganizationScoped } from './base.entity';
+import { Customer } from './customer.entity';
+import { ComplaintStatus, ContactChannel } from './enums';
+import { Store } from './store.entity';
+import { User } from './user.entity';
+import { Visit } from './visit.entity';
+
+/**
+ * 投诉 / 异议: 日期, 事由, 处理方案, 处理结果, 客户满意度. Service levels: respond within 24 h and
+ * resolve within 48 h of receipt; both deadlines are stored so that breaches are plain queries.
+ */
+@Entity()
+@Index({ properties: ['customer', 'receivedAt', 'id'] })
+@Index({ properties: ['organization', 'receivedAt', 'id'] })
+export class Complaint extends OrganizationScoped {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version' | 'status';
+
+  @ManyToOne(() => Customer, { ref: true })
+  customer!: Ref<Customer>;
+
+  @ManyToOne(() => Store, { ref: true })
+  store!: Ref<Store>;
+
+  @Property({ type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Enum({ items: () => ContactChannel, nativeEnumName: 'contact_channel' })
+  channel!: ContactChannel;
+
+  /** 事由 in a few words, e.g. 精油过敏. */
+  @Property({ length: 200 })
+  subject!: string;
+
+  @Property({ type: 'text' })
+  description!: string;
+
+  @ManyToOne(() => Visit, { ref: true, nullable: true })
+  visit?: Ref<Visit>;
+
+  @ManyToOne(() => User, { ref: true, nullable: true })
+  therapist?: Ref<User>;
+
+  /** 处理方案 */
+  @Property({ type: 'text', nullable: true })
+  handlingPlan?: string;
+
+  /** 处理结果 */
+  @Property({ type: 'text', nullable: true })
+  result?: string;
+
+  /** 客户满意度 after handling, 1–5. */
+  @Property({ type: 'smallint', nullable: true })
+  satisfactionAfter?: number;
+
+  @ManyToOne(() => User, { ref: true, nullable: true })
+  owner?: Ref<User>;
+
+  @Enum({ items: () => ComplaintStatus, nativeEnumName: 'complaint_status' })
+  status: ComplaintStatus = ComplaintStatus.OPEN;
+
+  @Property({ type: 'timestamptz' })
+  respondBy!: Date;
+
+  @Property({ type: 'timestamptz' })
+  resolveBy!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  respondedAt?: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  resolvedAt?: Date;
+
+  @ManyToOne(() => User, { ref: true, nullable: true })
+  recordedBy?: Ref<User>;
+
+  @Property({ version: true })
+  version!: number;
+}

@@ -1,0 +1,76 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { runCareSchedule } from '../services/care-schedule.service';
+import { expirePointsEverywhere } from './points-expiry.job';
+
+/** A scheduled job: its queue name, when it runs (cron, UTC) and what it does. */
+interface JobDefinition {
+  name: string;
+  cron: string;
+  run(orm: MikroORM): Promise<unknown>;
+}
+
+/**
+ * The schedule. Both jobs are idempotent and cheap when there is nothing to do, so they run often:
+ * a task appears within 15 minutes of becoming due, and lapsed points go within the hour. Local
+ * dates (birthdays, holidays) are computed in SQL in each store's time zone, not by the cron.
+ */
+export const JOBS: JobDefinition[] = [
+  {
+    name: 'care-schedule',
+    cron: '*/15 * * * *',
+    run: (orm) => runCareSchedule(orm.em.fork()),
+  },
+  {
+    name: 'points-expiry',
+    cron: '7 * * * *',
+    run: (orm) => expirePointsEverywhere(orm.em.fork()),
+  },
+];
+
+export interface JobRunner {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts pg-boss on the service's PostgreSQL (its own `pgboss` schema, created and migrated by pg-boss
+ * as the database owner) and works every queue. Any number of runners may share a database: cron
+ * ticks are sent once, and the jobs themselves are safe to run twice at the same time.
+ */
+export async function startJobRunner(
+  url: string,
+  orm: MikroORM,
+  logger: Logger,
+  options: { schedule?: boolean; pollingIntervalSeconds?: number } = {},
+): Promise<JobRunner> {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: 'pgboss',
+    application_name: 'wellness-jobs',
+    max: 3,
+    schedule: options.schedule ?? true,
+  });
+  boss.on('error', (error) => logger.error({ err: error }, 'job runner error'));
+  await boss.start();
+  for (const job of JOBS) {
+    await boss.createQueue(job.name, { name: job.name, retryLimit: 3, retryDelay: 60, expireInSeconds: 900 });
+    if (options.schedule ?? true) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+    await boss.work(
+      job.name,
+      { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 10 },
+      async ([received]) => {
+        const started = Date.now();
+        const result = await job.run(orm);
+        logger.info({ job: job.name, jobId: received.id, ms: Date.now() - started }, 'job done');
+        return result;
+      },
+    );
+  }
+  logger.info({ jobs: JOBS.map((job) => job.name) }, 'job runner started');
+  return {
+    boss,
+    stop: () => boss.stop({ graceful: true, wait: true, timeout: 15_000 }),
+  };
+}

@@ -1,0 +1,54 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Organization } from '../entities';
+import type { CareTaskKind } from '../entities/enums';
+import { CARE_GENERATORS, GENERATION_ORDER } from './care-generators';
+
+export interface CareScheduleRun {
+  organizationId: string;
+  /** Tasks created per kind in this run (0 when a re-run found them all there already). */
+  created: Partial<Record<CareTaskKind, number>>;
+  total: number;
+}
+
+/**
+ * Creates the care tasks that are due at `now` for one organization or all of them. Idempotent:
+ * tasks carry a unique dedupe key, and runs for the same organization are serialized by an advisory
+ * lock, so two workers (or a re-run of the day) never create a task twice or break the frequency cap.
+ */
+export async function runCareSchedule(
+  em: EntityManager,
+  options: { now?: Date; organizationId?: string } = {},
+): Promise<CareScheduleRun[]> {
+  const now = options.now ?? new Date();
+  const organizations = options.organizationId
+    ? [options.organizationId]
+    : (await em.find(Organization, {}, { fields: ['id'], orderBy: { id: 'asc' } })).map((org) => org.id);
+  const runs: CareScheduleRun[] = [];
+  for (const organizationId of organizations) {
+    runs.push(
+      await em.transactional(async (transaction) => {
+        const connection = transaction.getConnection();
+        const context = transaction.getTransactionContext();
+        await connection.execute(
+          `select pg_advisory_xact_lock(hashtext('care-schedule'), hashtext(?))`,
+          [organizationId],
+          'all',
+          context,
+        );
+        const run: CareScheduleRun = { organizationId, created: {}, total: 0 };
+        for (const kind of GENERATION_ORDER) {
+          const result = await connection.execute<{ affectedRows: number }>(
+            CARE_GENERATORS[kind],
+            [now, organizationId],
+            'run',
+            context,
+          );
+          run.created[kind] = result.affectedRows;
+          run.total += result.affectedRows;
+        }
+        return run;
+      }),
+    );
+  }
+  return runs;
+}

@@ -1,0 +1,39 @@
+/**
+ * The job runner alone, without HTTP: `npm run worker`. Run it next to API instances started with
+ * RUN_JOBS=false (or next to ones that run jobs too: the jobs are safe to run twice at once).
+ * Without DATABASE_URL it uses the embedded PostgreSQL of DATA_DIR, the running service's if any.
+ */
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './server/config';
+import { openDatabase } from './server/database';
+import { createLogger } from './server/logger';
+import { startJobRunner } from './jobs/job-runner';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger, { attach: true });
+  const runner = await startJobRunner(database.url, database.orm, logger);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'worker stopping');
+    await runner.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`Worker failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
