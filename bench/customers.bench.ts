@@ -237,6 +237,7 @@ async function main(): Promise<void> {
       introspection: false,
       maxBodyBytes: 1_000_000,
       seedDemoData: false,
+      runJobs: false,
     };
     const tokens = new TokenService(config.jwtSecret!, config.jwtTtlSeconds);
     const { apollo } = await createHttpApp(config, orm, tokens, pino({ level: 'silent' }));

@@ -23,7 +23,7 @@ const environmentSchema = z.object({
   INTROSPECTION: booleanFromString.optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SEED_DEMO_DATA: booleanFromString.optional(),
-  RUN_JOBS: booleanFromString.default('true'),
+  RUN_JOBS: booleanFromString.default(true),
 });
 
 export interface AppConfig {
