@@ -3,6 +3,7 @@ import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { accountPolicy } from './account.policy';
 import { appointmentPolicy } from './appointment.policy';
+import { carePolicy } from './care.policy';
 import { cataloguePolicy } from './catalogue.policy';
 import { customerPolicy } from './customer.policy';
 import { healthPolicy, healthValuePolicy } from './health.policy';
@@ -22,6 +23,7 @@ export const policies: PolicyMap = mergePolicies(
   visitPolicy,
   staffPolicy,
   membershipPolicy,
+  carePolicy,
 );
 
 export function forbidden(): GraphQLError {

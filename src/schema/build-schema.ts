@@ -51,6 +51,10 @@ import {
 import { StaffScheduleResolver } from '../resolvers/staff-schedule.resolver';
 import { StockMovementFieldsResolver, StockResolver } from '../resolvers/stock.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
+import { CareTaskResolver } from '../resolvers/care-task.resolver';
+import { CommunicationResolver, CustomerCommunicationsResolver } from '../resolvers/communication.resolver';
+import { ComplaintResolver } from '../resolvers/complaint.resolver';
+import { CareSettingsResolver, CustomerContactResolver } from '../resolvers/contact-preference.resolver';
 import { auditMiddleware } from '../server/audit.middleware';
 
 export const resolvers = [
@@ -92,6 +96,12 @@ export const resolvers = [
   VisitLineFieldsResolver,
   VisitProductUseFieldsResolver,
   CustomerVisitsResolver,
+  CareTaskResolver,
+  CommunicationResolver,
+  CustomerCommunicationsResolver,
+  ComplaintResolver,
+  CustomerContactResolver,
+  CareSettingsResolver,
 ] as const;
 
 /** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */

@@ -89,3 +89,17 @@ registerEnumType(enums.PaymentMethod, {
   description: '现金, 微信支付, 支付宝, 银行卡, 其他.',
 });
 registerEnumType(enums.SpendingOrder, { name: 'SpendingOrder' });
+registerEnumType(enums.ContactChannel, {
+  name: 'ContactChannel',
+  description: '沟通方式: PHONE 电话, WECHAT 微信, FACE_TO_FACE 面谈, SMS 短信, EMAIL, OTHER.',
+});
+registerEnumType(enums.FollowUpStatus, { name: 'FollowUpStatus', description: '完成状态 of a follow-up.' });
+registerEnumType(enums.CareTaskKind, { name: 'CareTaskKind', description: 'Why a care task exists.' });
+registerEnumType(enums.CarePurpose, {
+  name: 'CarePurpose',
+  description: 'SERVICE tasks always happen; MARKETING tasks need consent and respect the frequency cap.',
+});
+registerEnumType(enums.ComplaintStatus, {
+  name: 'ComplaintStatus',
+  description: 'OPEN: not yet answered (24 h); RESPONDED: answered, solution pending (48 h); RESOLVED.',
+});

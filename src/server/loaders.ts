@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  Communication,
+  ContactConsent,
   Account,
   Allergy,
   Customer,
@@ -14,7 +16,7 @@ import type { Appointment, Visit } from '../entities';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
 import { countChildren, loadChildPages, type ChildPageKey } from '../services/child-pages';
-import { customerAppointments, customerVisits } from '../services/customer-lists';
+import { customerAppointments, customerCommunications, customerVisits } from '../services/customer-lists';
 import type { Viewer } from './viewer';
 
 export interface CustomerAssignment {
@@ -39,6 +41,9 @@ export interface Loaders {
   specialConditions: DataLoader<string, SpecialCondition[]>;
   /** `Customer.visits` pages, batched over the customers of a page. */
   customerVisits: DataLoader<ChildPageKey, ConnectionShape<Visit>, string>;
+  customerCommunications: DataLoader<ChildPageKey, ConnectionShape<Communication>, string>;
+  communicationCounts: DataLoader<string, number>;
+  contactConsents: DataLoader<string, ContactConsent[]>;
   visitCounts: DataLoader<string, number>;
   /** `Customer.appointments` pages, batched likewise. */
   customerAppointments: DataLoader<ChildPageKey, ConnectionShape<Appointment>, string>;
@@ -68,6 +73,13 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
       { cacheKeyFn: pageKey },
     ),
     visitCounts: new DataLoader((ids) => countChildren(em, viewer, customerVisits, ids)),
+    customerCommunications: new DataLoader(
+      (keys) =>
+        loadChildPages(em, viewer, customerCommunications, keys, (id) => loaders.communicationCounts.load(id)),
+      { cacheKeyFn: pageKey },
+    ),
+    communicationCounts: new DataLoader((ids) => countChildren(em, viewer, customerCommunications, ids)),
+    contactConsents: new DataLoader((ids) => loadByCustomer(em, ContactConsent, ids)),
     customerAppointments: new DataLoader(
       (keys) =>
         loadChildPages(em, viewer, customerAppointments, keys, (id) => loaders.appointmentCounts.load(id)),
@@ -119,7 +131,7 @@ async function loadConditionNotes(
 }
 
 /** Health records of many customers in one query, grouped per customer, oldest recorded first. */
-async function loadByCustomer<T extends Allergy | MedicalCondition | SpecialCondition>(
+async function loadByCustomer<T extends Allergy | MedicalCondition | SpecialCondition | ContactConsent>(
   em: EntityManager,
   entity: new () => T,
   customerIds: readonly string[],

@@ -15,6 +15,10 @@ import { StockQueryService } from '../services/stock-query.service';
 import type { AuditService } from '../services/audit.service';
 import { AuthService } from '../services/auth.service';
 import { CheckoutService } from '../services/checkout.service';
+import { CareTaskService } from '../services/care-task.service';
+import { CommunicationService } from '../services/communication.service';
+import { ComplaintService } from '../services/complaint.service';
+import { ContactPreferenceService } from '../services/contact-preference.service';
 import { MembershipTierService } from '../services/membership-tier.service';
 import { AccountService } from '../services/account.service';
 import { CardProductService } from '../services/card-product.service';
@@ -60,6 +64,10 @@ export interface Services {
   accounts: AccountService;
   membershipTiers: MembershipTierService;
   checkout: CheckoutService;
+  careTasks: CareTaskService;
+  communications: CommunicationService;
+  complaints: ComplaintService;
+  contactPreferences: ContactPreferenceService;
 }
 
 export function createServices(
@@ -165,6 +173,18 @@ export function createServices(
     },
     get checkout() {
       return once('checkout', () => new CheckoutService(em, requireViewer()));
+    },
+    get careTasks() {
+      return writer('careTasks', CareTaskService);
+    },
+    get communications() {
+      return writer('communications', CommunicationService);
+    },
+    get complaints() {
+      return writer('complaints', ComplaintService);
+    },
+    get contactPreferences() {
+      return writer('contactPreferences', ContactPreferenceService);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Appointment, Visit } from '../entities';
+import { Appointment, Communication, Visit } from '../entities';
 import { Role } from '../entities/enums';
 import type { Viewer } from '../server/viewer';
 import type { ChildList } from './child-pages';
@@ -31,4 +31,14 @@ export const customerAppointments: ChildList<Appointment> = {
   scope: therapistOnly(
     'select 1 from appointment_item i where i.appointment_id = t.id and i.therapist_id = ?',
   ),
+};
+
+/** `Customer.communications` (沟通记录): latest contact first. */
+export const customerCommunications: ChildList<Communication> = {
+  entity: Communication,
+  table: 'communication_entry',
+  parentColumn: 'customer_id',
+  orderColumn: 'occurred_at',
+  sortValueOf: (entry) => entry.occurredAt,
+  scope: () => ({ sql: '', params: [] }),
 };

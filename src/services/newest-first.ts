@@ -3,35 +3,54 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConnectionShape } from '../schema/connection.type';
 import { decodeCursor, pageSize, toConnection } from './cursor';
 
+/** A non-null timestamp property to page by, with its column and direction. */
+export interface TimeOrder<T> {
+  property: keyof T & string;
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
 /**
- * A Relay page of append-only rows, newest first: keyset on `(created_at, id) < (cursor)`, one index
- * range per page (stock movements, ledger entries). `totalCount` runs only when asked for.
+ * A Relay page keyset-ordered by `(timestamp, id)`: one index range per page. `totalCount` runs only
+ * when asked for.
  */
-export async function newestFirst<T extends { id: string; createdAt: Date }>(
+export async function pageByTime<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
   args: { first?: number; after?: string },
+  order: TimeOrder<T>,
 ): Promise<ConnectionShape<T>> {
   const limit = pageSize(args.first);
   const page: FilterQuery<T>[] = [where];
   if (args.after) {
     const cursor = decodeCursor(args.after);
+    const comparison = order.direction === 'desc' ? '<' : '>';
     const keyset = raw(
-      (alias) => `(${alias}.created_at, ${alias}.id) < (?, ?)`,
+      (alias) => `(${alias}.${order.column}, ${alias}.id) ${comparison} (?, ?)`,
       [new Date(String(cursor.sortValue)), cursor.id],
     );
     page.push({ [keyset]: [] } as FilterQuery<T>);
   }
   const rows = await em.find(entity, { $and: page } as FilterQuery<T>, {
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] as never,
+    orderBy: [{ [order.property]: order.direction }, { id: order.direction }] as never,
     limit: limit + 1,
   });
   return toConnection(
     rows,
     limit,
     args.after,
-    (node) => node.createdAt.toISOString(),
+    (node) => (node[order.property] as Date).toISOString(),
     () => em.count(entity, where),
   );
+}
+
+/** Append-only rows newest first (stock movements, ledger entries). */
+export function newestFirst<T extends { id: string; createdAt: Date }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  args: { first?: number; after?: string },
+): Promise<ConnectionShape<T>> {
+  return pageByTime(em, entity, where, args, { property: 'createdAt', column: 'created_at', direction: 'desc' });
 }

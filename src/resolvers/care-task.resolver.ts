@@ -1,0 +1,79 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { CareTask } from '../entities';
+import type { AppContext } from '../server/context';
+import { CancelCareTaskInput, CareTaskFilter, CompleteCareTaskInput } from '../schema/care.inputs';
+import { CareScheduleRunType, CareTaskConnection, CareTaskType } from '../schema/care.type';
+
+@Resolver(() => CareTaskType)
+export class CareTaskResolver {
+  @Query(() => CareTaskConnection, {
+    description: 'Care tasks of the organization by due date (soonest first); OPEN unless filtered.',
+  })
+  careTasks(
+    @Ctx() context: AppContext,
+    @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
+    @Arg('after', { nullable: true }) after?: string,
+    @Arg('filter', () => CareTaskFilter, { nullable: true }) filter?: CareTaskFilter,
+  ) {
+    return context.services.careTasks.list({ first, after, filter });
+  }
+
+  @Query(() => CareTaskConnection, { description: 'The caller’s own care tasks by due date.' })
+  myCareTasks(
+    @Ctx() context: AppContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', { nullable: true }) after?: string,
+    @Arg('filter', () => CareTaskFilter, { nullable: true }) filter?: CareTaskFilter,
+  ) {
+    return context.services.careTasks.list({ first, after, filter, mine: true });
+  }
+
+  @Mutation(() => CareTaskType, {
+    description: 'Mark a task DONE with its outcome; with a channel the contact is logged as a communication.',
+  })
+  completeCareTask(@Arg('input') input: CompleteCareTaskInput, @Ctx() context: AppContext) {
+    return context.services.careTasks.complete(input);
+  }
+
+  @Mutation(() => CareTaskType, { description: 'Cancel a task that no longer makes sense, with the reason.' })
+  cancelCareTask(@Arg('input') input: CancelCareTaskInput, @Ctx() context: AppContext) {
+    return context.services.careTasks.cancel(input);
+  }
+
+  @Mutation(() => CareScheduleRunType, {
+    description: 'Run the care schedule now (it also runs every 15 minutes); creates only what is missing.',
+  })
+  runCareSchedule(@Ctx() context: AppContext) {
+    return context.services.careTasks.runNow();
+  }
+
+  @FieldResolver()
+  customer(@Root() task: CareTask) {
+    return task.customer.load();
+  }
+
+  @FieldResolver()
+  store(@Root() task: CareTask) {
+    return task.store?.load() ?? null;
+  }
+
+  @FieldResolver()
+  owner(@Root() task: CareTask) {
+    return task.owner?.load() ?? null;
+  }
+
+  @FieldResolver(() => ID, { nullable: true })
+  visitId(@Root() task: CareTask) {
+    return task.visit?.id ?? null;
+  }
+
+  @FieldResolver(() => ID, { nullable: true })
+  complaintId(@Root() task: CareTask) {
+    return task.complaint?.id ?? null;
+  }
+
+  @FieldResolver(() => ID, { nullable: true })
+  accountId(@Root() task: CareTask) {
+    return task.account?.id ?? null;
+  }
+}

@@ -1,0 +1,72 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Communication, Customer } from '../entities';
+import type { AppContext } from '../server/context';
+import { FollowUpFilter, RecordCommunicationInput, UpdateCommunicationInput } from '../schema/care.inputs';
+import { CommunicationConnection, CommunicationType } from '../schema/care.type';
+import { CustomerType } from '../schema/customer.type';
+
+@Resolver(() => CommunicationType)
+export class CommunicationResolver {
+  @Query(() => CommunicationConnection, {
+    description: 'The caller’s follow-ups (跟进事项) by due date; OPEN unless filtered.',
+  })
+  myFollowUps(
+    @Ctx() context: AppContext,
+    @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
+    @Arg('after', { nullable: true }) after?: string,
+    @Arg('filter', () => FollowUpFilter, { nullable: true }) filter?: FollowUpFilter,
+  ) {
+    return context.services.communications.mine({ first, after, filter });
+  }
+
+  @Mutation(() => CommunicationType, { description: 'Log a contact (沟通记录), with follow-up items if any.' })
+  recordCommunication(@Arg('input') input: RecordCommunicationInput, @Ctx() context: AppContext) {
+    return context.services.communications.record(input);
+  }
+
+  @Mutation(() => CommunicationType, { description: 'Close, reassign or reschedule a follow-up.' })
+  updateCommunication(@Arg('input') input: UpdateCommunicationInput, @Ctx() context: AppContext) {
+    return context.services.communications.update(input);
+  }
+
+  @FieldResolver()
+  customer(@Root() entry: Communication) {
+    return entry.customer.load();
+  }
+
+  @FieldResolver()
+  store(@Root() entry: Communication) {
+    return entry.store?.load() ?? null;
+  }
+
+  @FieldResolver()
+  owner(@Root() entry: Communication) {
+    return entry.owner?.load() ?? null;
+  }
+
+  @FieldResolver()
+  recordedBy(@Root() entry: Communication) {
+    return entry.recordedBy?.load() ?? null;
+  }
+
+  @FieldResolver(() => ID, { nullable: true })
+  careTaskId(@Root() entry: Communication) {
+    return entry.careTask?.id ?? null;
+  }
+}
+
+@Resolver(() => CustomerType)
+export class CustomerCommunicationsResolver {
+  @FieldResolver(() => CommunicationConnection, {
+    nullable: true,
+    description: '沟通记录 of the customer, latest first.',
+  })
+  communications(
+    @Root() customer: Customer,
+    @Ctx() context: AppContext,
+    @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
+    @Arg('after', { nullable: true }) after?: string,
+  ) {
+    return context.loaders.customerCommunications.load({ parentId: customer.id, first, after });
+  }
+}

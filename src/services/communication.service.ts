@@ -1,0 +1,132 @@
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Communication, Customer, Store, User } from '../entities';
+import { AuditAction, FollowUpStatus, StaffRole } from '../entities/enums';
+import type {
+  FollowUpFilter,
+  RecordCommunicationInput,
+  UpdateCommunicationInput,
+} from '../schema/care.inputs';
+import { BadInputError, NotFoundError } from '../server/errors';
+import type { Viewer } from '../server/viewer';
+import type { AuditService } from './audit.service';
+import { changedFields } from './changes';
+import { pageByTime } from './newest-first';
+import { assertVersion, withUniqueConflicts } from './unique-conflict';
+
+const DAY = 86_400_000;
+const NEWEST_CONTACT_FIRST = { property: 'occurredAt', column: 'occurred_at', direction: 'desc' } as const;
+const SOONEST_DUE_FIRST = { property: 'dueAt', column: 'due_at', direction: 'asc' } as const;
+
+/** 沟通记录 and their follow-ups. An entry with follow-up items is OPEN with an owner and a due date. */
+export class CommunicationService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+    private readonly audit: AuditService,
+  ) {}
+
+  forCustomer(customerId: string, args: { first?: number; after?: string }) {
+    return pageByTime(this.em, Communication, { customer: customerId }, args, NEWEST_CONTACT_FIRST);
+  }
+
+  /** The caller's follow-ups by due date. */
+  mine(args: { first?: number; after?: string; filter?: FollowUpFilter }) {
+    const filter = args.filter ?? {};
+    const where: FilterQuery<Communication> = {
+      owner: this.viewer.userId ?? null,
+      status: filter.status ?? FollowUpStatus.OPEN,
+      dueAt: {
+        $ne: null,
+        ...(filter.dueBefore ? { $lte: filter.dueBefore } : {}),
+        ...(filter.dueAfter ? { $gte: filter.dueAfter } : {}),
+      },
+    };
+    return pageByTime(this.em, Communication, where, args, SOONEST_DUE_FIRST);
+  }
+
+  record(input: RecordCommunicationInput): Promise<Communication> {
+    const summary = text('summary', input.summary, 2000)!;
+    const followUpItems = text('followUpItems', input.followUpItems, 2000);
+    const occurredAt = input.occurredAt ?? new Date();
+    if (occurredAt.getTime() > Date.now() + 5 * 60_000)
+      throw new BadInputError('occurredAt', 'future', 'occurredAt lies in the future: log contacts that happened.');
+    return this.em.transactional(async (em) => {
+      const customer = await em.findOne(Customer, { id: input.customerId, archivedAt: null });
+      if (!customer) throw new NotFoundError('Customer', input.customerId);
+      if (input.storeId && !(await em.findOne(Store, { id: input.storeId })))
+        throw new NotFoundError('Store', input.storeId);
+      const ownerId = followUpItems ? (input.ownerId ?? this.viewer.userId) : undefined;
+      if (ownerId) await this.assertStaff(em, ownerId, 'ownerId');
+      const entry = em.create(Communication, {
+        organization: this.viewer.organizationId,
+        customer,
+        store: input.storeId,
+        occurredAt,
+        channel: input.channel,
+        summary,
+        followUpItems,
+        owner: ownerId,
+        dueAt: followUpItems ? (input.dueAt ?? new Date(occurredAt.getTime() + DAY)) : undefined,
+        status: followUpItems ? FollowUpStatus.OPEN : FollowUpStatus.DONE,
+        recordedBy: this.viewer.userId,
+      });
+      this.audit.recordChange(em, AuditAction.CREATE, 'Communication', entry.id, customer.id, [
+        'channel',
+        'summary',
+        ...(followUpItems ? ['followUpItems'] : []),
+      ]);
+      return entry;
+    });
+  }
+
+  update(input: UpdateCommunicationInput): Promise<Communication> {
+    return withUniqueConflicts([], () =>
+      this.em.transactional(async (em) => {
+        const entry = await em.findOne(
+          Communication,
+          { id: input.id },
+          { lockMode: LockMode.PESSIMISTIC_WRITE },
+        );
+        if (!entry) throw new NotFoundError('Communication', input.id);
+        assertVersion('The communication', entry.version, input.expectedVersion);
+        if (input.ownerId) await this.assertStaff(em, input.ownerId, 'ownerId');
+        const followUpItems =
+          input.followUpItems === undefined ? undefined : text('followUpItems', input.followUpItems, 2000);
+        const fields = changedFields(entry, {
+          status: input.status ?? undefined,
+          followUpItems,
+          dueAt: input.dueAt ?? undefined,
+        });
+        if (input.ownerId && entry.owner?.id !== input.ownerId) {
+          entry.owner = em.getReference(User, input.ownerId, { wrapped: true });
+          fields.push('owner');
+        }
+        if (entry.status === FollowUpStatus.OPEN && (!entry.owner || !entry.dueAt || !entry.followUpItems))
+          throw new BadInputError(
+            'status',
+            'incomplete',
+            'An OPEN follow-up needs followUpItems, an owner and a due date.',
+          );
+        if (fields.length > 0)
+          this.audit.recordChange(em, AuditAction.UPDATE, 'Communication', entry.id, entry.customer.id, fields);
+        return entry;
+      }),
+    );
+  }
+
+  private async assertStaff(em: EntityManager, userId: string, field: string) {
+    const user = await em.findOne(User, { id: userId, active: true });
+    if (!user || user.role === StaffRole.AUDITOR)
+      throw new BadInputError(field, 'staff', `${field} must be an active staff member who handles customers.`);
+  }
+}
+
+function text(field: string, value: string | undefined | null, maximum: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const trimmed = value.trim();
+  if (trimmed.length > maximum)
+    throw new BadInputError(field, 'length', `${field} must be at most ${maximum} characters.`);
+  if (field === 'summary' && !trimmed) throw new BadInputError(field, 'required', 'summary must not be empty.');
+  return trimmed || undefined;
+}
