@@ -30,7 +30,7 @@ const tasksOf = async (organizationId: string): Promise<TaskRow[]> =>
   (
     await testApp.orm.em
       .getConnection()
-      .execute<TaskRow[]>(`select * from care_task where organization_id = ? order by kind, customer_id`, [
+      .execute<TaskRow[]>(`select * from care_task where organization_id = ? order by kind::text, customer_id`, [
         organizationId,
       ])
   ).map((task) => ({ ...task, available_from: new Date(task.available_from), due_at: new Date(task.due_at) }));
@@ -38,8 +38,11 @@ const tasksOf = async (organizationId: string): Promise<TaskRow[]> =>
 const schedule = (org: OrganizationFixture, now: Date) =>
   runCareSchedule(testApp.orm.em.fork(), { now, organizationId: org.organizationId });
 
+const menus = new Map<string, Awaited<ReturnType<typeof createCatalogue>>>();
+
 async function recordVisit(org: OrganizationFixture, customerId: string, visitedAt: Date) {
-  const menu = await createCatalogue(testApp, org);
+  if (!menus.has(org.organizationId)) menus.set(org.organizationId, await createCatalogue(testApp, org));
+  const menu = menus.get(org.organizationId)!;
   const result = await execute(
     testApp,
     org.tokens.MANAGER,
@@ -140,5 +143,85 @@ describe('birthdays in the store time zone', () => {
     const laTask = tasks.find((task) => task.customer_id === org.unassigned.id)!;
     expect(laTask.due_at.toISOString()).toBe('2026-12-01T18:00:00.000Z'); // 10:00 in Los Angeles
     expect(laTask.store_id).toBe(losAngeles.id);
+  });
+});
+
+describe('consent, 勿扰 and the frequency cap', () => {
+  const consent = (org: OrganizationFixture, customerId: string, channel: string, granted = true) =>
+    execute(
+      testApp,
+      org.tokens.FRONT_DESK,
+      `mutation($input: SetContactConsentInput!) { setContactConsent(input: $input) {
+         contactConsents { channel granted source } } }`,
+      { input: { customerId, channel, granted, source: '到店签字' } },
+    );
+
+  test('marketing skips customers without consent or on 勿扰, and stops at the cap; 回访 still happens', async () => {
+    const org = await createOrganization(testApp);
+    const now = new Date('2026-11-30T02:00:00Z'); // 11-30 10:00 in Shanghai
+    await testApp.asOwner(
+      `update organization set care_holidays = '[{"date": "2026-12-01", "name": "冬至"}]',
+         greeting_lead_days = 3, marketing_cap_count = 1, marketing_cap_days = 30 where id = $1`,
+      [org.organizationId],
+    );
+    // Both have a birthday and the holiday ahead; only 张三 consents.
+    await testApp.asOwner(`update customer set birthday = '1988-12-02' where organization_id = $1`, [
+      org.organizationId,
+    ]);
+    expect((await consent(org, org.assigned.id, 'WECHAT')).errors).toBeUndefined();
+
+    await schedule(org, now);
+    let tasks = await tasksOf(org.organizationId);
+    // Cap 1 per 30 days: the birthday comes first, the holiday greeting is skipped.
+    expect(tasks.map((task) => [task.kind, task.customer_id])).toEqual([['BIRTHDAY', org.assigned.id]]);
+
+    // Withdrawn consent and 勿扰 stop marketing, not service contacts.
+    await testApp.asOwner(`update organization set marketing_cap_count = 10 where id = $1`, [org.organizationId]);
+    const withdrawn = await consent(org, org.assigned.id, 'WECHAT', false);
+    expect(withdrawn.data!.setContactConsent.contactConsents).toEqual([
+      { channel: 'WECHAT', granted: false, source: '到店签字' },
+    ]);
+    await consent(org, org.unassigned.id, 'SMS');
+    const dnc = await execute(
+      testApp,
+      org.tokens.CONSULTANT,
+      `mutation($input: UpdateContactPreferencesInput!) { updateContactPreferences(input: $input) { doNotContact } }`,
+      { input: { customerId: org.unassigned.id, doNotContact: true } },
+    );
+    expect(dnc.data!.updateContactPreferences.doNotContact).toBe(true);
+    await recordVisit(org, org.unassigned.id, new Date(now.getTime() - 25 * HOUR));
+    await schedule(org, now);
+    tasks = await tasksOf(org.organizationId);
+    expect(tasks.map((task) => [task.kind, task.customer_id])).toEqual([
+      ['BIRTHDAY', org.assigned.id],
+      ['VISIT_FOLLOW_UP', org.unassigned.id],
+    ]);
+
+    // Consent given again, under the raised cap: the holiday greeting comes, on the consented channel.
+    await consent(org, org.assigned.id, 'SMS');
+    await schedule(org, now);
+    const holiday = (await tasksOf(org.organizationId)).find((task) => task.kind === 'HOLIDAY')!;
+    expect(holiday).toMatchObject({ customer_id: org.assigned.id, suggested_channel: 'SMS', purpose: 'MARKETING' });
+    expect(holiday.reason).toBe('节日问候: 冬至');
+  });
+
+  test('consent is per marketing channel: FACE_TO_FACE is refused with BAD_USER_INPUT', async () => {
+    const org = await createOrganization(testApp);
+    const result = await consent(org, org.assigned.id, 'FACE_TO_FACE');
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'channel' });
+  });
+});
+
+describe('two workers', () => {
+  test('running the same schedule on two connections at once creates every task exactly once', async () => {
+    const org = await createOrganization(testApp);
+    const visitedAt = new Date(Date.now() - 30 * HOUR);
+    await recordVisit(org, org.assigned.id, visitedAt);
+    await recordVisit(org, org.unassigned.id, visitedAt);
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () => schedule(org, new Date())),
+    );
+    expect(runs.map(([run]) => run.total).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(await tasksOf(org.organizationId)).toHaveLength(2);
   });
 });

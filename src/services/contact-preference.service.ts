@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ContactConsent, Customer, Organization } from '../entities';
+import { Customer, Organization } from '../entities';
 import { AuditAction, MARKETING_CHANNELS, type ContactChannel } from '../entities/enums';
 import type {
   CareSettingsInput,
@@ -25,18 +25,24 @@ export class ContactPreferenceService {
       throw new BadInputError('channel', 'marketingChannel', 'Consent is given per WECHAT, SMS, PHONE or EMAIL.');
     return this.em.transactional(async (em) => {
       const customer = await this.customer(em, input.customerId);
-      await em.upsert(
-        ContactConsent,
-        {
-          organization: this.viewer.organizationId,
-          customer: customer.id,
-          channel: input.channel,
-          granted: input.granted,
-          source: input.source.trim(),
-          recordedAt: new Date(),
-          recordedBy: this.viewer.userId ?? null,
-        } as never,
-        { onConflictFields: ['customer', 'channel'], onConflictExcludeFields: ['id', 'createdAt'] },
+      // One row per channel; two clerks recording at once both land, the later one wins.
+      await em.getConnection().execute(
+        `insert into contact_consent
+           (id, organization_id, customer_id, channel, granted, source, recorded_at, recorded_by_id)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, now(), ?)
+         on conflict (customer_id, channel) do update set granted = excluded.granted,
+           source = excluded.source, recorded_at = excluded.recorded_at,
+           recorded_by_id = excluded.recorded_by_id, updated_at = now()`,
+        [
+          this.viewer.organizationId,
+          customer.id,
+          input.channel,
+          input.granted,
+          input.source.trim(),
+          this.viewer.userId ?? null,
+        ],
+        'run',
+        em.getTransactionContext(),
       );
       this.audit.recordChange(em, AuditAction.UPDATE, 'ContactConsent', undefined, customer.id, [
         `consent.${input.channel}.${input.granted ? 'granted' : 'withdrawn'}`,
