@@ -22,7 +22,9 @@ export async function runCareSchedule(
   const now = options.now ?? new Date();
   const organizations = options.organizationId
     ? [options.organizationId]
-    : (await em.find(Organization, {}, { fields: ['id'], orderBy: { id: 'asc' } })).map((org) => org.id);
+    : (await em.find(Organization, {}, { fields: ['id'], orderBy: { id: 'asc' }, filters: false })).map(
+        (org) => org.id,
+      );
   const runs: CareScheduleRun[] = [];
   for (const organizationId of organizations) {
     runs.push(

@@ -32,6 +32,8 @@ export interface TestApp {
   tokens: TokenService;
   /** Number of SQL statements sent since the last reset. */
   statements: { count: number; reset(): void };
+  /** Connection URL of the tables' owner (what the job runner connects with). */
+  url: string;
   /** Runs SQL as the tables' owner (DDL, staging past the runtime role's limits). */
   asOwner(sql: string, params?: unknown[]): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function createTestApp(logger = pino({ level: 'silent' })): Promise
     app,
     tokens,
     statements,
+    url,
     async asOwner(sql: string, params: unknown[] = []) {
       const client = new Client({ connectionString: url });
       await client.connect();
