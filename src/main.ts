@@ -7,6 +7,7 @@ import { createHttpApp } from './server/http';
 import { createLogger } from './server/logger';
 import { jwtSecret } from './server/secrets';
 import { startJobRunner } from './jobs/job-runner';
+import { runCareSchedule } from './services/care-schedule.service';
 import { DemoSeeder } from './seeders/demo.seeder';
 import { TokenService } from './services/token.service';
 
@@ -27,6 +28,8 @@ async function main() {
     const em = database.orm.em.fork();
     if ((await em.count(Organization, {}, { filters: false })) === 0) {
       await new DemoSeeder().run(em);
+      // Care tasks at once (回访, the overdue demo complaint …), not at the job runner's first tick.
+      await runCareSchedule(database.orm.em.fork());
       logger.info('seeded Chinese demo data into the empty database');
     }
   }

@@ -30,10 +30,15 @@ const tasksOf = async (organizationId: string): Promise<TaskRow[]> =>
   (
     await testApp.orm.em
       .getConnection()
-      .execute<TaskRow[]>(`select * from care_task where organization_id = ? order by kind::text, customer_id`, [
-        organizationId,
-      ])
-  ).map((task) => ({ ...task, available_from: new Date(task.available_from), due_at: new Date(task.due_at) }));
+      .execute<TaskRow[]>(
+        `select * from care_task where organization_id = ? order by kind::text, customer_id`,
+        [organizationId],
+      )
+  ).map((task) => ({
+    ...task,
+    available_from: new Date(task.available_from),
+    due_at: new Date(task.due_at),
+  }));
 
 const schedule = (org: OrganizationFixture, now: Date) =>
   runCareSchedule(testApp.orm.em.fork(), { now, organizationId: org.organizationId });
@@ -112,7 +117,9 @@ describe('birthdays in the store time zone', () => {
       timezone: 'America/Los_Angeles',
     });
     await em.flush();
-    await testApp.asOwner(`update organization set greeting_lead_days = 0 where id = $1`, [org.organizationId]);
+    await testApp.asOwner(`update organization set greeting_lead_days = 0 where id = $1`, [
+      org.organizationId,
+    ]);
     await testApp.asOwner(
       `update customer set birthday = '1990-12-01', home_store_id = case when id = $1 then $2::uuid else $3::uuid end
        where organization_id = $4`,
@@ -176,7 +183,9 @@ describe('consent, 勿扰 and the frequency cap', () => {
     expect(tasks.map((task) => [task.kind, task.customer_id])).toEqual([['BIRTHDAY', org.assigned.id]]);
 
     // Withdrawn consent and 勿扰 stop marketing, not service contacts.
-    await testApp.asOwner(`update organization set marketing_cap_count = 10 where id = $1`, [org.organizationId]);
+    await testApp.asOwner(`update organization set marketing_cap_count = 10 where id = $1`, [
+      org.organizationId,
+    ]);
     const withdrawn = await consent(org, org.assigned.id, 'WECHAT', false);
     expect(withdrawn.data!.setContactConsent.contactConsents).toEqual([
       { channel: 'WECHAT', granted: false, source: '到店签字' },
@@ -201,7 +210,11 @@ describe('consent, 勿扰 and the frequency cap', () => {
     await consent(org, org.assigned.id, 'SMS');
     await schedule(org, now);
     const holiday = (await tasksOf(org.organizationId)).find((task) => task.kind === 'HOLIDAY')!;
-    expect(holiday).toMatchObject({ customer_id: org.assigned.id, suggested_channel: 'SMS', purpose: 'MARKETING' });
+    expect(holiday).toMatchObject({
+      customer_id: org.assigned.id,
+      suggested_channel: 'SMS',
+      purpose: 'MARKETING',
+    });
     expect(holiday.reason).toBe('节日问候: 冬至');
   });
 
@@ -218,9 +231,7 @@ describe('two workers', () => {
     const visitedAt = new Date(Date.now() - 30 * HOUR);
     await recordVisit(org, org.assigned.id, visitedAt);
     await recordVisit(org, org.unassigned.id, visitedAt);
-    const runs = await Promise.all(
-      Array.from({ length: 6 }, () => schedule(org, new Date())),
-    );
+    const runs = await Promise.all(Array.from({ length: 6 }, () => schedule(org, new Date())));
     expect(runs.map(([run]) => run.total).reduce((a, b) => a + b, 0)).toBe(2);
     expect(await tasksOf(org.organizationId)).toHaveLength(2);
   });

@@ -1,4 +1,5 @@
 import { DemoSeeder } from '../src/seeders/demo.seeder';
+import { runCareSchedule } from '../src/services/care-schedule.service';
 import { countRows } from './support/fixtures';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -86,4 +87,29 @@ test('the demo holds tiers, card products and customers with cards and a consist
         from ledger_entry e where e.account_id = a.id) sums on true
       where (a.principal, a.bonus, a.units) is distinct from (sums.principal, sums.bonus, sums.units)`),
   ).toBe(0);
+});
+
+test('the demo holds consents, a communication log and complaints; the schedule gives the overdue one to the manager', async () => {
+  expect(await count(`select count(*) from contact_consent where granted`)).toBeGreaterThan(20);
+  expect(await count(`select count(*) from communication_entry where status = 'OPEN'`)).toBeGreaterThan(0);
+  expect(await count(`select count(*) from complaint`)).toBe(3);
+  const [run] = await runCareSchedule(testApp.orm.em.fork());
+  expect(run.created.VISIT_FOLLOW_UP).toBeGreaterThan(0);
+  expect(
+    await count(
+      `select count(*) from care_task t join app_user u on u.id = t.owner_id
+       where t.kind = 'COMPLAINT_RESPONSE_OVERDUE' and u.role = 'MANAGER'`,
+    ),
+  ).toBe(1);
+  expect(await count(`select count(*) from care_task where purpose = 'MARKETING'`)).toBeGreaterThan(0);
+  // Marketing tasks only for customers who consented and are not on 勿扰.
+  expect(
+    await count(
+      `select count(*) from care_task t join customer c on c.id = t.customer_id
+       where t.purpose = 'MARKETING' and (c.do_not_contact
+         or not exists (select 1 from contact_consent cc where cc.customer_id = c.id and cc.granted))`,
+    ),
+  ).toBe(0);
+  const [again] = await runCareSchedule(testApp.orm.em.fork());
+  expect(again.total).toBe(0);
 });

@@ -29,7 +29,8 @@ export class CareTaskResolver {
   }
 
   @Mutation(() => CareTaskType, {
-    description: 'Mark a task DONE with its outcome; with a channel the contact is logged as a communication.',
+    description:
+      'Mark a task DONE with its outcome; with a channel the contact is logged as a communication.',
   })
   completeCareTask(@Arg('input') input: CompleteCareTaskInput, @Ctx() context: AppContext) {
     return context.services.careTasks.complete(input);

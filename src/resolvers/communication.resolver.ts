@@ -19,7 +19,9 @@ export class CommunicationResolver {
     return context.services.communications.mine({ first, after, filter });
   }
 
-  @Mutation(() => CommunicationType, { description: 'Log a contact (沟通记录), with follow-up items if any.' })
+  @Mutation(() => CommunicationType, {
+    description: 'Log a contact (沟通记录), with follow-up items if any.',
+  })
   recordCommunication(@Arg('input') input: RecordCommunicationInput, @Ctx() context: AppContext) {
     return context.services.communications.record(input);
   }

@@ -1,7 +1,11 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Customer, Organization } from '../entities';
 import type { AppContext } from '../server/context';
-import { CareSettingsInput, SetContactConsentInput, UpdateContactPreferencesInput } from '../schema/consent.inputs';
+import {
+  CareSettingsInput,
+  SetContactConsentInput,
+  UpdateContactPreferencesInput,
+} from '../schema/consent.inputs';
 import { CareSettingsType, ContactConsentType, MarketingCapType } from '../schema/consent.type';
 import { ContactChannel } from '../schema/enums.type';
 import { CustomerType } from '../schema/customer.type';

@@ -10,7 +10,10 @@ export class FileComplaintInput {
   @Field(() => ID)
   storeId!: string;
 
-  @Field({ nullable: true, description: 'When the customer complained; default now. Deadlines count from it.' })
+  @Field({
+    nullable: true,
+    description: 'When the customer complained; default now. Deadlines count from it.',
+  })
   receivedAt?: Date;
 
   @Field(() => ContactChannel)
@@ -59,7 +62,9 @@ export class ResolveComplaintInput {
   satisfactionAfter?: number;
 }
 
-@InputType({ description: 'Later changes: owner, satisfaction after the follow-up call; omitted fields stay.' })
+@InputType({
+  description: 'Later changes: owner, satisfaction after the follow-up call; omitted fields stay.',
+})
 export class UpdateComplaintInput {
   @Field(() => ID)
   id!: string;

@@ -30,6 +30,7 @@ import {
 import { hashPassword } from '../services/password.service';
 import { pinyinKeys } from '../services/pinyin';
 import * as data from './demo-data';
+import { seedCare } from './care.seeder';
 import { seedMemberships } from './membership.seeder';
 import { seedOperations } from './operations.seeder';
 
@@ -211,5 +212,7 @@ export class DemoSeeder extends Seeder {
     await seedOperations(em, { organization, stores, therapists, customers, rng, now });
     const frontDesk = staff.find((user) => user.role === StaffRole.FRONT_DESK)!;
     await seedMemberships(em, { organization, customers, frontDesk, rng, now });
+    seedCare(em, { organization, stores, staff, customers, rng, now });
+    await em.flush();
   }
 }

@@ -75,7 +75,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
     visitCounts: new DataLoader((ids) => countChildren(em, viewer, customerVisits, ids)),
     customerCommunications: new DataLoader(
       (keys) =>
-        loadChildPages(em, viewer, customerCommunications, keys, (id) => loaders.communicationCounts.load(id)),
+        loadChildPages(em, viewer, customerCommunications, keys, (id) =>
+          loaders.communicationCounts.load(id),
+        ),
       { cacheKeyFn: pageKey },
     ),
     communicationCounts: new DataLoader((ids) => countChildren(em, viewer, customerCommunications, ids)),

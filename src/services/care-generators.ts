@@ -27,7 +27,8 @@ const insert = (extraColumns: string[], select: string) => `with ${CLOCK}
   ${ON_CONFLICT}`;
 
 /** Zone of a store (alias given), else of the organization. */
-const zoneOf = (store: string) => `coalesce((select s.timezone from store s where s.id = ${store}), o.timezone)`;
+const zoneOf = (store: string) =>
+  `coalesce((select s.timezone from store s where s.id = ${store}), o.timezone)`;
 
 export const CARE_GENERATORS: Record<CareTaskKind, string> = {
   // 回访 once the visit is `visitFollowUpAfterHours` old, due by `visitFollowUpWithinHours`. Visits

@@ -95,7 +95,9 @@ export class CareTaskService {
         task.status = status;
         task.outcome = outcome;
         task.completedAt = new Date();
-        task.completedBy = this.viewer.userId ? em.getReference(User, this.viewer.userId, { wrapped: true }) : undefined;
+        task.completedBy = this.viewer.userId
+          ? em.getReference(User, this.viewer.userId, { wrapped: true })
+          : undefined;
         alsoDo?.(em, task);
         this.audit.recordChange(em, AuditAction.UPDATE, 'CareTask', task.id, task.customer.id, [
           'status',

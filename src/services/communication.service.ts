@@ -50,7 +50,11 @@ export class CommunicationService {
     const followUpItems = text('followUpItems', input.followUpItems, 2000);
     const occurredAt = input.occurredAt ?? new Date();
     if (occurredAt.getTime() > Date.now() + 5 * 60_000)
-      throw new BadInputError('occurredAt', 'future', 'occurredAt lies in the future: log contacts that happened.');
+      throw new BadInputError(
+        'occurredAt',
+        'future',
+        'occurredAt lies in the future: log contacts that happened.',
+      );
     return this.em.transactional(async (em) => {
       const customer = await em.findOne(Customer, { id: input.customerId, archivedAt: null });
       if (!customer) throw new NotFoundError('Customer', input.customerId);
@@ -109,7 +113,14 @@ export class CommunicationService {
             'An OPEN follow-up needs followUpItems, an owner and a due date.',
           );
         if (fields.length > 0)
-          this.audit.recordChange(em, AuditAction.UPDATE, 'Communication', entry.id, entry.customer.id, fields);
+          this.audit.recordChange(
+            em,
+            AuditAction.UPDATE,
+            'Communication',
+            entry.id,
+            entry.customer.id,
+            fields,
+          );
         return entry;
       }),
     );
@@ -118,7 +129,11 @@ export class CommunicationService {
   private async assertStaff(em: EntityManager, userId: string, field: string) {
     const user = await em.findOne(User, { id: userId, active: true });
     if (!user || user.role === StaffRole.AUDITOR)
-      throw new BadInputError(field, 'staff', `${field} must be an active staff member who handles customers.`);
+      throw new BadInputError(
+        field,
+        'staff',
+        `${field} must be an active staff member who handles customers.`,
+      );
   }
 }
 
@@ -127,6 +142,7 @@ function text(field: string, value: string | undefined | null, maximum: number):
   const trimmed = value.trim();
   if (trimmed.length > maximum)
     throw new BadInputError(field, 'length', `${field} must be at most ${maximum} characters.`);
-  if (field === 'summary' && !trimmed) throw new BadInputError(field, 'required', 'summary must not be empty.');
+  if (field === 'summary' && !trimmed)
+    throw new BadInputError(field, 'required', 'summary must not be empty.');
   return trimmed || undefined;
 }

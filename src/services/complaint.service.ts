@@ -156,7 +156,8 @@ export class ComplaintService {
     apply: (
       complaint: Complaint,
       em: EntityManager,
-    ) => { fields: string[]; settles: CareTaskKind[] } | Promise<{ fields: string[]; settles: CareTaskKind[] }>,
+    ) =>
+      { fields: string[]; settles: CareTaskKind[] } | Promise<{ fields: string[]; settles: CareTaskKind[] }>,
   ): Promise<Complaint> {
     return withUniqueConflicts([], () =>
       this.em.transactional(async (em) => {
@@ -172,7 +173,14 @@ export class ComplaintService {
             { status: FollowUpStatus.DONE, completedAt: new Date(), outcome: '投诉已处理' },
           );
         if (fields.length > 0)
-          this.audit.recordChange(em, AuditAction.UPDATE, 'Complaint', complaint.id, complaint.customer.id, fields);
+          this.audit.recordChange(
+            em,
+            AuditAction.UPDATE,
+            'Complaint',
+            complaint.id,
+            complaint.customer.id,
+            fields,
+          );
         return complaint;
       }),
     );

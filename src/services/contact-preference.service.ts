@@ -22,7 +22,11 @@ export class ContactPreferenceService {
   /** Upserts the channel's consent; the audit log keeps every change with its source. */
   setConsent(input: SetContactConsentInput): Promise<Customer> {
     if (!(MARKETING_CHANNELS as readonly ContactChannel[]).includes(input.channel))
-      throw new BadInputError('channel', 'marketingChannel', 'Consent is given per WECHAT, SMS, PHONE or EMAIL.');
+      throw new BadInputError(
+        'channel',
+        'marketingChannel',
+        'Consent is given per WECHAT, SMS, PHONE or EMAIL.',
+      );
     return this.em.transactional(async (em) => {
       const customer = await this.customer(em, input.customerId);
       // One row per channel; two clerks recording at once both land, the later one wins.
@@ -53,7 +57,11 @@ export class ContactPreferenceService {
 
   updatePreferences(input: UpdateContactPreferencesInput): Promise<Customer> {
     if ((input.marketingCapCount == null) !== (input.marketingCapDays == null))
-      throw new BadInputError('marketingCapDays', 'pair', 'Give marketingCapCount and marketingCapDays together.');
+      throw new BadInputError(
+        'marketingCapDays',
+        'pair',
+        'Give marketingCapCount and marketingCapDays together.',
+      );
     return this.em.transactional(async (em) => {
       const customer = await this.customer(em, input.customerId);
       const fields = changedFields(customer, {

@@ -52,5 +52,9 @@ export function newestFirst<T extends { id: string; createdAt: Date }>(
   where: FilterQuery<T>,
   args: { first?: number; after?: string },
 ): Promise<ConnectionShape<T>> {
-  return pageByTime(em, entity, where, args, { property: 'createdAt', column: 'created_at', direction: 'desc' });
+  return pageByTime(em, entity, where, args, {
+    property: 'createdAt',
+    column: 'created_at',
+    direction: 'desc',
+  });
 }

@@ -3,5 +3,12 @@ import type { Viewer } from '../server/viewer';
 
 /** The scheduled jobs act as this viewer: entries they post name no user and no API key. */
 export function systemViewer(organizationId: string): Viewer {
-  return { kind: 'SYSTEM', id: 'system', organizationId, role: Role.OWNER, displayName: '定时任务', scopes: [] };
+  return {
+    kind: 'SYSTEM',
+    id: 'system',
+    organizationId,
+    role: Role.OWNER,
+    displayName: '定时任务',
+    scopes: [],
+  };
 }
