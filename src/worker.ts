@@ -22,15 +22,20 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger, { attach: true });
-  const runner = await startJobRunner(database.url, database.orm, logger);
+  const runner = startJobRunner(database.url, database.orm, logger);
+  // Registered before the runner is up: a stop signal during its start-up still ends cleanly.
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'worker stopping');
-    await runner.stop();
+    await (await runner).stop();
     await database.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await runner;
 }
 
 main().catch((error) => {

