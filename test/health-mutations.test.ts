@@ -29,10 +29,29 @@ test('the assigned therapist records an allergy; it raises the alert flag and is
     org.tokens.MANAGER,
     `mutation { assignCustomerStaff(id: "${customer.id}", therapistId: "${org.users.THERAPIST.id}") { id } }`,
   );
-  const added = await execute(testApp, org.tokens.THERAPIST, ADD_ALLERGY, {
-    customerId: customer.id,
-    input: { substance: '玫瑰精油', category: 'ESSENTIAL_OIL', severity: 'MODERATE' },
+  const addAllergy = () =>
+    execute(testApp, org.tokens.THERAPIST, ADD_ALLERGY, {
+      customerId: customer.id,
+      input: { substance: '玫瑰精油', category: 'ESSENTIAL_OIL', severity: 'MODERATE' },
+    });
+  // A new customer has not consented to health data yet (PIPL art. 29): nothing is written.
+  const refused = await addAllergy();
+  expect(refused.errors![0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'customerId',
+    rule: 'HEALTH_CONSENT_MISSING',
   });
+  const consent = await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `mutation { giveHealthConsent(input: { customerId: "${customer.id}", source: "健康档案知情同意书" }) {
+      healthConsent { status source } } }`,
+  );
+  expect(consent.data!.giveHealthConsent.healthConsent).toEqual({
+    status: 'GIVEN',
+    source: '健康档案知情同意书',
+  });
+  const added = await addAllergy();
   expect(added.errors).toBeUndefined();
   expect(added.data!.addAllergy).toMatchObject({ substance: '玫瑰精油', verificationStatus: 'UNCONFIRMED' });
   expect((await execute(testApp, org.tokens.FRONT_DESK, flag)).data!.customer.hasHealthAlerts).toBe(true);

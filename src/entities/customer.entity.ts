@@ -174,6 +174,21 @@ export class Customer extends OrganizationScoped {
   @Property({ type: 'integer', nullable: true })
   marketingCapDays?: number;
 
+  /** Separate consent to process health data (PIPL art. 29): when and how it was given. */
+  @Property({ type: 'timestamptz', nullable: true })
+  healthConsentGivenAt?: Date;
+
+  @Property({ length: 100, nullable: true })
+  healthConsentSource?: string;
+
+  /** For a customer under 14 (PIPL art. 31): the guardian who consented, e.g. 母亲 王丽. */
+  @Property({ length: 100, nullable: true })
+  healthConsentGuardian?: string;
+
+  /** Withdrawn: the health profile is hidden from every role but OWNER, and nothing more is written. */
+  @Property({ type: 'timestamptz', nullable: true })
+  healthConsentWithdrawnAt?: Date;
+
   @Property({ version: true })
   version!: number;
 

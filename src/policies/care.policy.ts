@@ -2,7 +2,7 @@ import { Role } from '../entities/enums';
 import { grant } from './grant';
 import { fieldsOf, type PolicyMap } from './policy-map';
 
-const { OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION } = Role;
+const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, MARKETING, INTEGRATION } = Role;
 
 /**
  * Communications and care. Therapists never see communications, POS integrations neither (PRODUCT
@@ -17,6 +17,8 @@ const complaintDetail = grant.roles(OWNER, MANAGER);
 /** Consent and contact preferences: who contacts customers, marketing, and a POS or mini program. */
 const consentReaders = grant.roles(OWNER, MANAGER, CONSULTANT, FRONT_DESK, MARKETING, INTEGRATION);
 const consentWriters = grant.writers(OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION);
+/** Whether health data may be written: everyone who might write or collect it, not marketing. */
+const healthConsentReaders = grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION);
 
 const CONNECTION = ['edges', 'pageInfo', 'totalCount'];
 const EDGE = ['cursor', 'node'];
@@ -42,6 +44,8 @@ export const carePolicy: PolicyMap = {
     setContactConsent: consentWriters,
     updateContactPreferences: consentWriters,
     updateCareSettings: grant.writers(OWNER),
+    giveHealthConsent: consentWriters,
+    withdrawHealthConsent: consentWriters,
   },
   CareTask: fieldsOf(
     [
@@ -123,7 +127,9 @@ export const carePolicy: PolicyMap = {
     doNotContact: consentReaders,
     preferredChannel: consentReaders,
     marketingCap: consentReaders,
+    healthConsent: healthConsentReaders,
   },
+  HealthConsent: fieldsOf(['status', 'givenAt', 'source', 'guardian', 'withdrawnAt'], healthConsentReaders),
   ContactConsent: fieldsOf(['channel', 'granted', 'source', 'recordedAt'], consentReaders),
   MarketingCap: fieldsOf(['count', 'days'], consentReaders),
   Organization: { careSettings: grant.roles(OWNER, MANAGER, MARKETING) },

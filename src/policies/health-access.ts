@@ -32,6 +32,8 @@ export interface CustomerRelation {
   therapistId?: string;
   /** An appointment or visit with the viewer today (store time zone); see services/serving.ts. */
   servedToday?: boolean;
+  /** The customer withdrew consent to process health data: only OWNER still reads it. */
+  healthConsentWithdrawn?: boolean;
 }
 
 /** The one decision every health rule and health service asks. */
@@ -41,6 +43,8 @@ export function mayAccessHealth(
   customer: CustomerRelation | null,
 ): boolean {
   if (!viewer || !customer) return false;
+  // PIPL art. 15: after a withdrawal the data is kept (legal retention) but no longer used.
+  if (customer.healthConsentWithdrawn) return viewer.role === Role.OWNER;
   switch (HEALTH_ACCESS[viewer.role][section]) {
     case 'ALWAYS':
       return true;

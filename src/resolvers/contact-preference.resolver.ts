@@ -3,10 +3,19 @@ import type { Customer, Organization } from '../entities';
 import type { AppContext } from '../server/context';
 import {
   CareSettingsInput,
+  GiveHealthConsentInput,
+  WithdrawHealthConsentInput,
   SetContactConsentInput,
   UpdateContactPreferencesInput,
 } from '../schema/consent.inputs';
-import { CareSettingsType, ContactConsentType, MarketingCapType } from '../schema/consent.type';
+import {
+  CareSettingsType,
+  ContactConsentType,
+  HealthConsentStatus,
+  HealthConsentType,
+  MarketingCapType,
+} from '../schema/consent.type';
+import { healthConsentStatus } from '../services/health-consent';
 import { ContactChannel } from '../schema/enums.type';
 import { CustomerType } from '../schema/customer.type';
 import { OrganizationType } from '../schema/organization.type';
@@ -23,6 +32,33 @@ export class CustomerContactResolver {
   @Mutation(() => CustomerType, { description: '勿扰, preferred channel, own frequency cap.' })
   updateContactPreferences(@Arg('input') input: UpdateContactPreferencesInput, @Ctx() context: AppContext) {
     return context.services.contactPreferences.updatePreferences(input);
+  }
+
+  @Mutation(() => CustomerType, {
+    description:
+      'Record the separate consent to process health data (PIPL art. 29); under 14 a guardian gives it (art. 31).',
+  })
+  giveHealthConsent(@Arg('input') input: GiveHealthConsentInput, @Ctx() context: AppContext) {
+    return context.services.healthConsent.give(input);
+  }
+
+  @Mutation(() => CustomerType, {
+    description:
+      'Withdraw it: the health profile is hidden from every role but OWNER and nothing more is written.',
+  })
+  withdrawHealthConsent(@Arg('input') input: WithdrawHealthConsentInput, @Ctx() context: AppContext) {
+    return context.services.healthConsent.withdraw(input);
+  }
+
+  @FieldResolver(() => HealthConsentType, { nullable: true })
+  healthConsent(@Root() customer: Customer): HealthConsentType {
+    return {
+      status: healthConsentStatus(customer) as HealthConsentStatus,
+      givenAt: customer.healthConsentGivenAt ?? undefined,
+      source: customer.healthConsentSource ?? undefined,
+      guardian: customer.healthConsentGuardian ?? undefined,
+      withdrawnAt: customer.healthConsentWithdrawnAt ?? undefined,
+    };
   }
 
   @FieldResolver(() => [ContactConsentType], {

@@ -135,6 +135,8 @@ export class DemoSeeder extends Seeder {
         assignedConsultant: rng.chance(0.7) ? rng.pick(consultants) : undefined,
         assignedTherapist: rng.chance(0.6) ? rng.pick(therapists) : undefined,
         importantDates: [{ kind: 'BIRTHDAY', label: '生日', date: birthday }],
+        healthConsentGivenAt: new Date(now - lastVisitDaysAgo * DAY - 30 * DAY),
+        healthConsentSource: '健康档案知情同意书 (纸质签字)',
         preferences: {
           serviceTypes: rng.some(data.SERVICE_TYPES, 3),
           productBrands: rng.some(data.BRANDS, 2),

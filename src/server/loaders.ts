@@ -25,6 +25,7 @@ export interface CustomerAssignment {
   therapistId?: string;
   /** The viewer (a therapist) has an appointment or visit with the customer today. */
   servedToday: boolean;
+  healthConsentWithdrawn: boolean;
 }
 
 /**
@@ -205,6 +206,7 @@ async function loadAssignments(
       consultantId: customer.assignedConsultant?.id,
       therapistId: customer.assignedTherapist?.id,
       servedToday: servedToday.has(id),
+      healthConsentWithdrawn: customer.healthConsentWithdrawnAt != null,
     };
   });
 }

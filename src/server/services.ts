@@ -19,6 +19,7 @@ import { CareTaskService } from '../services/care-task.service';
 import { CommunicationService } from '../services/communication.service';
 import { ComplaintService } from '../services/complaint.service';
 import { ContactPreferenceService } from '../services/contact-preference.service';
+import { HealthConsentService } from '../services/health-consent.service';
 import { MembershipTierService } from '../services/membership-tier.service';
 import { AccountService } from '../services/account.service';
 import { CardProductService } from '../services/card-product.service';
@@ -68,6 +69,7 @@ export interface Services {
   communications: CommunicationService;
   complaints: ComplaintService;
   contactPreferences: ContactPreferenceService;
+  healthConsent: HealthConsentService;
 }
 
 export function createServices(
@@ -185,6 +187,9 @@ export function createServices(
     },
     get contactPreferences() {
       return writer('contactPreferences', ContactPreferenceService);
+    },
+    get healthConsent() {
+      return writer('healthConsent', HealthConsentService);
     },
   };
 }

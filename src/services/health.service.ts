@@ -1,8 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Allergy, Customer, HealthProfile, MedicalCondition, SpecialCondition } from '../entities';
+import {
+  Allergy,
+  Customer,
+  HealthProfile,
+  MedicalCondition,
+  Organization,
+  SpecialCondition,
+} from '../entities';
 import { AuditAction } from '../entities/enums';
 import { HealthSection, mayAccessHealth } from '../policies/health-access';
+import { assertHealthConsent, healthConsentStatus } from './health-consent';
 import { customersServedToday } from './serving';
+import { todayIn } from './time';
 import type {
   AllergyInput,
   HealthProfileInput,
@@ -112,27 +121,34 @@ export class HealthService {
 
   async removeRecord(kind: RecordKind, id: string): Promise<string> {
     return this.em.transactional(async (em) => {
-      const record = await this.recordFor(em, kind, id);
+      const record = await this.recordFor(em, kind, id, 'remove');
       this.audit.recordChange(em, AuditAction.DELETE, kind, record.id, record.customer.id, []);
       em.remove(record);
       return id;
     });
   }
 
-  private async recordFor(em: EntityManager, kind: RecordKind, id: string): Promise<HealthRecordEntity> {
+  private async recordFor(
+    em: EntityManager,
+    kind: RecordKind,
+    id: string,
+    purpose: 'write' | 'remove' = 'write',
+  ): Promise<HealthRecordEntity> {
     const definition = RECORDS[kind];
     const record = (await em.findOne(definition.entity as typeof Allergy, {
       id,
     })) as HealthRecordEntity | null;
     if (!record) throw new NotFoundError(kind, id);
-    await this.customerFor(em, record.customer.id, definition.section);
+    await this.customerFor(em, record.customer.id, definition.section, purpose);
     return record;
   }
 
+  /** The customer, when the viewer may change this section; writes (not removals) also need consent. */
   private async customerFor(
     em: EntityManager,
     customerId: string,
     section: HealthSection,
+    purpose: 'write' | 'remove' = 'write',
   ): Promise<Customer> {
     const customer = await em.findOne(Customer, { id: customerId });
     if (!customer) throw new NotFoundError('Customer', customerId);
@@ -140,9 +156,14 @@ export class HealthService {
       consultantId: customer.assignedConsultant?.id,
       therapistId: customer.assignedTherapist?.id,
       servedToday: (await customersServedToday(em, this.viewer, [customer.id])).has(customer.id),
+      healthConsentWithdrawn: healthConsentStatus(customer) === 'WITHDRAWN',
     };
     if (!mayAccessHealth(this.viewer, section, relation)) {
       throw new ForbiddenError('Your role may not change this part of the health profile of this customer.');
+    }
+    if (purpose === 'write') {
+      const organization = await em.findOneOrFail(Organization, { id: this.viewer.organizationId });
+      assertHealthConsent(customer, todayIn(organization.timezone));
     }
     return customer;
   }

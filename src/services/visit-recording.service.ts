@@ -33,6 +33,8 @@ const VISIT_UNIQUE: UniqueRule[] = [
   },
 ];
 import { moveStock } from './stock';
+import { assertHealthConsent, healthConsentStatus } from './health-consent';
+import { todayIn } from './time';
 
 /** A visit may be recorded a little ahead of the clock of the device sending it, never later. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -59,7 +61,7 @@ export class VisitRecordingService {
       this.em.transactional(async (em) => {
         const { customer, store, appointment } = await this.subject(em, input);
         const lines = await this.lines(em, input, appointment);
-        this.checkAccess(input, customer, lines);
+        this.checkAccess(input, customer, lines, todayIn(store.timezone));
         const visitedAt = input.visitedAt ?? new Date();
         if (visitedAt.getTime() > Date.now() + CLOCK_SKEW_MS)
           throw new BadInputError('visitedAt', 'past', 'A visit cannot be recorded for the future.');
@@ -185,7 +187,12 @@ export class VisitRecordingService {
    * written only by a role that may access the customer's health profile (a therapist on a line
    * serves the customer today).
    */
-  private checkAccess(input: RecordVisitInput, customer: Customer, lines: { therapist: User }[]) {
+  private checkAccess(
+    input: RecordVisitInput,
+    customer: Customer,
+    lines: { therapist: User }[],
+    today: string,
+  ) {
     const onALine = lines.some((line) => line.therapist.id === this.viewer.userId);
     if (this.viewer.role === Role.THERAPIST && !onALine)
       throw new ForbiddenError('A therapist records only visits in which they gave a service.');
@@ -194,6 +201,7 @@ export class VisitRecordingService {
       consultantId: customer.assignedConsultant?.id,
       therapistId: customer.assignedTherapist?.id,
       servedToday: onALine,
+      healthConsentWithdrawn: healthConsentStatus(customer) === 'WITHDRAWN',
     };
     const allowed = [HealthSection.SAFETY, HealthSection.CLINICAL].some((section) =>
       mayAccessHealth(this.viewer, section, relation),
@@ -202,6 +210,7 @@ export class VisitRecordingService {
       throw new ForbiddenError(
         'conditionNotes is health data your role may not write for this customer: leave it out, nothing was recorded.',
       );
+    assertHealthConsent(customer, today);
   }
 
   private async addLines(

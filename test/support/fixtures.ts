@@ -81,6 +81,8 @@ export async function createOrganization(
       assignedConsultant: consultant,
       assignedTherapist: therapist,
       notes: '备注: 客户怕冷',
+      healthConsentGivenAt: new Date(),
+      healthConsentSource: '健康档案知情同意书',
     });
     em.create(HealthProfile, {
       organization,

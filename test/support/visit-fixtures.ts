@@ -54,6 +54,8 @@ export async function createCustomer(
     lastVisitAt: extra.lastVisitAt,
     createdAt: extra.createdAt ?? new Date(),
     assignedConsultant: extra.consultantId,
+    healthConsentGivenAt: new Date(),
+    healthConsentSource: '健康档案知情同意书',
   });
   await em.flush();
   return customer;
