@@ -35,6 +35,7 @@ export { Communication } from './communication.entity';
 export { CareTask } from './care-task.entity';
 export { Complaint } from './complaint.entity';
 export { ContactConsent } from './contact-consent.entity';
+export { Segment } from './segment.entity';
 
 import { Organization } from './organization.entity';
 import { Store } from './store.entity';
@@ -73,6 +74,7 @@ import { Communication } from './communication.entity';
 import { CareTask } from './care-task.entity';
 import { Complaint } from './complaint.entity';
 import { ContactConsent } from './contact-consent.entity';
+import { Segment } from './segment.entity';
 import { OrganizationScoped } from './base.entity';
 import { HealthRecord } from './health-record.entity';
 
@@ -116,4 +118,5 @@ export const entities = [
   CareTask,
   Complaint,
   ContactConsent,
+  Segment,
 ];

@@ -1,4 +1,5 @@
 import { Entity, OptionalProps, Property, Unique } from '@mikro-orm/core';
+import type { SegmentRule } from './segment.entity';
 import { OrganizationScoped } from './base.entity';
 
 /** 标签: a label on customers such as 敏感肌 or 高端客户. */
@@ -12,4 +13,8 @@ export class Tag extends OrganizationScoped {
 
   @Property({ length: 7, nullable: true })
   color?: string;
+
+  /** Rule-based tags (高端客户 by spend …) are recomputed by the schedule, never set by hand. */
+  @Property({ type: 'json', nullable: true })
+  rule?: SegmentRule;
 }

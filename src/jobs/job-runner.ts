@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { runCareSchedule } from '../services/care-schedule.service';
+import { recomputeRuleTagsEverywhere } from '../services/tag-rules';
 import { expirePointsEverywhere } from './points-expiry.job';
 
 /** A scheduled job: its queue name, when it runs (cron, UTC) and what it does. */
@@ -13,7 +14,8 @@ interface JobDefinition {
 
 /**
  * The schedule. Both jobs are idempotent and cheap when there is nothing to do, so they run often:
- * a task appears within 15 minutes of becoming due, and lapsed points go within the hour. Local
+ * a task appears within 15 minutes of becoming due, lapsed points go and rule-based tags (高端客户 …)
+ * are recomputed within the hour. Local
  * dates (birthdays, holidays) are computed in SQL in each store's time zone, not by the cron.
  */
 export const JOBS: JobDefinition[] = [
@@ -26,6 +28,11 @@ export const JOBS: JobDefinition[] = [
     name: 'points-expiry',
     cron: '7 * * * *',
     run: (orm) => expirePointsEverywhere(orm.em.fork()),
+  },
+  {
+    name: 'tag-rules',
+    cron: '23 * * * *',
+    run: (orm) => recomputeRuleTagsEverywhere(orm.em.fork()),
   },
 ];
 

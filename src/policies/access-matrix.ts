@@ -6,6 +6,7 @@ const SYMBOL: Record<FieldCondition, string> = {
   ALWAYS: '✓',
   ASSIGNED_CUSTOMERS: 'assigned',
   SERVED_CUSTOMERS: 'served',
+  CONSENTED_CUSTOMERS: 'consented',
   NEVER: '—',
 };
 

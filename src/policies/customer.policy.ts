@@ -1,4 +1,4 @@
-import { Role } from '../entities/enums';
+import { ContactChannel, Role } from '../entities/enums';
 import { CUSTOMER_READERS, grant, STAFF_ROLES } from './grant';
 import type { PolicyMap } from './policy-map';
 
@@ -46,8 +46,17 @@ export const customerPolicy: PolicyMap = {
     age: profile,
     importantDates: profile,
     occupation: profile,
-    phone: contact,
-    email: contact,
+    // Marketing reaches only customers who consented on the channel, never those on 勿扰.
+    phone: grant.consentedContact(
+      [OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION],
+      [MARKETING],
+      [ContactChannel.PHONE, ContactChannel.SMS],
+    ),
+    email: grant.consentedContact(
+      [OWNER, MANAGER, CONSULTANT, FRONT_DESK, INTEGRATION],
+      [MARKETING],
+      [ContactChannel.EMAIL],
+    ),
     address: contact,
     externalId: grant.roles(OWNER, MANAGER, FRONT_DESK, INTEGRATION),
     source: acquisition,
@@ -80,7 +89,7 @@ export const customerPolicy: PolicyMap = {
     ].map((field) => [field, service]),
   ),
   ImportantDate: { kind: profile, label: profile, date: profile },
-  Tag: { id: readers, name: readers, color: readers },
+  Tag: { id: readers, name: readers, color: readers, ruleBased: readers },
   Money: {
     amount: grant.authenticated(),
     minorUnits: grant.authenticated(),

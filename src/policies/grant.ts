@@ -2,14 +2,16 @@ import { allow } from 'graphql-shield';
 import type { IRule } from 'graphql-shield';
 
 type ShieldRule = IRule | typeof allow;
-import { ALL_ROLES, Role } from '../entities/enums';
+import { ALL_ROLES, Role, type ContactChannel } from '../entities/enums';
 import { HEALTH_ACCESS, HealthSection, type HealthCondition } from './health-access';
 import { customerFieldRule } from './rules/assigned-customer.rule';
+import { consentedContactRule } from './rules/consented-contact.rule';
 import { healthProfileRule, healthRule } from './rules/health.rule';
 import { hasRole, isAuthenticated, mayWrite } from './rules/role.rule';
 
 /** How a role may read a field; feeds the access-matrix doc and `viewer.readableFields`. */
-export type FieldCondition = 'ALWAYS' | 'ASSIGNED_CUSTOMERS' | 'SERVED_CUSTOMERS' | 'NEVER';
+export type FieldCondition =
+  'ALWAYS' | 'ASSIGNED_CUSTOMERS' | 'SERVED_CUSTOMERS' | 'CONSENTED_CUSTOMERS' | 'NEVER';
 
 /** A shield rule together with a description of it per role. */
 export interface Grant {
@@ -59,6 +61,18 @@ export const grant = {
           ? 'ALWAYS'
           : assigned.includes(role)
             ? 'ASSIGNED_CUSTOMERS'
+            : 'NEVER',
+  }),
+  /** Contact fields: `consented` roles (marketing) only where the customer consented on a channel. */
+  consentedContact: (always: Role[], consented: Role[], channels: ContactChannel[]): Grant => ({
+    rule: consentedContactRule(always, consented, channels),
+    conditionFor: (role) =>
+      role === 'ANONYMOUS'
+        ? 'NEVER'
+        : always.includes(role)
+          ? 'ALWAYS'
+          : consented.includes(role)
+            ? 'CONSENTED_CUSTOMERS'
             : 'NEVER',
   }),
   health: (...sections: HealthSection[]): Grant => ({

@@ -9,6 +9,7 @@ import { customerPolicy } from './customer.policy';
 import { healthPolicy, healthValuePolicy } from './health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
 import { membershipPolicy } from './membership.policy';
+import { segmentPolicy } from './segment.policy';
 import { staffPolicy } from './staff.policy';
 import { visitPolicy } from './visit.policy';
 
@@ -24,6 +25,7 @@ export const policies: PolicyMap = mergePolicies(
   staffPolicy,
   membershipPolicy,
   carePolicy,
+  segmentPolicy,
 );
 
 export function forbidden(): GraphQLError {

@@ -55,6 +55,7 @@ import { CareTaskResolver } from '../resolvers/care-task.resolver';
 import { CommunicationResolver, CustomerCommunicationsResolver } from '../resolvers/communication.resolver';
 import { ComplaintResolver } from '../resolvers/complaint.resolver';
 import { CareSettingsResolver, CustomerContactResolver } from '../resolvers/contact-preference.resolver';
+import { RuleTagResolver, SegmentResolver } from '../resolvers/segment.resolver';
 import { auditMiddleware } from '../server/audit.middleware';
 
 export const resolvers = [
@@ -102,6 +103,8 @@ export const resolvers = [
   ComplaintResolver,
   CustomerContactResolver,
   CareSettingsResolver,
+  SegmentResolver,
+  RuleTagResolver,
 ] as const;
 
 /** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */

@@ -10,4 +10,7 @@ export class TagType {
 
   @Field({ nullable: true, description: 'Display colour as #RRGGBB.' })
   color?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Rule-based: recomputed hourly, not set by hand.' })
+  ruleBased?: boolean;
 }

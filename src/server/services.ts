@@ -20,6 +20,8 @@ import { CommunicationService } from '../services/communication.service';
 import { ComplaintService } from '../services/complaint.service';
 import { ContactPreferenceService } from '../services/contact-preference.service';
 import { HealthConsentService } from '../services/health-consent.service';
+import { RuleTagService } from '../services/rule-tag.service';
+import { SegmentService } from '../services/segment.service';
 import { MembershipTierService } from '../services/membership-tier.service';
 import { AccountService } from '../services/account.service';
 import { CardProductService } from '../services/card-product.service';
@@ -70,6 +72,8 @@ export interface Services {
   complaints: ComplaintService;
   contactPreferences: ContactPreferenceService;
   healthConsent: HealthConsentService;
+  segments: SegmentService;
+  ruleTags: RuleTagService;
 }
 
 export function createServices(
@@ -190,6 +194,12 @@ export function createServices(
     },
     get healthConsent() {
       return writer('healthConsent', HealthConsentService);
+    },
+    get segments() {
+      return writer('segments', SegmentService);
+    },
+    get ruleTags() {
+      return writer('ruleTags', RuleTagService);
     },
   };
 }

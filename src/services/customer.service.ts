@@ -101,13 +101,24 @@ export class CustomerService {
         const customer = await em.findOne(Customer, { id }, { populate: ['tags'] });
         if (!customer) throw new NotFoundError('Customer', id);
         const existing = await em.find(Tag, { name: { $in: wanted } });
+        const ruleBased = existing.find((tag) => tag.rule != null);
+        if (ruleBased)
+          throw new BadInputError(
+            'tagNames',
+            'ruleBased',
+            `"${ruleBased.name}" is a rule-based tag: it is computed from its rule, not set by hand.`,
+          );
         const byName = new Map(existing.map((tag) => [tag.name, tag]));
         for (const name of wanted) {
           if (!byName.has(name))
             byName.set(name, em.create(Tag, { organization: this.viewer.organizationId, name }));
         }
         const current = new Set(customer.tags.getItems().map((tag) => tag.name));
-        await em.nativeDelete(CustomerTag, { customer: customer.id, tag: { name: { $nin: wanted } } });
+        // Rule-based tags stay: the schedule owns them.
+        await em.nativeDelete(CustomerTag, {
+          customer: customer.id,
+          tag: { name: { $nin: wanted }, rule: null },
+        });
         for (const name of wanted) {
           if (!current.has(name)) {
             em.create(CustomerTag, {

@@ -1,0 +1,60 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Organization, Tag } from '../entities';
+import { ruleCondition } from './segment-rule';
+import { todayIn } from './time';
+
+/**
+ * Recomputes the rule-based tags of one organization in one transaction: each rule tag ends up on
+ * exactly the customers its rule matches now. Set-based: two statements per rule tag.
+ */
+export async function recomputeRuleTags(em: EntityManager, organizationId: string): Promise<number> {
+  return em.transactional(async (transaction) => {
+    const connection = transaction.getConnection();
+    const context = transaction.getTransactionContext();
+    await connection.execute(
+      `select pg_advisory_xact_lock(hashtext('tag-rules'), hashtext(?))`,
+      [organizationId],
+      'all',
+      context,
+    );
+    const organization = await transaction.findOneOrFail(
+      Organization,
+      { id: organizationId },
+      { filters: false },
+    );
+    const tags = await transaction.find(
+      Tag,
+      { organization: organizationId, rule: { $ne: null } },
+      { filters: false },
+    );
+    let changed = 0;
+    for (const tag of tags) {
+      const condition = ruleCondition(tag.rule!, organizationId, todayIn(organization.timezone));
+      const removed = await connection.execute<{ affectedRows: number }>(
+        `delete from customer_tag ct where ct.tag_id = ?
+           and ct.customer_id not in (select c.id from customer c where ${condition.sql})`,
+        [tag.id, ...condition.params],
+        'run',
+        context,
+      );
+      const added = await connection.execute<{ affectedRows: number }>(
+        `insert into customer_tag (customer_id, tag_id, organization_id, created_at)
+         select c.id, ?, c.organization_id, now() from customer c where ${condition.sql}
+         on conflict do nothing`,
+        [tag.id, ...condition.params],
+        'run',
+        context,
+      );
+      changed += removed.affectedRows + added.affectedRows;
+    }
+    return changed;
+  });
+}
+
+/** All organizations, each scoped on its own: the scheduled job. */
+export async function recomputeRuleTagsEverywhere(em: EntityManager): Promise<number> {
+  const organizations = await em.find(Organization, {}, { fields: ['id'], filters: false });
+  let changed = 0;
+  for (const { id } of organizations) changed += await recomputeRuleTags(em.fork(), id);
+  return changed;
+}
