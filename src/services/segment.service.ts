@@ -1,4 +1,4 @@
-import { LockMode, raw, type FilterQuery } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, Organization, Segment } from '../entities';
 import { AuditAction } from '../entities/enums';
@@ -6,7 +6,7 @@ import type { SegmentInput, UpdateSegmentInput } from '../schema/segment.inputs'
 import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
-import { pageByTime } from './newest-first';
+import { decodeCursor, pageSize, toConnection } from './cursor';
 import { assertMayFilterOnHealth, ruleCondition, type SegmentRule } from './segment-rule';
 import { todayIn } from './time';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
@@ -17,7 +17,6 @@ const UNIQUE_NAME = {
   reason: 'DUPLICATE_NAME',
   message: 'A segment with this name exists already.',
 };
-const NEWEST_CUSTOMERS_FIRST = { property: 'createdAt', column: 'created_at', direction: 'desc' } as const;
 
 /** 客户分群: saved filters whose members are computed on read, for the caller's role. */
 export class SegmentService {
@@ -43,6 +42,7 @@ export class SegmentService {
    */
   async members(rule: SegmentRule, args: { first?: number; after?: string }) {
     assertMayFilterOnHealth(this.viewer, rule);
+    const limit = pageSize(args.first);
     const organization = await this.organization();
     const condition = ruleCondition(
       rule,
@@ -50,13 +50,35 @@ export class SegmentService {
       todayIn(organization.timezone),
       this.viewer,
     );
-    const where = {
-      [raw(
-        (alias) => `${alias}.id in (select c.id from customer c where ${condition.sql})`,
-        condition.params,
-      )]: [],
-    } as FilterQuery<Customer>;
-    return pageByTime(this.em, Customer, where, args, NEWEST_CUSTOMERS_FIRST);
+    const keyset: string[] = [];
+    const params = [...condition.params];
+    if (args.after) {
+      const cursor = decodeCursor(args.after);
+      keyset.push('and (c.created_at, c.id) < (?::timestamptz, ?::uuid)');
+      params.push(String(cursor.sortValue), cursor.id);
+    }
+    const connection = this.em.getConnection();
+    const page = await connection.execute<{ id: string }[]>(
+      `select c.id from customer c where ${condition.sql} ${keyset.join(' ')}
+       order by c.created_at desc, c.id desc limit ?`,
+      [...params, limit + 1],
+    );
+    const found = await this.em.find(Customer, { id: { $in: page.map((row) => row.id) } });
+    const byId = new Map(found.map((customer) => [customer.id, customer]));
+    const rows = page.map((row) => byId.get(row.id)).filter((customer) => customer !== undefined);
+    return toConnection(
+      rows,
+      limit,
+      args.after,
+      (customer) => customer.createdAt.toISOString(),
+      async () => {
+        const [row] = await connection.execute<{ count: string }[]>(
+          `select count(*) as count from customer c where ${condition.sql}`,
+          condition.params,
+        );
+        return Number(row.count);
+      },
+    );
   }
 
   create(input: SegmentInput): Promise<Segment> {
