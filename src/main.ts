@@ -8,6 +8,7 @@ import { createLogger } from './server/logger';
 import { jwtSecret } from './server/secrets';
 import { startJobRunner } from './jobs/job-runner';
 import { runCareSchedule } from './services/care-schedule.service';
+import { recomputeRuleTagsEverywhere } from './services/tag-rules';
 import { DemoSeeder } from './seeders/demo.seeder';
 import { TokenService } from './services/token.service';
 
@@ -28,8 +29,10 @@ async function main() {
     const em = database.orm.em.fork();
     if ((await em.count(Organization, {}, { filters: false })) === 0) {
       await new DemoSeeder().run(em);
-      // Care tasks at once (回访, the overdue demo complaint …), not at the job runner's first tick.
+      // Care tasks and rule tags at once (回访, the overdue demo complaint, 高端客户 …), not at the
+      // job runner's first tick.
       await runCareSchedule(database.orm.em.fork());
+      await recomputeRuleTagsEverywhere(database.orm.em.fork());
       logger.info('seeded Chinese demo data into the empty database');
     }
   }

@@ -1,7 +1,9 @@
 import { DemoSeeder } from '../src/seeders/demo.seeder';
+import { Role } from '../src/entities/enums';
 import { runCareSchedule } from '../src/services/care-schedule.service';
+import { recomputeRuleTagsEverywhere } from '../src/services/tag-rules';
 import { countRows } from './support/fixtures';
-import { createTestApp, type TestApp } from './support/test-app';
+import { createTestApp, execute, type TestApp } from './support/test-app';
 
 let testApp: TestApp;
 
@@ -112,4 +114,43 @@ test('the demo holds consents, a communication log and complaints; the schedule 
   ).toBe(0);
   const [again] = await runCareSchedule(testApp.orm.em.fork());
   expect(again.total).toBe(0);
+});
+
+test('a MARKETING token lists a demo segment without health data or opted-out customers; rule tags are computed', async () => {
+  await recomputeRuleTagsEverywhere(testApp.orm.em.fork());
+  expect(
+    await count(
+      `select count(*) from customer_tag ct join tag t on t.id = ct.tag_id where t.name = '高端客户'`,
+    ),
+  ).toBeGreaterThan(0);
+  const [marketing] = await testApp.orm.em
+    .getConnection()
+    .execute<{ id: string; organization_id: string }[]>(
+      `select id, organization_id from app_user where role = 'MARKETING' limit 1`,
+    );
+  const { token } = await testApp.tokens.issue({
+    userId: marketing.id,
+    organizationId: marketing.organization_id,
+    role: Role.MARKETING,
+  });
+  const result = await execute(
+    testApp,
+    token,
+    `{ segments { name members(first: 100) { totalCount edges { node { id name doNotContact
+        healthProfile { allergies { substance } } } } } } }`,
+  );
+  const segment = result.data!.segments.find((each: any) => each.name === '微信可触达的女性会员');
+  expect(segment.members.totalCount).toBeGreaterThan(0);
+  const memberIds = segment.members.edges.map((edge: any) => edge.node.id);
+  expect(segment.members.edges.every((edge: any) => edge.node.doNotContact === false)).toBe(true);
+  expect(segment.members.edges.every((edge: any) => edge.node.healthProfile === null)).toBe(true);
+  expect(result.errors!.every((error) => error.extensions!.code === 'FORBIDDEN')).toBe(true);
+  expect(
+    await countRows(
+      testApp.orm,
+      `select count(*) from customer c where c.id::text in (select jsonb_array_elements_text(?::jsonb)) and (c.do_not_contact
+         or not exists (select 1 from contact_consent cc where cc.customer_id = c.id and cc.granted and cc.channel = 'WECHAT'))`,
+      [JSON.stringify(memberIds)],
+    ),
+  ).toBe(0);
 });

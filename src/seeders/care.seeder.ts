@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
+  Segment,
+  Tag,
   Communication,
   Complaint,
   ContactConsent,
@@ -8,6 +10,7 @@ import {
   type Store,
   type User,
 } from '../entities';
+import type { SegmentRule } from '../entities/segment.entity';
 import { ComplaintStatus, ContactChannel, FollowUpStatus, StaffRole } from '../entities/enums';
 import type { Random } from './operations.seeder';
 
@@ -37,6 +40,7 @@ interface Context {
   stores: Store[];
   staff: User[];
   customers: Customer[];
+  tags: Tag[];
   rng: Random;
   now: number;
 }
@@ -48,6 +52,7 @@ interface Context {
  */
 export function seedCare(em: EntityManager, context: Context): void {
   const { organization, stores, staff, customers, rng, now } = context;
+  seedSegments(em, context);
   organization.careHolidays = HOLIDAYS;
   const frontDesk = staff.find((user) => user.role === StaffRole.FRONT_DESK)!;
   const manager = staff.find((user) => user.role === StaffRole.MANAGER)!;
@@ -120,4 +125,33 @@ export function seedCare(em: EntityManager, context: Context): void {
     respondedAt: new Date(answered.receivedAt.getTime() + 2 * HOUR),
   });
   complaint(customers[11], 30, '房间温度太低', '冬天理疗房空调不够暖, 服务中一直觉得冷');
+}
+
+/** Rule-based tags from the seeds' 客户分级 (computed by the tag-rules job) and two saved segments. */
+function seedSegments(em: EntityManager, { organization, staff, tags }: Context): void {
+  const marketing = staff.find((user) => user.role === StaffRole.MARKETING);
+  const rules: [string, string, SegmentRule][] = [
+    ['高端客户', '#C9A227', { minLifetimeSpend: 1_000_000 }],
+    ['潜力客户', '#3BA55C', { lastVisitWithinDays: 60, minVisits: 1, maxVisits: 10 }],
+    ['沉睡客户', '#8E8E93', { noVisitForDays: 90, minVisits: 1 }],
+  ];
+  for (const [name, color, rule] of rules) {
+    // A manual demo tag of that name becomes rule-based: the first recompute replaces its links.
+    const tag = tags.find((each) => each.name === name) ?? em.create(Tag, { organization, name, color });
+    tag.rule = rule;
+  }
+  em.create(Segment, {
+    organization,
+    name: '微信可触达的女性会员',
+    description: '女性, 到店至少3次, 同意微信营销',
+    rule: { genders: ['FEMALE'], minVisits: 3, consentChannelsAny: [ContactChannel.WECHAT] },
+    createdBy: marketing,
+  });
+  em.create(Segment, {
+    organization,
+    name: '改善睡眠需求',
+    description: '养生目标含改善睡眠, 推荐助眠疗程',
+    rule: { wellnessGoalsAny: ['改善睡眠', '助眠'] },
+    createdBy: marketing,
+  });
 }

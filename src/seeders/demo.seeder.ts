@@ -214,7 +214,7 @@ export class DemoSeeder extends Seeder {
     await seedOperations(em, { organization, stores, therapists, customers, rng, now });
     const frontDesk = staff.find((user) => user.role === StaffRole.FRONT_DESK)!;
     await seedMemberships(em, { organization, customers, frontDesk, rng, now });
-    seedCare(em, { organization, stores, staff, customers, rng, now });
+    seedCare(em, { organization, stores, staff, customers, tags, rng, now });
     await em.flush();
   }
 }
