@@ -73,6 +73,14 @@ test('filters: spend, gender, age, consent channel and wellness goals', async ()
     ['张三', '孙七'].sort(),
   );
   expect(names(await preview(org.tokens.MARKETING, { wellnessGoalsAny: ['改善睡眠'] }))).toEqual(['张三']);
+  // Matching on the health profile is a health read of each member, and is audited as one.
+  const [read] = await testApp.orm.em
+    .getConnection()
+    .execute<{ fields: string[]; role: string }[]>(
+      `select fields, role from audit_event where action = 'READ' and customer_id = ? order by occurred_at desc limit 1`,
+      [ids.张三],
+    );
+  expect(read).toEqual({ fields: ['segmentFilter.wellnessGoalsAny'], role: 'MARKETING' });
   // Pages follow each other without gaps or repeats.
   const page = (after?: string) =>
     execute(

@@ -8,6 +8,8 @@ export type { SegmentRule };
 
 /** Rule fields that read health data. */
 export const HEALTH_RULE_FIELDS = ['constitutions', 'currentComplaintsAny'] as const;
+/** Rule fields matched against the health profile (wellness goals too): members' reads are audited. */
+export const HEALTH_PROFILE_RULE_FIELDS = ['wellnessGoalsAny', ...HEALTH_RULE_FIELDS] as const;
 
 /** A segment may filter on health fields only if its caller reads every customer's clinical data. */
 export function assertMayFilterOnHealth(viewer: Viewer, rule: SegmentRule): void {

@@ -7,7 +7,12 @@ import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { decodeCursor, pageSize, toConnection } from './cursor';
-import { assertMayFilterOnHealth, ruleCondition, type SegmentRule } from './segment-rule';
+import {
+  assertMayFilterOnHealth,
+  HEALTH_PROFILE_RULE_FIELDS,
+  ruleCondition,
+  type SegmentRule,
+} from './segment-rule';
 import { todayIn } from './time';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
@@ -66,6 +71,10 @@ export class SegmentService {
     const found = await this.em.find(Customer, { id: { $in: page.map((row) => row.id) } });
     const byId = new Map(found.map((customer) => [customer.id, customer]));
     const rows = page.map((row) => byId.get(row.id)).filter((customer) => customer !== undefined);
+    // Matching on health-profile data tells something about each member: logged like any health read.
+    const healthFilters = HEALTH_PROFILE_RULE_FIELDS.filter((field) => rule[field]?.length);
+    for (const customer of rows.slice(0, limit))
+      for (const field of healthFilters) this.audit.recordHealthRead(customer.id, `segmentFilter.${field}`);
     return toConnection(
       rows,
       limit,
