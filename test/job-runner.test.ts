@@ -106,3 +106,21 @@ test('the points-expiry job writes off lapsed points as a scheduled EXPIRE entry
     );
   expect(expiries).toEqual([{ units_delta: -80, recorded_by_user_id: null }]);
 }, 60_000);
+
+test('the idempotency-purge job removes records past their week and keeps recent ones', async () => {
+  await testApp.asOwner(
+    `insert into idempotency_record (organization_id, key, operation, request_hash, response, created_at)
+     values ($1, 'old-key', 'sellCard', 'x', '{}', now() - interval '8 days'),
+            ($1, 'new-key', 'sellCard', 'x', '{}', now() - interval '2 days')`,
+    [org.organizationId],
+  );
+  // pg-boss wraps a job's scalar result as { value }.
+  expect(await runJob(runners[0], 'idempotency-purge')).toEqual({ value: 1 });
+  const keys = await testApp.orm.em
+    .getConnection()
+    .execute<{ key: string }[]>(
+      `select key from idempotency_record where organization_id = ? and key like '%-key'`,
+      [org.organizationId],
+    );
+  expect(keys).toEqual([{ key: 'new-key' }]);
+}, 60_000);

@@ -3,7 +3,8 @@ import { Organization } from './organization.entity';
 
 /**
  * The first answer to a mutation sent with an idempotency key: a retry with the same input gets it
- * back and posts nothing; the same key with other input is refused. Kept at least 24 hours.
+ * back and posts nothing; the same key with other input is refused. Kept 7 days (the
+ * idempotency-purge job, src/jobs/maintenance.job.ts), at least the promised 24 hours.
  */
 @Entity()
 export class IdempotencyRecord {

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { runCareSchedule } from '../services/care-schedule.service';
 import { recomputeRuleTagsEverywhere } from '../services/tag-rules';
+import { purgeIdempotencyRecords } from './maintenance.job';
 import { expirePointsEverywhere } from './points-expiry.job';
 
 /** A scheduled job: its queue name, when it runs (cron, UTC) and what it does. */
@@ -28,6 +29,11 @@ export const JOBS: JobDefinition[] = [
     name: 'points-expiry',
     cron: '7 * * * *',
     run: (orm) => expirePointsEverywhere(orm.em.fork()),
+  },
+  {
+    name: 'idempotency-purge',
+    cron: '41 19 * * *',
+    run: (orm) => purgeIdempotencyRecords(orm.em.fork()),
   },
   {
     name: 'tag-rules',
