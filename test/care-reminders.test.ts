@@ -19,22 +19,17 @@ const schedule = async (org: OrganizationFixture, now = new Date()) =>
   (await runCareSchedule(testApp.orm.em.fork(), { now, organizationId: org.organizationId }))[0];
 
 const tasks = (org: OrganizationFixture, kind: string) =>
-  testApp.orm.em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        customer_id: string;
-        owner_id: string;
-        purpose: string;
-        reason: string;
-        suggested_channel: string;
-        status: string;
-      }[]
-    >(`select * from care_task where organization_id = ? and kind = ? order by created_at`, [
-      org.organizationId,
-      kind,
-    ]);
+  testApp.orm.em.getConnection().execute<
+    {
+      id: string;
+      customer_id: string;
+      owner_id: string;
+      purpose: string;
+      reason: string;
+      suggested_channel: string;
+      status: string;
+    }[]
+  >(`select * from care_task where organization_id = ? and kind = ? order by created_at`, [org.organizationId, kind]);
 
 const consent = (org: OrganizationFixture, customerId: string, channel: string) =>
   execute(
@@ -244,4 +239,39 @@ test('care settings: only the owner, and a bad holiday date or window is BAD_USE
     holidays: [{ date: '2027-02-06', name: '春节' }],
     visitFollowUpWithinHours: 48,
   });
+});
+
+test('a page of care tasks with customer, owner and store costs the same statements for 1 or 20 tasks', async () => {
+  const org = await createOrganization(testApp);
+  for (let index = 0; index < 6; index++) {
+    const customer = await createCustomer(testApp, org, `客户${index}`, {
+      consultantId: org.users.CONSULTANT.id,
+    });
+    await testApp.asOwner(
+      `insert into care_task (id, organization_id, customer_id, store_id, kind, purpose, reason, suggested_channel,
+         owner_id, available_from, due_at, dedupe_key, status, version, created_at, updated_at)
+       values (gen_random_uuid(), $1, $2, $3, 'BIRTHDAY', 'MARKETING', '生日关怀', 'WECHAT', $4,
+         now(), now() + make_interval(hours => $5), $6, 'OPEN', 1, now(), now())`,
+      [
+        org.organizationId,
+        customer.id,
+        org.storeId,
+        index % 2 ? org.users.CONSULTANT.id : org.users.MANAGER.id,
+        index,
+        `b-${index}`,
+      ],
+    );
+  }
+  const count = async (first: number) => {
+    testApp.statements.reset();
+    const result = await execute(
+      testApp,
+      org.tokens.FRONT_DESK,
+      `{ careTasks(first: ${first}) { totalCount edges { node { reason customer { name phone } owner { displayName } store { name } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.careTasks.edges).toHaveLength(Math.min(first, 6));
+    return testApp.statements.count;
+  };
+  expect(await count(20)).toBe(await count(1));
 });
