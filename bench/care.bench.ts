@@ -202,6 +202,12 @@ async function main() {
         .filter(([, count]) => count)
         .map(([kind, count]) => `${kind} ${count}`)
         .join(', ')}); run again ${again.ms.toFixed(0)} ms creating ${again.result[0].total}`,
+      `- First run per generator (ms): ${Object.entries(first.result[0].milliseconds)
+        .map(([kind, ms]) => `${kind} ${ms}`)
+        .join(', ')}`,
+      `- Re-run per generator (ms): ${Object.entries(again.result[0].milliseconds)
+        .map(([kind, ms]) => `${kind} ${ms}`)
+        .join(', ')}`,
       `- Rule tags (高端客户, 沉睡客户, 潜力客户): first recompute ${tagsFirst.ms.toFixed(0)} ms (${tagsFirst.result.toLocaleString('en')} links), again ${tagsAgain.ms.toFixed(0)} ms (${tagsAgain.result} changes)`,
       `- GraphQL requests (context, shield, loaders), ${ITERATIONS} timed runs after 3 warm-ups:`,
       '',

@@ -26,6 +26,20 @@ const insert = (extraColumns: string[], select: string) => `with ${CLOCK}
   ${select}
   ${ON_CONFLICT}`;
 
+/**
+ * Skips candidates whose task exists already, before the costlier consent and cap checks: on a
+ * re-run (every 15 minutes) nearly every candidate is one (a probe of the unique index, see
+ * Migration20261129193000_care_task_list_index for why it is a function).
+ */
+const notCreatedYet = (key: string) => `not care_task_exists(o.id, ${key})`;
+
+const BIRTHDAY_KEY = `'BIRTHDAY:' || c.id || ':' || b.day`;
+const HOLIDAY_KEY = `'HOLIDAY:' || h.date || ':' || c.id`;
+const WAKE_UP_KEY = `'DORMANT_WAKE_UP:' || c.id || ':' || to_char(c.last_visit_at, 'YYYYMMDDHH24MISS')`;
+
+/** The organization's UTC dates that any store's local greeting window can touch (zones are ±1 day). */
+const nearDates = `generate_series(k.now::date - 1, k.now::date + o.greeting_lead_days + 1, interval '1 day')`;
+
 /** Zone of a store (alias given), else of the organization. */
 const zoneOf = (store: string) =>
   `coalesce((select s.timezone from store s where s.id = ${store}), o.timezone)`;
@@ -103,9 +117,11 @@ export const CARE_GENERATORS: Record<CareTaskKind, string> = {
     `select ${row(CareTaskKind.BIRTHDAY, 'MARKETING', 'z.store_id')},
        '生日关怀: ' || to_char(b.day, 'MM-DD') || ' 生日', ${marketingChannel}, ${careOwner('z.store_id')},
        least(k.now, ${localInstant('b.day', '10:00', 'z.zone')}), ${localInstant('b.day', '10:00', 'z.zone')},
-       'BIRTHDAY:' || c.id || ':' || b.day
+       ${BIRTHDAY_KEY}
      from k join organization o on o.id = k.org_id
      join customer c on c.organization_id = o.id and c.birthday is not null
+       -- Cheap first: only birthdays near today (29 Feb is greeted on 28 Feb in other years).
+       and to_char(c.birthday, 'MM-DD') in (select to_char(d, 'MM-DD') from ${nearDates} d union all select '02-29')
      cross join lateral (select ${customerStore} as store_id) s0
      cross join lateral (select s0.store_id, ${zoneOf('s0.store_id')} as zone) z
      cross join lateral (
@@ -116,21 +132,22 @@ export const CARE_GENERATORS: Record<CareTaskKind, string> = {
        from (select extract(year from ${localToday('z.zone')})::int + step as y from generate_series(0, 1) step) years
      ) b
      where b.day between ${localToday('z.zone')} and ${localToday('z.zone')} + o.greeting_lead_days
-       and ${marketingAllowed}`,
+       and ${notCreatedYet(BIRTHDAY_KEY)} and ${marketingAllowed}`,
   ),
   [CareTaskKind.HOLIDAY]: insert(
     [],
     `select distinct on (c.id) ${row(CareTaskKind.HOLIDAY, 'MARKETING', 'z.store_id')},
        '节日问候: ' || h.name, ${marketingChannel}, ${careOwner('z.store_id')},
        least(k.now, ${localInstant('h.date', '10:00', 'z.zone')}), ${localInstant('h.date', '10:00', 'z.zone')},
-       'HOLIDAY:' || h.date || ':' || c.id
+       ${HOLIDAY_KEY}
      from k join organization o on o.id = k.org_id
      cross join lateral jsonb_to_recordset(o.care_holidays) as h(date date, name text)
      join customer c on c.organization_id = o.id
+       and h.date between k.now::date - 1 and k.now::date + o.greeting_lead_days + 1
      cross join lateral (select ${customerStore} as store_id) s0
      cross join lateral (select s0.store_id, ${zoneOf('s0.store_id')} as zone) z
      where h.date between ${localToday('z.zone')} and ${localToday('z.zone')} + o.greeting_lead_days
-       and ${marketingAllowed}
+       and ${notCreatedYet(HOLIDAY_KEY)} and ${marketingAllowed}
      order by c.id, h.date`,
   ),
   // One wake-up per dormant spell: the key carries the last visit, so a customer who comes back and
@@ -140,11 +157,11 @@ export const CARE_GENERATORS: Record<CareTaskKind, string> = {
     `select ${row(CareTaskKind.DORMANT_WAKE_UP, 'MARKETING', customerStore)},
        '沉睡客户唤醒: ' || (k.now::date - c.last_visit_at::date) || '天未到店', ${marketingChannel},
        ${careOwner(customerStore)}, k.now, k.now + interval '3 days',
-       'DORMANT_WAKE_UP:' || c.id || ':' || to_char(c.last_visit_at, 'YYYYMMDDHH24MISS')
+       ${WAKE_UP_KEY}
      from k join organization o on o.id = k.org_id
      join customer c on c.organization_id = o.id
        and c.last_visit_at <= k.now - make_interval(days => coalesce(o.wake_up_after_days, o.dormant_after_days))
-     where ${marketingAllowed}`,
+     where ${notCreatedYet(WAKE_UP_KEY)} and ${marketingAllowed}`,
   ),
   // One reminder per top-up: after the balance fell below the threshold since the last top-up.
   [CareTaskKind.LOW_BALANCE]: insert(

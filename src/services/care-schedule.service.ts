@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Organization } from '../entities';
 import type { CareTaskKind } from '../entities/enums';
@@ -8,6 +9,8 @@ export interface CareScheduleRun {
   /** Tasks created per kind in this run (0 when a re-run found them all there already). */
   created: Partial<Record<CareTaskKind, number>>;
   total: number;
+  /** Milliseconds each generator took (for logs and the benchmark). */
+  milliseconds: Partial<Record<CareTaskKind, number>>;
 }
 
 /**
@@ -37,8 +40,9 @@ export async function runCareSchedule(
           'all',
           context,
         );
-        const run: CareScheduleRun = { organizationId, created: {}, total: 0 };
+        const run: CareScheduleRun = { organizationId, created: {}, total: 0, milliseconds: {} };
         for (const kind of GENERATION_ORDER) {
+          const started = performance.now();
           const result = await connection.execute<{ affectedRows: number }>(
             CARE_GENERATORS[kind],
             [now, organizationId],
@@ -46,6 +50,7 @@ export async function runCareSchedule(
             context,
           );
           run.created[kind] = result.affectedRows;
+          run.milliseconds[kind] = Math.round(performance.now() - started);
           run.total += result.affectedRows;
         }
         return run;
