@@ -28,6 +28,7 @@ export const carePolicy: PolicyMap = {
     careTasks: taskOverview,
     myCareTasks: careWorkers,
     myFollowUps: careWorkers,
+    followUps: taskOverview,
     complaints: careWorkers,
     complaint: careWorkers,
   },

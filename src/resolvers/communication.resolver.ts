@@ -19,6 +19,18 @@ export class CommunicationResolver {
     return context.services.communications.mine({ first, after, filter });
   }
 
+  @Query(() => CommunicationConnection, {
+    description: 'Follow-ups of the organization or of one staff member (filter.ownerId) by due date.',
+  })
+  followUps(
+    @Ctx() context: AppContext,
+    @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
+    @Arg('after', { nullable: true }) after?: string,
+    @Arg('filter', () => FollowUpFilter, { nullable: true }) filter?: FollowUpFilter,
+  ) {
+    return context.services.communications.followUps({ first, after, filter });
+  }
+
   @Mutation(() => CommunicationType, {
     description: 'Log a contact (沟通记录), with follow-up items if any.',
   })

@@ -108,6 +108,9 @@ export class UpdateCommunicationInput {
 
 @InputType({ description: 'Open follow-ups by due date; status defaults to OPEN.' })
 export class FollowUpFilter {
+  @Field(() => ID, { nullable: true, description: 'One staff member’s (负责人); ignored by myFollowUps.' })
+  ownerId?: string;
+
   @Field(() => FollowUpStatus, { nullable: true })
   status?: FollowUpStatus;
 

@@ -15,6 +15,7 @@ import { pageByTime } from './newest-first';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
 const DAY = 86_400_000;
+const NOBODY = '00000000-0000-0000-0000-000000000000';
 const NEWEST_CONTACT_FIRST = { property: 'occurredAt', column: 'occurred_at', direction: 'desc' } as const;
 const SOONEST_DUE_FIRST = { property: 'dueAt', column: 'due_at', direction: 'asc' } as const;
 
@@ -32,9 +33,14 @@ export class CommunicationService {
 
   /** The caller's follow-ups by due date. */
   mine(args: { first?: number; after?: string; filter?: FollowUpFilter }) {
+    return this.followUps({ ...args, filter: { ...args.filter, ownerId: this.viewer.userId ?? NOBODY } });
+  }
+
+  /** Follow-ups by due date, of one staff member when `ownerId` is given, else of everyone. */
+  followUps(args: { first?: number; after?: string; filter?: FollowUpFilter }) {
     const filter = args.filter ?? {};
     const where: FilterQuery<Communication> = {
-      owner: this.viewer.userId ?? null,
+      ...(filter.ownerId ? { owner: filter.ownerId } : {}),
       status: filter.status ?? FollowUpStatus.OPEN,
       dueAt: {
         $ne: null,
