@@ -234,6 +234,9 @@ test('care settings: only the owner, and a bad holiday date or window is BAD_USE
     code: 'BAD_USER_INPUT',
     field: 'visitFollowUpWithinHours',
   });
+  // A year PostgreSQL cannot hold would stop the schedule: refused up front.
+  const yearZero = await update(org.tokens.OWNER, `{ holidays: [{ date: "0000-01-01", name: "元旦" }] }`);
+  expect(yearZero.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'holidays' });
   const ok = await update(org.tokens.OWNER, `{ holidays: [{ date: "2027-02-06", name: "春节" }] }`);
   expect(ok.data!.updateCareSettings.careSettings).toEqual({
     holidays: [{ date: '2027-02-06', name: '春节' }],
@@ -274,4 +277,24 @@ test('a page of care tasks with customer, owner and store costs the same stateme
     return testApp.statements.count;
   };
   expect(await count(20)).toBe(await count(1));
+});
+
+test('one organization with broken data does not stop the schedule for the others', async () => {
+  const broken = await createOrganization(testApp);
+  const healthy = await createOrganization(testApp);
+  // A time zone PostgreSQL does not know (written past the API's check) breaks that organization's run.
+  await testApp.asOwner(`update store set timezone = 'Mars/Olympus' where id = $1`, [broken.storeId]);
+  const visitedAt = new Date(Date.now() - 30 * HOUR);
+  for (const org of [broken, healthy])
+    await testApp.asOwner(
+      `insert into visit (id, organization_id, store_id, customer_id, visited_at, version)
+       values (gen_random_uuid(), $1, $2, $3, $4, 1)`,
+      [org.organizationId, org.storeId, org.assigned.id, visitedAt],
+    );
+  const failures: string[] = [];
+  await expect(
+    runCareSchedule(testApp.orm.em.fork(), { onError: (organizationId) => failures.push(organizationId) }),
+  ).rejects.toThrow(broken.organizationId);
+  expect(failures).toEqual([broken.organizationId]);
+  expect((await tasks(healthy, 'VISIT_FOLLOW_UP')).length).toBe(1);
 });

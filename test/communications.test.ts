@@ -120,3 +120,45 @@ test('a page of customers with their logs costs the same statements for 2 or 20 
   expect(both.data!.customers.edges).toHaveLength(2);
   expect(testApp.statements.count).toBe(one);
 });
+
+test('a consultant may not change a follow-up of someone else’s customer', async () => {
+  const entry = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `mutation($input: RecordCommunicationInput!) { recordCommunication(input: $input) { id version } }`,
+    {
+      input: {
+        customerId: org.unassigned.id,
+        channel: 'PHONE',
+        summary: '投诉回访',
+        followUpItems: '周末再联系',
+        ownerId: org.users.MANAGER.id,
+      },
+    },
+  );
+  const { id, version } = entry.data!.recordCommunication;
+  const change = (token: string) =>
+    execute(
+      testApp,
+      token,
+      `mutation($input: UpdateCommunicationInput!) { updateCommunication(input: $input) { status } }`,
+      { input: { id, expectedVersion: version, status: 'CANCELLED' } },
+    );
+  expect((await change(org.tokens.CONSULTANT)).errors![0].extensions!.code).toBe('FORBIDDEN');
+  expect((await change(org.tokens.FRONT_DESK)).data!.updateCommunication.status).toBe('CANCELLED');
+});
+
+test('a POS key may record marketing consent but never the separate health-data consent', async () => {
+  const marketing = await execute(
+    testApp,
+    integrationKey,
+    `mutation { setContactConsent(input: { customerId: "${org.unassigned.id}", channel: SMS, granted: true, source: "收银台勾选" }) { id } }`,
+  );
+  expect(marketing.errors).toBeUndefined();
+  const health = await execute(
+    testApp,
+    integrationKey,
+    `mutation { withdrawHealthConsent(input: { customerId: "${org.unassigned.id}", source: "收银台" }) { id } }`,
+  );
+  expect(health.errors![0].extensions!.code).toBe('FORBIDDEN');
+});

@@ -10,7 +10,7 @@ import { expirePointsEverywhere } from './points-expiry.job';
 interface JobDefinition {
   name: string;
   cron: string;
-  run(orm: MikroORM): Promise<unknown>;
+  run(orm: MikroORM, logger: Logger): Promise<unknown>;
 }
 
 /**
@@ -23,7 +23,11 @@ export const JOBS: JobDefinition[] = [
   {
     name: 'care-schedule',
     cron: '*/15 * * * *',
-    run: (orm) => runCareSchedule(orm.em.fork()),
+    run: (orm, logger) =>
+      runCareSchedule(orm.em.fork(), {
+        onError: (organizationId, error) =>
+          logger.error({ err: error, organizationId }, 'care schedule failed for an organization'),
+      }),
   },
   {
     name: 'points-expiry',
@@ -38,7 +42,10 @@ export const JOBS: JobDefinition[] = [
   {
     name: 'tag-rules',
     cron: '23 * * * *',
-    run: (orm) => recomputeRuleTagsEverywhere(orm.em.fork()),
+    run: (orm, logger) =>
+      recomputeRuleTagsEverywhere(orm.em.fork(), (organizationId, error) =>
+        logger.error({ err: error, organizationId }, 'rule tags failed for an organization'),
+      ),
   },
 ];
 
@@ -75,7 +82,7 @@ export async function startJobRunner(
       { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 10 },
       async ([received]) => {
         const started = Date.now();
-        const result = await job.run(orm);
+        const result = await job.run(orm, logger);
         logger.info({ job: job.name, jobId: received.id, ms: Date.now() - started }, 'job done');
         return result;
       },

@@ -45,8 +45,9 @@ export const carePolicy: PolicyMap = {
     setContactConsent: consentWriters,
     updateContactPreferences: consentWriters,
     updateCareSettings: grant.writers(OWNER),
-    giveHealthConsent: consentWriters,
-    withdrawHealthConsent: consentWriters,
+    // The separate PIPL consent (and a guardian's) is taken by staff in person, not by a POS key.
+    giveHealthConsent: grant.writers(OWNER, MANAGER, CONSULTANT, FRONT_DESK),
+    withdrawHealthConsent: grant.writers(OWNER, MANAGER, CONSULTANT, FRONT_DESK),
   },
   CareTask: fieldsOf(
     [

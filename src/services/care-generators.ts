@@ -42,7 +42,7 @@ const nearDates = `generate_series(k.now::date - 1, k.now::date + o.greeting_lea
 
 /** Zone of a store (alias given), else of the organization. */
 const zoneOf = (store: string) =>
-  `coalesce((select s.timezone from store s where s.id = ${store}), o.timezone)`;
+  `coalesce((select s.timezone from store s where s.id = ${store} and s.organization_id = o.id), o.timezone)`;
 
 export const CARE_GENERATORS: Record<CareTaskKind, string> = {
   // 回访 once the visit is `visitFollowUpAfterHours` old, due by `visitFollowUpWithinHours`. Visits
@@ -88,7 +88,8 @@ export const CARE_GENERATORS: Record<CareTaskKind, string> = {
     ['complaint_id'],
     `select ${row(CareTaskKind.COMPLAINT_FOLLOW_UP, 'SERVICE', 'p.store_id')},
        '投诉处理后回访: ' || p.subject, ${serviceChannel},
-       coalesce((select u.id from app_user u where u.id = p.owner_id and u.active), ${storeManager('p.store_id')}),
+       coalesce((select u.id from app_user u where u.id = p.owner_id and u.organization_id = o.id and u.active),
+         ${storeManager('p.store_id')}),
        p.resolved_at + interval '24 hours', p.resolved_at + interval '48 hours',
        'COMPLAINT_FOLLOW_UP:' || p.id, p.id
      from k join organization o on o.id = k.org_id

@@ -20,7 +20,11 @@ export interface CareScheduleRun {
  */
 export async function runCareSchedule(
   em: EntityManager,
-  options: { now?: Date; organizationId?: string } = {},
+  options: {
+    now?: Date;
+    organizationId?: string;
+    onError?: (organizationId: string, error: unknown) => void;
+  } = {},
 ): Promise<CareScheduleRun[]> {
   const now = options.now ?? new Date();
   const organizations = options.organizationId
@@ -29,33 +33,45 @@ export async function runCareSchedule(
         (org) => org.id,
       );
   const runs: CareScheduleRun[] = [];
+  const failed: string[] = [];
   for (const organizationId of organizations) {
-    runs.push(
-      await em.transactional(async (transaction) => {
-        const connection = transaction.getConnection();
-        const context = transaction.getTransactionContext();
-        await connection.execute(
-          `select pg_advisory_xact_lock(hashtext('care-schedule'), hashtext(?))`,
-          [organizationId],
-          'all',
-          context,
-        );
-        const run: CareScheduleRun = { organizationId, created: {}, total: 0, milliseconds: {} };
-        for (const kind of GENERATION_ORDER) {
-          const started = performance.now();
-          const result = await connection.execute<{ affectedRows: number }>(
-            CARE_GENERATORS[kind],
-            [now, organizationId],
-            'run',
-            context,
-          );
-          run.created[kind] = result.affectedRows;
-          run.milliseconds[kind] = Math.round(performance.now() - started);
-          run.total += result.affectedRows;
-        }
-        return run;
-      }),
-    );
+    try {
+      runs.push(await runForOrganization(em.fork(), organizationId, now));
+    } catch (error) {
+      // One organization's bad data must not stop the others' 回访 and complaint tasks; the run still
+      // fails at the end, so the job is retried and shows up as failed.
+      if (options.organizationId) throw error;
+      options.onError?.(organizationId, error);
+      failed.push(organizationId);
+    }
   }
+  if (failed.length > 0) throw new Error(`care schedule failed for organizations ${failed.join(', ')}`);
   return runs;
+}
+
+function runForOrganization(em: EntityManager, organizationId: string, now: Date): Promise<CareScheduleRun> {
+  return em.transactional(async (transaction) => {
+    const connection = transaction.getConnection();
+    const context = transaction.getTransactionContext();
+    await connection.execute(
+      `select pg_advisory_xact_lock(hashtext('care-schedule'), hashtext(?))`,
+      [organizationId],
+      'all',
+      context,
+    );
+    const run: CareScheduleRun = { organizationId, created: {}, total: 0, milliseconds: {} };
+    for (const kind of GENERATION_ORDER) {
+      const started = performance.now();
+      const result = await connection.execute<{ affectedRows: number }>(
+        CARE_GENERATORS[kind],
+        [now, organizationId],
+        'run',
+        context,
+      );
+      run.created[kind] = result.affectedRows;
+      run.milliseconds[kind] = Math.round(performance.now() - started);
+      run.total += result.affectedRows;
+    }
+    return run;
+  });
 }

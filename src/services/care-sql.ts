@@ -14,9 +14,11 @@ export const storeManager = (store: string) => `(
   order by (u.role = 'MANAGER' and us.store_id is not null) desc, (u.role = 'MANAGER') desc, u.created_at, u.id
   limit 1)`;
 
-/** 专属顾问 if active, else the store manager. */
+/** 专属顾问 if active and still a consultant (or manager), else the store manager. */
 export const careOwner = (store: string) => `coalesce(
-  (select u.id from app_user u where u.id = c.assigned_consultant_id and u.active), ${storeManager(store)})`;
+  (select u.id from app_user u where u.id = c.assigned_consultant_id and u.organization_id = o.id
+     and u.active and u.role in ('CONSULTANT', 'MANAGER', 'OWNER')),
+  ${storeManager(store)})`;
 
 /** The customer's store: home store, else where they last visited. */
 export const customerStore = `coalesce(c.home_store_id,

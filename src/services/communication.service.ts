@@ -1,13 +1,13 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Communication, Customer, Store, User } from '../entities';
-import { AuditAction, FollowUpStatus, StaffRole } from '../entities/enums';
+import { AuditAction, FollowUpStatus, Role, StaffRole } from '../entities/enums';
 import type {
   FollowUpFilter,
   RecordCommunicationInput,
   UpdateCommunicationInput,
 } from '../schema/care.inputs';
-import { BadInputError, NotFoundError } from '../server/errors';
+import { BadInputError, ForbiddenError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
@@ -99,6 +99,7 @@ export class CommunicationService {
           { lockMode: LockMode.PESSIMISTIC_WRITE },
         );
         if (!entry) throw new NotFoundError('Communication', input.id);
+        await this.assertMayChange(em, entry);
         assertVersion('The communication', entry.version, input.expectedVersion);
         if (input.ownerId) await this.assertStaff(em, input.ownerId, 'ownerId');
         const followUpItems =
@@ -130,6 +131,16 @@ export class CommunicationService {
         return entry;
       }),
     );
+  }
+
+  /** A consultant changes only follow-ups they own or recorded, or of customers assigned to them. */
+  private async assertMayChange(em: EntityManager, entry: Communication) {
+    if (this.viewer.role !== Role.CONSULTANT) return;
+    const me = this.viewer.userId;
+    if (entry.owner?.id === me || entry.recordedBy?.id === me) return;
+    const customer = await em.findOneOrFail(Customer, { id: entry.customer.id });
+    if (customer.assignedConsultant?.id !== me)
+      throw new ForbiddenError('A consultant changes only their own follow-ups or those of their customers.');
   }
 
   private async assertStaff(em: EntityManager, userId: string, field: string) {

@@ -161,6 +161,16 @@ export class ComplaintService {
   ): Promise<Complaint> {
     return withUniqueConflicts([], () =>
       this.em.transactional(async (em) => {
+        // The schedule may be creating an overdue task for this complaint right now: wait for it, so
+        // that closing the complaint's tasks below also closes that one.
+        await em
+          .getConnection()
+          .execute(
+            `select pg_advisory_xact_lock(hashtext('care-schedule'), hashtext(?))`,
+            [this.viewer.organizationId],
+            'all',
+            em.getTransactionContext(),
+          );
         const complaint = await em.findOne(Complaint, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!complaint) throw new NotFoundError('Complaint', id);
         assertVersion('The complaint', complaint.version, expectedVersion);
@@ -170,7 +180,12 @@ export class ComplaintService {
           await em.nativeUpdate(
             CareTask,
             { complaint: complaint.id, kind: { $in: settles }, status: FollowUpStatus.OPEN },
-            { status: FollowUpStatus.DONE, completedAt: new Date(), outcome: '投诉已处理' },
+            {
+              status: FollowUpStatus.DONE,
+              completedAt: new Date(),
+              updatedAt: new Date(),
+              outcome: '投诉已处理',
+            },
           );
         if (fields.length > 0)
           this.audit.recordChange(

@@ -99,7 +99,11 @@ export class ContactPreferenceService {
       for (const holiday of organization.careHolidays)
         // A bad date would make the schedule's SQL fail for the whole organization: check the calendar.
         if (!isCalendarDate(holiday.date))
-          throw new BadInputError('holidays', 'date', `${holiday.date} is not a date (YYYY-MM-DD).`);
+          throw new BadInputError(
+            'holidays',
+            'date',
+            `${holiday.date} is not a date (YYYY-MM-DD) between 2000 and 2100.`,
+          );
       if (fields.length > 0)
         this.audit.recordChange(em, AuditAction.UPDATE, 'Organization', organization.id, undefined, fields);
       return organization;
@@ -115,5 +119,11 @@ export class ContactPreferenceService {
 
 function isCalendarDate(date: string): boolean {
   const parsed = new Date(`${date}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
+  const year = Number(date.slice(0, 4));
+  return (
+    year >= 2000 &&
+    year <= 2100 &&
+    !Number.isNaN(parsed.getTime()) &&
+    parsed.toISOString().slice(0, 10) === date
+  );
 }

@@ -44,6 +44,13 @@ export class OrganizationSettingsService {
         `${input.timezone} is not an IANA time zone such as Asia/Shanghai.`,
       );
     return this.em.transactional(async (em) => {
+      // Local dates are computed in SQL too: PostgreSQL must know the zone as well as Node does.
+      if (input.timezone && !(await postgresKnowsZone(em, input.timezone)))
+        throw new BadInputError(
+          'timezone',
+          'timeZone',
+          `${input.timezone} is not an IANA time zone such as Asia/Shanghai.`,
+        );
       const store = await em.findOne(Store, { id });
       if (!store) throw new NotFoundError('Store', id);
       const fields = changedFields(store, {
@@ -57,6 +64,13 @@ export class OrganizationSettingsService {
       return store;
     });
   }
+}
+
+async function postgresKnowsZone(em: EntityManager, zone: string): Promise<boolean> {
+  const rows = await em
+    .getConnection()
+    .execute(`select 1 from pg_timezone_names where name = ?`, [zone], 'all', em.getTransactionContext());
+  return rows.length > 0;
 }
 
 function isTimeZone(zone: string): boolean {

@@ -5,7 +5,7 @@ import type { RuleTagInput } from '../schema/segment.inputs';
 import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
-import { HEALTH_RULE_FIELDS } from './segment-rule';
+import { HEALTH_PROFILE_RULE_FIELDS } from './segment-rule';
 import { toRule } from './segment.service';
 import { recomputeRuleTags } from './tag-rules';
 import { withUniqueConflicts } from './unique-conflict';
@@ -27,8 +27,9 @@ export class RuleTagService {
 
   async save(id: string | undefined, input: RuleTagInput): Promise<Tag> {
     const rule = toRule(input.rule);
-    // Tags are read by roles that never see health data (front desk, marketing): no health rules.
-    const health = HEALTH_RULE_FIELDS.filter((field) => rule[field]?.length);
+    // Tags are read by roles that never see health data (front desk, marketing, a POS), and tag reads
+    // are not audited: no rule on anything stored in the health profile, wellness goals included.
+    const health = HEALTH_PROFILE_RULE_FIELDS.filter((field) => rule[field]?.length);
     if (health.length)
       throw new BadInputError(
         `rule.${health[0]}`,

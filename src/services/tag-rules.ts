@@ -51,10 +51,22 @@ export async function recomputeRuleTags(em: EntityManager, organizationId: strin
   });
 }
 
-/** All organizations, each scoped on its own: the scheduled job. */
-export async function recomputeRuleTagsEverywhere(em: EntityManager): Promise<number> {
+/** All organizations, each on its own (one failing does not stop the others): the scheduled job. */
+export async function recomputeRuleTagsEverywhere(
+  em: EntityManager,
+  onError?: (organizationId: string, error: unknown) => void,
+): Promise<number> {
   const organizations = await em.find(Organization, {}, { fields: ['id'], filters: false });
   let changed = 0;
-  for (const { id } of organizations) changed += await recomputeRuleTags(em.fork(), id);
+  const failed: string[] = [];
+  for (const { id } of organizations) {
+    try {
+      changed += await recomputeRuleTags(em.fork(), id);
+    } catch (error) {
+      onError?.(id, error);
+      failed.push(id);
+    }
+  }
+  if (failed.length > 0) throw new Error(`rule tags failed for organizations ${failed.join(', ')}`);
   return changed;
 }
