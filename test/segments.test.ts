@@ -105,7 +105,7 @@ test('MARKETING sees no opted-out customers, contact only where consented, and n
   const result = await preview(
     org.tokens.MARKETING,
     { minLifetimeSpend: 200000 },
-    `name phone email healthProfile { constitution } alias: healthProfile { allergies { substance } }`,
+    `name phone email healthProfile { constitution } hasHealthAlerts alias: healthProfile { allergies { substance } }`,
   );
   const text = `${JSON.stringify(result.data)}`;
   // 李四 is on 勿扰 and 王五 never consented: not listed at all.
@@ -123,7 +123,7 @@ test('MARKETING sees no opted-out customers, contact only where consented, and n
   expect(text).not.toContain('QI_DEFICIENCY');
   expect(text).not.toContain('zs@example.cn');
   const denied = result.errors!.map((error) => error.path!.slice(-1)[0]).sort();
-  expect(new Set(denied)).toEqual(new Set(['email', 'healthProfile', 'alias']));
+  expect(new Set(denied)).toEqual(new Set(['email', 'healthProfile', 'hasHealthAlerts', 'alias']));
   // The manager's view of the same rule keeps everyone.
   expect(
     (await preview(org.tokens.MANAGER, { minLifetimeSpend: 200000 })).data!.segmentPreview.totalCount,

@@ -69,7 +69,8 @@ export const customerPolicy: PolicyMap = {
     lifetimeSpend: money,
     averageTicket: money,
     notes: grant.customer([OWNER, MANAGER], [CONSULTANT]),
-    hasHealthAlerts: staffReaders,
+    // The safety flag is for those who serve or receive the customer; marketing sees no health data.
+    hasHealthAlerts: grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK),
     healthProfile: grant.healthProfile(),
   },
   CustomerConnection: { edges: readers, pageInfo: readers, totalCount: readers },
