@@ -225,3 +225,27 @@ test('a page of segment members costs the same statements for 1 or 50 members', 
   };
   expect(await count(50)).toBe(await count(1));
 });
+
+test('MARKETING never finds an opted-out customer (勿扰 or consent withdrawn) through customers or customer(id)', async () => {
+  const list = await execute(
+    testApp,
+    org.tokens.MARKETING,
+    `{ customers(first: 50) { totalCount edges { node { name } } } }`,
+  );
+  expect(list.errors).toBeUndefined();
+  const listed = list.data!.customers.edges.map((edge: any) => edge.node.name).sort();
+  // 李四 is on 勿扰; 王五 was never asked (not opted out, so listed, without contact fields).
+  expect(listed).toEqual(['张三', '王五', '赵六', '孙七'].sort());
+  expect(list.data!.customers.totalCount).toBe(4);
+  await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `mutation { setContactConsent(input: { customerId: "${ids.王五}", channel: SMS, granted: false, source: "短信回复TD" }) { id } }`,
+  );
+  const after = await execute(testApp, org.tokens.MARKETING, `{ customers(first: 50) { totalCount } }`);
+  expect(after.data!.customers.totalCount).toBe(3);
+  const direct = await execute(testApp, org.tokens.MARKETING, `{ customer(id: "${ids.李四}") { name } }`);
+  expect(direct.errors![0].extensions!.code).toBe('NOT_FOUND');
+  const manager = await execute(testApp, org.tokens.MANAGER, `{ customer(id: "${ids.李四}") { name } }`);
+  expect(manager.data!.customer.name).toBe('李四');
+});

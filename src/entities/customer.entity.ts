@@ -5,6 +5,7 @@ import {
   Index,
   ManyToMany,
   ManyToOne,
+  OneToMany,
   OneToOne,
   Property,
   type Ref,
@@ -14,6 +15,7 @@ import {
 import { OrganizationScoped } from './base.entity';
 import { MembershipTier } from './membership-tier.entity';
 import { ContactChannel, CustomerSource, CustomerStatus, Gender, PressurePreference } from './enums';
+import type { ContactConsent } from './contact-consent.entity';
 import type { HealthProfile } from './health-profile.entity';
 import { Store } from './store.entity';
 import { Tag } from './tag.entity';
@@ -191,6 +193,10 @@ export class Customer extends OrganizationScoped {
 
   @Property({ version: true })
   version!: number;
+
+  /** Marketing consent per channel (see ContactConsent); used in queries, loaded via a DataLoader. */
+  @OneToMany({ entity: 'ContactConsent', mappedBy: 'customer' })
+  contactConsents = new Collection<ContactConsent>(this);
 
   @OneToOne({ entity: 'HealthProfile', mappedBy: 'customer', nullable: true, ref: true })
   healthProfile?: Ref<HealthProfile>;

@@ -1,7 +1,7 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, Organization } from '../entities';
-import { CustomerStatus } from '../entities/enums';
+import { CustomerStatus, Role } from '../entities/enums';
 import type { ConnectionShape } from '../schema/connection.type';
 import {
   CustomerOrderField,
@@ -58,7 +58,7 @@ export class CustomerQueryService {
   ) {}
 
   async get(id: string): Promise<Customer> {
-    const customer = await this.em.findOne(Customer, { id });
+    const customer = await this.em.findOne(Customer, { $and: [{ id }, this.audience()] });
     if (!customer) throw new NotFoundError('Customer', id);
     return customer;
   }
@@ -105,7 +105,7 @@ export class CustomerQueryService {
   }
 
   private async filterCondition(filter: CustomerFilter = {}): Promise<FilterQuery<Customer>> {
-    const conditions: FilterQuery<Customer>[] = [];
+    const conditions: FilterQuery<Customer>[] = [this.audience()];
     if (filter.archivedOnly) conditions.push({ archivedAt: { $ne: null } });
     else if (!filter.includeArchived) conditions.push({ archivedAt: null });
     if (filter.search) {
@@ -118,6 +118,20 @@ export class CustomerQueryService {
     for (const tagId of filter.tagIds ?? []) conditions.push({ tags: tagId });
     if (filter.status?.length) conditions.push({ $or: await this.statusConditions(filter.status) });
     return conditions.length ? { $and: conditions } : {};
+  }
+
+  /**
+   * Who the viewer may see at all: MARKETING never sees customers who opted out (勿扰, or consent
+   * withdrawn on every channel they were asked about); everyone else sees the whole organization.
+   * Segment members are stricter: only customers with a granted consent (segment-rule.ts).
+   */
+  private audience(): FilterQuery<Customer> {
+    if (this.viewer.role !== Role.MARKETING) return {};
+    return {
+      doNotContact: false,
+      // Never asked is not opted out; withdrawn on every channel asked is.
+      $or: [{ contactConsents: { $none: {} } }, { contactConsents: { $some: { granted: true } } }],
+    };
   }
 
   private async statusConditions(statuses: CustomerStatus[]): Promise<FilterQuery<Customer>[]> {
