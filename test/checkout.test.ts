@@ -413,14 +413,26 @@ describe('coupons', () => {
 });
 
 test('customers with tier and tier history cost the same statements for 2 or 8 customers', async () => {
+  const created: string[] = [];
   for (let index = 0; index < 8; index++) {
     const customer = await createCustomer(testApp, org, `等级计数${index}`);
+    created.push(customer.id);
     const visit = await visitWith(customer.id);
     await settle(org.tokens.FRONT_DESK, {
       visitId: visit.id,
       externalPayments: [{ method: 'CASH', amountMinorUnits: 19_800 }],
     });
   }
+  // The oldest of them once held a tier nobody holds now: its history names a tier that the page's
+  // Customer.tier loads do not bring, and still no extra statement may follow.
+  await testApp.asOwner(
+    `insert into tier_change (id, organization_id, customer_id, from_tier_id, to_tier_id, reason, created_at)
+     select gen_random_uuid(), $1, $2, null, t.id, '历史等级', now() - interval '400 days'
+     from membership_tier t
+     where t.organization_id = $1 and t.id not in (select tier_id from customer where tier_id is not null)
+     limit 1`,
+    [org.organizationId, created[0]],
+  );
   const count = async (first: number) => {
     testApp.statements.reset();
     const result = await execute(

@@ -102,7 +102,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
       const changes = await em.find(
         TierChange,
         { customer: { $in: [...ids] } },
-        { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+        // The tiers come in the same query: otherwise tiers not already loaded via Customer.tier cost
+        // one more statement, depending on the data (a flaky statement count).
+        { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], populate: ['fromTier', 'toTier'] },
       );
       return ids.map((id) =>
         changes.filter((change) => change.customer.id === id).slice(0, TIER_HISTORY_LIMIT),
