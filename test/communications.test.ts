@@ -99,6 +99,22 @@ test('bad input is BAD_USER_INPUT and writes nothing; a therapist may not log co
     );
   const empty = await record(org.tokens.MANAGER, '   ');
   expect(empty.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'summary' });
+  // A follow-up owner must be someone who sees communications: not a therapist.
+  const therapistOwner = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `mutation($input: RecordCommunicationInput!) { recordCommunication(input: $input) { id } }`,
+    {
+      input: {
+        customerId: org.assigned.id,
+        channel: 'PHONE',
+        summary: '电话回访',
+        followUpItems: '下周再打',
+        ownerId: org.users.THERAPIST.id,
+      },
+    },
+  );
+  expect(therapistOwner.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
   const therapist = await record(org.tokens.THERAPIST, '电话回访');
   expect(therapist.errors![0].extensions!.code).toBe('FORBIDDEN');
   const count = await execute(

@@ -1,7 +1,7 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Communication, Customer, Store, User } from '../entities';
-import { AuditAction, FollowUpStatus, Role, StaffRole } from '../entities/enums';
+import { Communication, Customer, Store } from '../entities';
+import { AuditAction, FollowUpStatus, Role } from '../entities/enums';
 import type {
   FollowUpFilter,
   RecordCommunicationInput,
@@ -12,6 +12,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { pageByTime } from './newest-first';
+import { activeStaff, CONTACT_ROLES } from './staff-reference';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
 const DAY = 86_400_000;
@@ -67,7 +68,7 @@ export class CommunicationService {
       if (input.storeId && !(await em.findOne(Store, { id: input.storeId })))
         throw new NotFoundError('Store', input.storeId);
       const ownerId = followUpItems ? (input.ownerId ?? this.viewer.userId) : undefined;
-      if (ownerId) await this.assertStaff(em, ownerId, 'ownerId');
+      const owner = ownerId ? await activeStaff(em, 'ownerId', ownerId, CONTACT_ROLES) : undefined;
       const entry = em.create(Communication, {
         organization: this.viewer.organizationId,
         customer,
@@ -76,7 +77,7 @@ export class CommunicationService {
         channel: input.channel,
         summary,
         followUpItems,
-        owner: ownerId,
+        owner,
         dueAt: followUpItems ? (input.dueAt ?? new Date(occurredAt.getTime() + DAY)) : undefined,
         status: followUpItems ? FollowUpStatus.OPEN : FollowUpStatus.DONE,
         recordedBy: this.viewer.userId,
@@ -101,7 +102,6 @@ export class CommunicationService {
         if (!entry) throw new NotFoundError('Communication', input.id);
         await this.assertMayChange(em, entry);
         assertVersion('The communication', entry.version, input.expectedVersion);
-        if (input.ownerId) await this.assertStaff(em, input.ownerId, 'ownerId');
         const followUpItems =
           input.followUpItems === undefined ? undefined : text('followUpItems', input.followUpItems, 2000);
         const fields = changedFields(entry, {
@@ -110,7 +110,7 @@ export class CommunicationService {
           dueAt: input.dueAt ?? undefined,
         });
         if (input.ownerId && entry.owner?.id !== input.ownerId) {
-          entry.owner = em.getReference(User, input.ownerId, { wrapped: true });
+          entry.owner = await activeStaff(em, 'ownerId', input.ownerId, CONTACT_ROLES);
           fields.push('owner');
         }
         if (entry.status === FollowUpStatus.OPEN && (!entry.owner || !entry.dueAt || !entry.followUpItems))
@@ -141,16 +141,6 @@ export class CommunicationService {
     const customer = await em.findOneOrFail(Customer, { id: entry.customer.id });
     if (customer.assignedConsultant?.id !== me)
       throw new ForbiddenError('A consultant changes only their own follow-ups or those of their customers.');
-  }
-
-  private async assertStaff(em: EntityManager, userId: string, field: string) {
-    const user = await em.findOne(User, { id: userId, active: true });
-    if (!user || user.role === StaffRole.AUDITOR)
-      throw new BadInputError(
-        field,
-        'staff',
-        `${field} must be an active staff member who handles customers.`,
-      );
   }
 }
 

@@ -1,6 +1,6 @@
 import { LockMode, raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CareTask, Complaint, Customer, Store, User, Visit } from '../entities';
+import { CareTask, Complaint, Customer, Store, Visit } from '../entities';
 import { AuditAction, CareTaskKind, ComplaintStatus, FollowUpStatus, StaffRole } from '../entities/enums';
 import type {
   ComplaintFilter,
@@ -15,6 +15,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { storeManager } from './care-sql';
 import { pageByTime } from './newest-first';
+import { activeStaff, CONTACT_ROLES } from './staff-reference';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
 const HOUR = 3_600_000;
@@ -75,8 +76,12 @@ export class ComplaintService {
       if (!store) throw new NotFoundError('Store', input.storeId);
       if (input.visitId && !(await em.findOne(Visit, { id: input.visitId, customer })))
         throw new BadInputError('visitId', 'customer', 'visitId must be a visit of this customer.');
-      if (input.therapistId) await assertStaff(em, input.therapistId, 'therapistId', StaffRole.THERAPIST);
-      if (input.ownerId) await assertStaff(em, input.ownerId, 'ownerId');
+      const therapist = input.therapistId
+        ? await activeStaff(em, 'therapistId', input.therapistId, [StaffRole.THERAPIST])
+        : undefined;
+      const owner = input.ownerId
+        ? await activeStaff(em, 'ownerId', input.ownerId, CONTACT_ROLES)
+        : undefined;
       const complaint = em.create(Complaint, {
         organization: this.viewer.organizationId,
         customer,
@@ -86,8 +91,8 @@ export class ComplaintService {
         subject,
         description,
         visit: input.visitId,
-        therapist: input.therapistId,
-        owner: input.ownerId ?? (await this.storeManager(em, store.id)),
+        therapist,
+        owner: owner ?? (await this.storeManager(em, store.id)),
         respondBy: new Date(receivedAt.getTime() + RESPOND_WITHIN_HOURS * HOUR),
         resolveBy: new Date(receivedAt.getTime() + RESOLVE_WITHIN_HOURS * HOUR),
         recordedBy: this.viewer.userId,
@@ -138,8 +143,7 @@ export class ComplaintService {
     return this.change(input.id, input.expectedVersion, async (complaint, em) => {
       const fields: string[] = [];
       if (input.ownerId) {
-        await assertStaff(em, input.ownerId, 'ownerId');
-        complaint.owner = em.getReference(User, input.ownerId, { wrapped: true });
+        complaint.owner = await activeStaff(em, 'ownerId', input.ownerId, CONTACT_ROLES);
         fields.push('owner');
       }
       if (input.satisfactionAfter != null) {
@@ -212,12 +216,6 @@ export class ComplaintService {
       );
     return row?.id ?? undefined;
   }
-}
-
-async function assertStaff(em: EntityManager, userId: string, field: string, role?: StaffRole) {
-  const user = await em.findOne(User, { id: userId, active: true });
-  if (!user || (role && user.role !== role))
-    throw new BadInputError(field, 'staff', `${field} must be an active ${role ?? 'staff member'}.`);
 }
 
 function required(field: string, value: string, maximum: number): string {

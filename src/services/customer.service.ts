@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Customer, CustomerTag, HealthProfile, Organization, Store, Tag, User } from '../entities';
+import { Customer, CustomerTag, HealthProfile, Organization, Store, Tag } from '../entities';
 import { AuditAction, StaffRole } from '../entities/enums';
 import type { CreateCustomerInput, UpdateCustomerInput } from '../schema/customer.inputs';
 import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
+import { activeStaff } from './staff-reference';
 import { normalizePhone } from './phone';
 import { pinyinKeys } from './pinyin';
 import { todayIn } from './time';
@@ -146,7 +147,7 @@ export class CustomerService {
       if (!customer) throw new NotFoundError('Customer', id);
       const changed: string[] = [];
       if (consultantId !== undefined) {
-        customer.assignedConsultant = await this.staffReference(
+        customer.assignedConsultant = await staffReferenceOrNone(
           em,
           'consultantId',
           consultantId,
@@ -155,7 +156,7 @@ export class CustomerService {
         changed.push('assignedConsultant');
       }
       if (therapistId !== undefined) {
-        customer.assignedTherapist = await this.staffReference(
+        customer.assignedTherapist = await staffReferenceOrNone(
           em,
           'therapistId',
           therapistId,
@@ -166,25 +167,6 @@ export class CustomerService {
       this.audit.recordChange(em, AuditAction.UPDATE, 'Customer', customer.id, customer.id, changed);
       return customer;
     });
-  }
-
-  private async staffReference(em: EntityManager, field: string, userId: string | null, roles: StaffRole[]) {
-    if (userId === null) return undefined;
-    const user = await em.findOne(User, { id: userId, active: true });
-    if (!user)
-      throw new BadInputError(
-        field,
-        'exists',
-        `${field} must be an active staff member of your organization.`,
-      );
-    if (!roles.includes(user.role)) {
-      throw new BadInputError(
-        field,
-        'role',
-        `${field} must be a staff member with role ${roles.join(' or ')}.`,
-      );
-    }
-    return em.getReference(User, user.id, { wrapped: true });
   }
 
   private async findForChange(em: EntityManager, id: string, expectedVersion: number): Promise<Customer> {
@@ -300,4 +282,9 @@ export class CustomerService {
       );
     return `C${String(row.number).padStart(6, '0')}`;
   }
+}
+
+/** A staff reference, or none when the input clears the assignment (null). */
+function staffReferenceOrNone(em: EntityManager, field: string, userId: string | null, roles: StaffRole[]) {
+  return userId === null ? undefined : activeStaff(em, field, userId, roles);
 }
