@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockOrganization } from './organization-lock';
 import { Organization } from '../entities';
 import type { CareTaskKind } from '../entities/enums';
 import { CARE_GENERATORS, GENERATION_ORDER } from './care-generators';
@@ -53,12 +54,7 @@ function runForOrganization(em: EntityManager, organizationId: string, now: Date
   return em.transactional(async (transaction) => {
     const connection = transaction.getConnection();
     const context = transaction.getTransactionContext();
-    await connection.execute(
-      `select pg_advisory_xact_lock(hashtext('care-schedule'), hashtext(?))`,
-      [organizationId],
-      'all',
-      context,
-    );
+    await lockOrganization(transaction, 'care-schedule', organizationId);
     const run: CareScheduleRun = { organizationId, created: {}, total: 0, milliseconds: {} };
     for (const kind of GENERATION_ORDER) {
       const started = performance.now();

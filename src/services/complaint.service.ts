@@ -1,5 +1,6 @@
 import { LockMode, raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockOrganization } from './organization-lock';
 import { CareTask, Complaint, Customer, Store, Visit } from '../entities';
 import { AuditAction, CareTaskKind, ComplaintStatus, FollowUpStatus, StaffRole } from '../entities/enums';
 import type {
@@ -167,14 +168,7 @@ export class ComplaintService {
       this.em.transactional(async (em) => {
         // The schedule may be creating an overdue task for this complaint right now: wait for it, so
         // that closing the complaint's tasks below also closes that one.
-        await em
-          .getConnection()
-          .execute(
-            `select pg_advisory_xact_lock(hashtext('care-schedule'), hashtext(?))`,
-            [this.viewer.organizationId],
-            'all',
-            em.getTransactionContext(),
-          );
+        await lockOrganization(em, 'care-schedule', this.viewer.organizationId);
         const complaint = await em.findOne(Complaint, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!complaint) throw new NotFoundError('Complaint', id);
         assertVersion('The complaint', complaint.version, expectedVersion);

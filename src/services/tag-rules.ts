@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockOrganization } from './organization-lock';
 import { Organization, Tag } from '../entities';
 import { ruleCondition } from './segment-rule';
 import { todayIn } from './time';
@@ -11,12 +12,7 @@ export async function recomputeRuleTags(em: EntityManager, organizationId: strin
   return em.transactional(async (transaction) => {
     const connection = transaction.getConnection();
     const context = transaction.getTransactionContext();
-    await connection.execute(
-      `select pg_advisory_xact_lock(hashtext('tag-rules'), hashtext(?))`,
-      [organizationId],
-      'all',
-      context,
-    );
+    await lockOrganization(transaction, 'tag-rules', organizationId);
     const organization = await transaction.findOneOrFail(
       Organization,
       { id: organizationId },
