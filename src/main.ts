@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { Organization } from './entities';
-import { ConfigError, loadConfig } from './server/config';
+import { loadConfigOrExit } from './server/config';
 import { openDatabase } from './server/database';
 import { createHttpApp } from './server/http';
 import { createLogger } from './server/logger';
@@ -13,16 +13,7 @@ import { DemoSeeder } from './seeders/demo.seeder';
 import { TokenService } from './services/token.service';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   if (config.seedDemoData) {

@@ -4,22 +4,13 @@
  * Without DATABASE_URL it uses the embedded PostgreSQL of DATA_DIR, the running service's if any.
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './server/config';
+import { loadConfigOrExit } from './server/config';
 import { openDatabase } from './server/database';
 import { createLogger } from './server/logger';
 import { startJobRunner } from './jobs/job-runner';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger, { attach: true });
   const runner = startJobRunner(database.url, database.orm, logger);

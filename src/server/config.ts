@@ -73,3 +73,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     runJobs: values.RUN_JOBS,
   };
 }
+
+/** For entry points (the service, the worker): a bad environment ends the process with its message. */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
