@@ -8,6 +8,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { runCareSchedule } from './care-schedule.service';
 import { pageByTime } from './newest-first';
+import { requiredText } from './text-input';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
 const BY_DUE_DATE = { property: 'dueAt', column: 'due_at', direction: 'asc' } as const;
@@ -40,9 +41,7 @@ export class CareTaskService {
 
   /** Done: with a channel, the contact is also logged as a 沟通记录 linked to the task. */
   complete(input: CompleteCareTaskInput): Promise<CareTask> {
-    const outcome = input.outcome.trim();
-    if (!outcome || outcome.length > 2000)
-      throw new BadInputError('outcome', 'length', 'outcome must be 1–2000 characters: say what came of it.');
+    const outcome = requiredText('outcome', input.outcome, 2000);
     return this.close(input.id, input.expectedVersion, FollowUpStatus.DONE, outcome, (em, task) => {
       if (!input.channel) return;
       em.create(Communication, {
@@ -61,9 +60,7 @@ export class CareTaskService {
   }
 
   cancel(input: CancelCareTaskInput): Promise<CareTask> {
-    const reason = input.reason.trim();
-    if (!reason || reason.length > 500)
-      throw new BadInputError('reason', 'length', 'reason must be 1–500 characters.');
+    const reason = requiredText('reason', input.reason, 500);
     return this.close(input.id, input.expectedVersion, FollowUpStatus.CANCELLED, reason);
   }
 

@@ -12,6 +12,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { pageByTime } from './newest-first';
+import { optionalText, requiredText } from './text-input';
 import { activeStaff, CONTACT_ROLES } from './staff-reference';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
@@ -53,8 +54,8 @@ export class CommunicationService {
   }
 
   record(input: RecordCommunicationInput): Promise<Communication> {
-    const summary = text('summary', input.summary, 2000)!;
-    const followUpItems = text('followUpItems', input.followUpItems, 2000);
+    const summary = requiredText('summary', input.summary, 2000);
+    const followUpItems = optionalText('followUpItems', input.followUpItems, 2000);
     const occurredAt = input.occurredAt ?? new Date();
     if (occurredAt.getTime() > Date.now() + 5 * 60_000)
       throw new BadInputError(
@@ -103,7 +104,9 @@ export class CommunicationService {
         await this.assertMayChange(em, entry);
         assertVersion('The communication', entry.version, input.expectedVersion);
         const followUpItems =
-          input.followUpItems === undefined ? undefined : text('followUpItems', input.followUpItems, 2000);
+          input.followUpItems === undefined
+            ? undefined
+            : optionalText('followUpItems', input.followUpItems, 2000);
         const fields = changedFields(entry, {
           status: input.status ?? undefined,
           followUpItems,
@@ -142,14 +145,4 @@ export class CommunicationService {
     if (customer.assignedConsultant?.id !== me)
       throw new ForbiddenError('A consultant changes only their own follow-ups or those of their customers.');
   }
-}
-
-function text(field: string, value: string | undefined | null, maximum: number): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const trimmed = value.trim();
-  if (trimmed.length > maximum)
-    throw new BadInputError(field, 'length', `${field} must be at most ${maximum} characters.`);
-  if (field === 'summary' && !trimmed)
-    throw new BadInputError(field, 'required', 'summary must not be empty.');
-  return trimmed || undefined;
 }

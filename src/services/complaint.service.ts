@@ -16,6 +16,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { storeManager } from './care-sql';
 import { pageByTime } from './newest-first';
+import { requiredText } from './text-input';
 import { activeStaff, CONTACT_ROLES } from './staff-reference';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
@@ -65,8 +66,8 @@ export class ComplaintService {
   }
 
   file(input: FileComplaintInput): Promise<Complaint> {
-    const subject = required('subject', input.subject, 200);
-    const description = required('description', input.description, 4000);
+    const subject = requiredText('subject', input.subject, 200);
+    const description = requiredText('description', input.description, 4000);
     const receivedAt = input.receivedAt ?? new Date();
     if (receivedAt.getTime() > Date.now() + 5 * 60_000)
       throw new BadInputError('receivedAt', 'future', 'receivedAt lies in the future.');
@@ -107,7 +108,7 @@ export class ComplaintService {
   }
 
   respond(input: RespondToComplaintInput): Promise<Complaint> {
-    const handlingPlan = required('handlingPlan', input.handlingPlan, 4000);
+    const handlingPlan = requiredText('handlingPlan', input.handlingPlan, 4000);
     return this.change(input.id, input.expectedVersion, (complaint) => {
       if (complaint.status !== ComplaintStatus.OPEN)
         throw new BadInputError('id', 'status', `The complaint is ${complaint.status} already.`);
@@ -119,7 +120,7 @@ export class ComplaintService {
   }
 
   resolve(input: ResolveComplaintInput): Promise<Complaint> {
-    const result = required('result', input.result, 4000);
+    const result = requiredText('result', input.result, 4000);
     return this.change(input.id, input.expectedVersion, (complaint) => {
       if (complaint.status === ComplaintStatus.RESOLVED)
         throw new BadInputError('id', 'status', 'The complaint is RESOLVED already.');
@@ -210,13 +211,6 @@ export class ComplaintService {
       );
     return row?.id ?? undefined;
   }
-}
-
-function required(field: string, value: string, maximum: number): string {
-  const trimmed = value.trim();
-  if (!trimmed || trimmed.length > maximum)
-    throw new BadInputError(field, 'length', `${field} must be 1–${maximum} characters.`);
-  return trimmed;
 }
 
 function satisfaction(value: number): number {

@@ -13,6 +13,7 @@ import {
   ruleCondition,
   type SegmentRule,
 } from './segment-rule';
+import { requiredText } from './text-input';
 import { todayIn } from './time';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
 
@@ -97,7 +98,7 @@ export class SegmentService {
       this.em.transactional(async (em) => {
         const segment = em.create(Segment, {
           organization: this.viewer.organizationId,
-          name: name(input.name),
+          name: requiredText('name', input.name, 50),
           description: input.description?.trim() || undefined,
           rule,
           createdBy: this.viewer.userId,
@@ -120,7 +121,7 @@ export class SegmentService {
         assertMayFilterOnHealth(this.viewer, rule ?? segment.rule);
         const fields: string[] = [];
         if (input.name !== undefined && input.name !== null) {
-          segment.name = name(input.name);
+          segment.name = requiredText('name', input.name, 50);
           fields.push('name');
         }
         if (input.description !== undefined) {
@@ -151,13 +152,6 @@ export class SegmentService {
   private organization() {
     return this.em.findOneOrFail(Organization, { id: this.viewer.organizationId });
   }
-}
-
-function name(value: string): string {
-  const trimmed = value.trim();
-  if (!trimmed || [...trimmed].length > 50)
-    throw new BadInputError('name', 'length', 'name must be 1–50 characters.');
-  return trimmed;
 }
 
 /** The input without absent keys, so the stored JSON shows only the filters in use. */
