@@ -2,12 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { User } from '../entities';
 import { Role } from '../entities/enums';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
 import { authenticateApiKey } from '../services/api-key.service';
 import { AuditService } from '../services/audit.service';
 import type { TokenService } from '../services/token.service';
+import { DirectoryCache } from './directory-cache';
 import { createLoaders, type Loaders } from './loaders';
 import { createServices, type Services } from './services';
 import type { Viewer } from './viewer';
@@ -22,6 +22,8 @@ export interface AppContext {
   loaders: Loaders;
   services: Services;
   tokens: TokenService;
+  /** What the operation costs (server/query-cost.ts), set once it is resolved. */
+  queryCost?: number;
 }
 
 export interface ContextDependencies {
@@ -34,20 +36,22 @@ export async function createContext(
   request: { headers: IncomingHttpHeaders; requestId: string; logger: Logger },
 ): Promise<AppContext> {
   const em = dependencies.orm.em.fork();
-  const viewer = await authenticate(em, dependencies.tokens, request.headers.authorization);
+  const directory = DirectoryCache.of(dependencies.orm);
+  const viewer = await authenticate(em, directory, dependencies.tokens, request.headers.authorization);
   if (viewer) em.setFilterParams(ORGANIZATION_FILTER, { id: viewer.organizationId });
   const logger = viewer
     ? request.logger.child({ organizationId: viewer.organizationId, actor: viewer.id, role: viewer.role })
     : request.logger;
   const audit = new AuditService(em, viewer, request.requestId);
+  const loaders = createLoaders(em, viewer, directory);
   return {
     requestId: request.requestId,
     logger,
     em,
     viewer,
     audit,
-    loaders: createLoaders(em, viewer),
-    services: createServices(em, viewer, audit, dependencies.tokens),
+    loaders,
+    services: createServices(em, viewer, audit, dependencies.tokens, loaders),
     tokens: dependencies.tokens,
   };
 }
@@ -59,6 +63,7 @@ function unauthenticated(message: string): GraphQLError {
 /** No header: anonymous (only `login` is allowed). A bad credential is refused outright. */
 async function authenticate(
   em: EntityManager,
+  directory: DirectoryCache,
   tokens: TokenService,
   header?: string,
 ): Promise<Viewer | null> {
@@ -81,8 +86,9 @@ async function authenticate(
   }
   const claims = await tokens.verify(credential);
   if (!claims) throw unauthenticated('Token is invalid or expired: log in again.');
-  // A deactivated user's unexpired token stops working at once.
-  const user = await em.findOne(User, { id: claims.userId, active: true }, { filters: false });
+  // A deactivated user's unexpired token stops working within the directory's TTL (at once when the
+  // change was made through this process).
+  const user = await directory.user(em, claims.userId);
   if (!user || user.organization.id !== claims.organizationId) {
     throw unauthenticated('The account of this token is no longer active.');
   }

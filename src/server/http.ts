@@ -15,6 +15,7 @@ import type { AppConfig } from './config';
 import { createContext, type AppContext } from './context';
 import { createErrorFormatter } from './error-formatter';
 import { playgroundRouter } from './playground';
+import { queryCostPlugin } from './query-cost';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -55,7 +56,8 @@ export async function createHttpApp(
     maxAliases: { n: 15 },
     maxTokens: { n: 2000 },
     maxDirectives: { n: 20 },
-    costLimit: { maxCost: 20000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
+    // Cost is computed with the variables by query-cost.ts (armor's rule ignores `first: $n`).
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !development },
   });
   const protection = armor.protect();
@@ -71,6 +73,7 @@ export async function createHttpApp(
     stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
+      queryCostPlugin,
       auditPlugin,
       ApolloServerPluginLandingPageDisabled(),
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),

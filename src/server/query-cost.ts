@@ -1,0 +1,68 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { getNamedType, getNullableType, GraphQLError, isListType, type GraphQLSchema } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { AppContext } from './context';
+
+/** Above this a query is refused: a documented page (first: 100 of the richest list) stays below. */
+export const MAX_QUERY_COST = 25_000;
+/** Rows assumed for a connection without `first` (its default page) and for a plain list. */
+const DEFAULT_PAGE = 20;
+const LIST_ESTIMATE = 5;
+
+/**
+ * Every field costs 1 plus what it selects; a connection multiplies what it selects by its `first`
+ * (literal or variable: graphql-armor's cost rule read literals only, so `first: $n` was free), a
+ * plain list by an estimate. `edges` of a connection are already counted by the connection's size.
+ */
+const rowsEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (childComplexity === 0) return 1;
+  const first = args.first;
+  if (typeof first === 'number') return 1 + childComplexity * Math.max(first, 1);
+  const named = getNamedType(field.type).name;
+  if (named.endsWith('Connection')) return 1 + childComplexity * DEFAULT_PAGE;
+  if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection'))
+    return 1 + childComplexity * LIST_ESTIMATE;
+  return 1 + childComplexity;
+};
+
+export function queryCost(
+  schema: GraphQLSchema,
+  request: Parameters<typeof getComplexity>[0]['query'],
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): number {
+  return getComplexity({ schema, query: request, variables, operationName, estimators: [rowsEstimator] });
+}
+
+/**
+ * Refuses a query whose cost exceeds MAX_QUERY_COST before anything runs, with the cost in the error;
+ * the cost of an accepted query stays on the context (the rate limiter's unit).
+ */
+export const queryCostPlugin: ApolloServerPlugin<AppContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ schema, request, document, operationName, contextValue }) {
+        let cost: number;
+        try {
+          cost = queryCost(schema, document, request.variables, operationName ?? undefined);
+        } catch {
+          // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT next.
+          return;
+        }
+        contextValue.queryCost = cost;
+        if (cost > MAX_QUERY_COST)
+          throw new GraphQLError(
+            `This query costs ${cost}, more than the limit of ${MAX_QUERY_COST}: ask for fewer rows (first) or fewer nested lists per request.`,
+            {
+              extensions: {
+                code: 'GRAPHQL_VALIDATION_FAILED',
+                cost,
+                maxCost: MAX_QUERY_COST,
+                http: { status: 400 },
+              },
+            },
+          );
+      },
+    };
+  },
+};
