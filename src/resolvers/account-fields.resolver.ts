@@ -1,5 +1,7 @@
+import { Account, CardProduct, type Customer, type LedgerEntry } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Account, Customer, LedgerEntry } from '../entities';
 import { AccountKind } from '../entities/enums';
 import type { AppContext } from '../server/context';
 import { AccountType, LedgerEntryType } from '../schema/account.type';
@@ -16,28 +18,28 @@ const WALLET_NAMES: Record<AccountKind, string> = {
 @Resolver(() => AccountType)
 export class AccountFieldsResolver {
   @FieldResolver()
-  async name(@Root() account: Account) {
-    const product = account.cardProduct ? await account.cardProduct.load() : null;
+  async name(@Root() account: RowOf<Account>, @Ctx() context: AppContext) {
+    const product = await rowOf(context, CardProduct, account.cardProduct);
     return product?.name ?? WALLET_NAMES[account.kind];
   }
 
   @FieldResolver()
-  cardProduct(@Root() account: Account) {
-    return account.cardProduct?.load() ?? null;
+  cardProduct(@Root() account: RowOf<Account>, @Ctx() context: AppContext) {
+    return rowOf(context, CardProduct, account.cardProduct);
   }
 
   @FieldResolver()
-  principal(@Root() account: Account, @Ctx() context: AppContext) {
+  principal(@Root() account: RowOf<Account>, @Ctx() context: AppContext) {
     return inCurrency(context, account.principal);
   }
 
   @FieldResolver()
-  bonus(@Root() account: Account, @Ctx() context: AppContext) {
+  bonus(@Root() account: RowOf<Account>, @Ctx() context: AppContext) {
     return inCurrency(context, account.bonus);
   }
 
   @FieldResolver()
-  balance(@Root() account: Account, @Ctx() context: AppContext) {
+  balance(@Root() account: RowOf<Account>, @Ctx() context: AppContext) {
     return inCurrency(context, account.principal + account.bonus);
   }
 }
@@ -45,39 +47,39 @@ export class AccountFieldsResolver {
 @Resolver(() => LedgerEntryType)
 export class LedgerEntryFieldsResolver {
   @FieldResolver()
-  account(@Root() entry: LedgerEntry) {
-    return entry.account.load();
+  account(@Root() entry: RowOf<LedgerEntry>, @Ctx() context: AppContext) {
+    return rowOf(context, Account, entry.account);
   }
 
   @FieldResolver()
-  principalDelta(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+  principalDelta(@Root() entry: RowOf<LedgerEntry>, @Ctx() context: AppContext) {
     return inCurrency(context, entry.principalDelta);
   }
 
   @FieldResolver()
-  bonusDelta(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+  bonusDelta(@Root() entry: RowOf<LedgerEntry>, @Ctx() context: AppContext) {
     return inCurrency(context, entry.bonusDelta);
   }
 
   @FieldResolver()
-  principalAfter(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+  principalAfter(@Root() entry: RowOf<LedgerEntry>, @Ctx() context: AppContext) {
     return inCurrency(context, entry.principalAfter);
   }
 
   @FieldResolver()
-  bonusAfter(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+  bonusAfter(@Root() entry: RowOf<LedgerEntry>, @Ctx() context: AppContext) {
     return inCurrency(context, entry.bonusAfter);
   }
 
   @FieldResolver()
-  async amountPaid(@Root() entry: LedgerEntry, @Ctx() context: AppContext) {
+  async amountPaid(@Root() entry: RowOf<LedgerEntry>, @Ctx() context: AppContext) {
     return entry.amountPaid === undefined || entry.amountPaid === null
       ? null
       : inCurrency(context, entry.amountPaid);
   }
 
   @FieldResolver()
-  reversesId(@Root() entry: LedgerEntry) {
+  reversesId(@Root() entry: RowOf<LedgerEntry>) {
     return entry.reverses?.id ?? null;
   }
 }
@@ -88,7 +90,7 @@ export class CustomerAccountsResolver {
     nullable: true,
     description: '储值, 积分 and 计次卡 of the customer: staff who sell and the POS.',
   })
-  accounts(@Root() customer: Customer, @Ctx() context: AppContext) {
+  accounts(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
     return context.loaders.customerAccounts.load(customer.id);
   }
 }

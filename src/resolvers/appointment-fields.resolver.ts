@@ -1,5 +1,7 @@
+import { AppointmentItem, Customer, Room, ServiceItem, Store, User, type Appointment } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { Appointment, AppointmentItem, Customer } from '../entities';
 import type { AppContext } from '../server/context';
 import { AppointmentConnection, AppointmentItemType, AppointmentType } from '../schema/appointment.type';
 import { CustomerType } from '../schema/customer.type';
@@ -8,36 +10,38 @@ import { CustomerType } from '../schema/customer.type';
 @Resolver(() => AppointmentType)
 export class AppointmentFieldsResolver {
   @FieldResolver()
-  store(@Root() appointment: Appointment) {
-    return appointment.store.load();
+  store(@Root() appointment: RowOf<Appointment>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, appointment.store);
   }
 
   @FieldResolver()
-  customer(@Root() appointment: Appointment) {
-    return appointment.customer.load();
+  customer(@Root() appointment: RowOf<Appointment>, @Ctx() context: AppContext) {
+    return rowOf(context, Customer, appointment.customer);
   }
 
   @FieldResolver()
-  async items(@Root() appointment: Appointment) {
-    return (await appointment.items.load()).getItems();
+  items(@Root() appointment: RowOf<Appointment>, @Ctx() context: AppContext) {
+    return context.loaders.rows
+      .byParent(AppointmentItem, 'appointment', 't.position asc')
+      .load(appointment.id);
   }
 }
 
 @Resolver(() => AppointmentItemType)
 export class AppointmentItemFieldsResolver {
   @FieldResolver()
-  service(@Root() item: AppointmentItem) {
-    return item.service.load();
+  service(@Root() item: RowOf<AppointmentItem>, @Ctx() context: AppContext) {
+    return rowOf(context, ServiceItem, item.service);
   }
 
   @FieldResolver()
-  therapist(@Root() item: AppointmentItem) {
-    return item.therapist.load();
+  therapist(@Root() item: RowOf<AppointmentItem>, @Ctx() context: AppContext) {
+    return rowOf(context, User, item.therapist);
   }
 
   @FieldResolver()
-  room(@Root() item: AppointmentItem) {
-    return item.room?.load() ?? null;
+  room(@Root() item: RowOf<AppointmentItem>, @Ctx() context: AppContext) {
+    return rowOf(context, Room, item.room);
   }
 }
 
@@ -48,7 +52,7 @@ export class CustomerAppointmentsResolver {
     description: '预约 of the customer, latest start first (a therapist sees only their own).',
   })
   appointments(
-    @Root() customer: Customer,
+    @Root() customer: RowOf<Customer>,
     @Ctx() context: AppContext,
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,

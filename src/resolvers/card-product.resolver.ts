@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { CardProduct } from '../entities';
+import { CardProduct, ServiceItem } from '../entities';
+import type { RowOf } from '../services/rows';
 import type { AppContext } from '../server/context';
 import { CardProductType } from '../schema/account.type';
 import { CardProductInput } from '../schema/membership.inputs';
@@ -34,32 +35,32 @@ export class CardProductResolver {
   }
 
   @FieldResolver()
-  async price(@Root() product: CardProduct, @Ctx() context: AppContext) {
+  async price(@Root() product: RowOf<CardProduct>, @Ctx() context: AppContext) {
     return inCurrency(context, product.price);
   }
 
   @FieldResolver()
-  async principal(@Root() product: CardProduct, @Ctx() context: AppContext) {
+  async principal(@Root() product: RowOf<CardProduct>, @Ctx() context: AppContext) {
     return inCurrency(context, product.principal);
   }
 
   @FieldResolver()
-  async bonus(@Root() product: CardProduct, @Ctx() context: AppContext) {
+  async bonus(@Root() product: RowOf<CardProduct>, @Ctx() context: AppContext) {
     return inCurrency(context, product.bonus);
   }
 
   @FieldResolver()
-  async couponValue(@Root() product: CardProduct, @Ctx() context: AppContext) {
+  async couponValue(@Root() product: RowOf<CardProduct>, @Ctx() context: AppContext) {
     return product.couponValue ? inCurrency(context, product.couponValue) : null;
   }
 
   @FieldResolver()
-  async couponMinSpend(@Root() product: CardProduct, @Ctx() context: AppContext) {
+  async couponMinSpend(@Root() product: RowOf<CardProduct>, @Ctx() context: AppContext) {
     return product.couponValue ? inCurrency(context, product.couponMinSpend ?? 0) : null;
   }
 
   @FieldResolver()
-  async services(@Root() product: CardProduct) {
-    return (await product.services.load()).getItems();
+  services(@Root() product: RowOf<CardProduct>, @Ctx() context: AppContext) {
+    return context.loaders.rows.collection(CardProduct, 'services', ServiceItem).load(product.id);
   }
 }

@@ -1,5 +1,7 @@
+import { Customer, Store, User, type CareTask } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { CareTask } from '../entities';
 import type { AppContext } from '../server/context';
 import { CancelCareTaskInput, CareTaskFilter, CompleteCareTaskInput } from '../schema/care.inputs';
 import { CareScheduleRunType, CareTaskConnection, CareTaskType } from '../schema/care.type';
@@ -49,32 +51,32 @@ export class CareTaskResolver {
   }
 
   @FieldResolver()
-  customer(@Root() task: CareTask) {
-    return task.customer.load();
+  customer(@Root() task: RowOf<CareTask>, @Ctx() context: AppContext) {
+    return rowOf(context, Customer, task.customer);
   }
 
   @FieldResolver()
-  store(@Root() task: CareTask) {
-    return task.store?.load() ?? null;
+  store(@Root() task: RowOf<CareTask>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, task.store);
   }
 
   @FieldResolver()
-  owner(@Root() task: CareTask) {
-    return task.owner?.load() ?? null;
+  owner(@Root() task: RowOf<CareTask>, @Ctx() context: AppContext) {
+    return rowOf(context, User, task.owner);
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  visitId(@Root() task: CareTask) {
+  visitId(@Root() task: RowOf<CareTask>) {
     return task.visit?.id ?? null;
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  complaintId(@Root() task: CareTask) {
+  complaintId(@Root() task: RowOf<CareTask>) {
     return task.complaint?.id ?? null;
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  accountId(@Root() task: CareTask) {
+  accountId(@Root() task: RowOf<CareTask>) {
     return task.account?.id ?? null;
   }
 }

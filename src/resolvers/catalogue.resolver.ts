@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { Room, ServiceItem } from '../entities';
+import { ContraindicationTag, Room, ServiceItem } from '../entities';
+import type { RowOf } from '../services/rows';
 import type { AppContext } from '../server/context';
 import { RoomType, ServiceItemType } from '../schema/catalogue.type';
 import { Money } from '../schema/money.type';
@@ -24,12 +25,14 @@ export class CatalogueResolver {
   }
 
   @FieldResolver(() => Money, { nullable: true })
-  async price(@Root() service: ServiceItem, @Ctx() context: AppContext) {
+  async price(@Root() service: RowOf<ServiceItem>, @Ctx() context: AppContext) {
     return inCurrency(context, service.price);
   }
 
   @FieldResolver()
-  async contraindications(@Root() service: ServiceItem) {
-    return (await service.contraindications.load()).getItems();
+  contraindications(@Root() service: RowOf<ServiceItem>, @Ctx() context: AppContext) {
+    return context.loaders.rows
+      .collection(ServiceItem, 'contraindications', ContraindicationTag)
+      .load(service.id);
   }
 }

@@ -1,5 +1,7 @@
+import { Customer, Store, User, type Communication } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Communication, Customer } from '../entities';
 import type { AppContext } from '../server/context';
 import { FollowUpFilter, RecordCommunicationInput, UpdateCommunicationInput } from '../schema/care.inputs';
 import { CommunicationConnection, CommunicationType } from '../schema/care.type';
@@ -44,27 +46,27 @@ export class CommunicationResolver {
   }
 
   @FieldResolver()
-  customer(@Root() entry: Communication) {
-    return entry.customer.load();
+  customer(@Root() entry: RowOf<Communication>, @Ctx() context: AppContext) {
+    return rowOf(context, Customer, entry.customer);
   }
 
   @FieldResolver()
-  store(@Root() entry: Communication) {
-    return entry.store?.load() ?? null;
+  store(@Root() entry: RowOf<Communication>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, entry.store);
   }
 
   @FieldResolver()
-  owner(@Root() entry: Communication) {
-    return entry.owner?.load() ?? null;
+  owner(@Root() entry: RowOf<Communication>, @Ctx() context: AppContext) {
+    return rowOf(context, User, entry.owner);
   }
 
   @FieldResolver()
-  recordedBy(@Root() entry: Communication) {
-    return entry.recordedBy?.load() ?? null;
+  recordedBy(@Root() entry: RowOf<Communication>, @Ctx() context: AppContext) {
+    return rowOf(context, User, entry.recordedBy);
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  careTaskId(@Root() entry: Communication) {
+  careTaskId(@Root() entry: RowOf<Communication>) {
     return entry.careTask?.id ?? null;
   }
 }
@@ -76,7 +78,7 @@ export class CustomerCommunicationsResolver {
     description: '沟通记录 of the customer, latest first.',
   })
   communications(
-    @Root() customer: Customer,
+    @Root() customer: RowOf<Customer>,
     @Ctx() context: AppContext,
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,

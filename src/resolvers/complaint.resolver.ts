@@ -1,5 +1,7 @@
+import { Customer, Store, User, type Complaint } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Complaint } from '../entities';
 import type { AppContext } from '../server/context';
 import {
   ComplaintFilter,
@@ -51,37 +53,37 @@ export class ComplaintResolver {
   }
 
   @FieldResolver()
-  customer(@Root() complaint: Complaint) {
-    return complaint.customer.load();
+  customer(@Root() complaint: RowOf<Complaint>, @Ctx() context: AppContext) {
+    return rowOf(context, Customer, complaint.customer);
   }
 
   @FieldResolver()
-  store(@Root() complaint: Complaint) {
-    return complaint.store.load();
+  store(@Root() complaint: RowOf<Complaint>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, complaint.store);
   }
 
   @FieldResolver()
-  therapist(@Root() complaint: Complaint) {
-    return complaint.therapist?.load() ?? null;
+  therapist(@Root() complaint: RowOf<Complaint>, @Ctx() context: AppContext) {
+    return rowOf(context, User, complaint.therapist);
   }
 
   @FieldResolver()
-  owner(@Root() complaint: Complaint) {
-    return complaint.owner?.load() ?? null;
+  owner(@Root() complaint: RowOf<Complaint>, @Ctx() context: AppContext) {
+    return rowOf(context, User, complaint.owner);
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  visitId(@Root() complaint: Complaint) {
+  visitId(@Root() complaint: RowOf<Complaint>) {
     return complaint.visit?.id ?? null;
   }
 
   @FieldResolver()
-  responseBreached(@Root() complaint: Complaint): boolean {
+  responseBreached(@Root() complaint: RowOf<Complaint>): boolean {
     return breaches(complaint).responseBreached;
   }
 
   @FieldResolver()
-  resolutionBreached(@Root() complaint: Complaint): boolean {
+  resolutionBreached(@Root() complaint: RowOf<Complaint>): boolean {
     return breaches(complaint).resolutionBreached;
   }
 }

@@ -1,3 +1,4 @@
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Customer, Organization } from '../entities';
 import type { AppContext } from '../server/context';
@@ -51,7 +52,7 @@ export class CustomerContactResolver {
   }
 
   @FieldResolver(() => HealthConsentType, { nullable: true })
-  healthConsent(@Root() customer: Customer): HealthConsentType {
+  healthConsent(@Root() customer: RowOf<Customer>): HealthConsentType {
     return {
       status: healthConsentStatus(customer) as HealthConsentStatus,
       givenAt: customer.healthConsentGivenAt ?? undefined,
@@ -65,17 +66,17 @@ export class CustomerContactResolver {
     nullable: true,
     description: 'Marketing consent per channel; a channel not listed was never asked (no consent).',
   })
-  contactConsents(@Root() customer: Customer, @Ctx() context: AppContext) {
+  contactConsents(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
     return context.loaders.contactConsents.load(customer.id);
   }
 
   @FieldResolver(() => Boolean, { nullable: true, description: '勿扰: no marketing at all.' })
-  doNotContact(@Root() customer: Customer) {
+  doNotContact(@Root() customer: RowOf<Customer>) {
     return customer.doNotContact;
   }
 
   @FieldResolver(() => ContactChannel, { nullable: true, description: '喜欢的沟通方式' })
-  preferredChannel(@Root() customer: Customer) {
+  preferredChannel(@Root() customer: RowOf<Customer>) {
     return customer.preferredChannel ?? null;
   }
 
@@ -83,7 +84,7 @@ export class CustomerContactResolver {
     nullable: true,
     description: 'The frequency cap that applies: the customer’s own, else the organization’s.',
   })
-  async marketingCap(@Root() customer: Customer, @Ctx() context: AppContext) {
+  async marketingCap(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
     if (customer.marketingCapCount != null && customer.marketingCapDays != null)
       return { count: customer.marketingCapCount, days: customer.marketingCapDays };
     const organization = await context.loaders.organization();
@@ -99,7 +100,7 @@ export class CareSettingsResolver {
   }
 
   @FieldResolver(() => CareSettingsType, { nullable: true })
-  careSettings(@Root() organization: Organization): CareSettingsType {
+  careSettings(@Root() organization: RowOf<Organization>): CareSettingsType {
     return {
       visitFollowUpAfterHours: organization.visitFollowUpAfterHours,
       visitFollowUpWithinHours: organization.visitFollowUpWithinHours,

@@ -1,5 +1,9 @@
-import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { Customer } from '../entities';
+import { Customer, Store, Tag, User } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
+import { selectedFields } from './selection';
 import type { AppContext } from '../server/context';
 import { CustomerPreferences, CustomerType } from '../schema/customer.type';
 import { HealthProfileType } from '../schema/health-profile.type';
@@ -15,44 +19,44 @@ import { CustomerStatus } from '../schema/enums.type';
 @Resolver(() => CustomerType)
 export class CustomerFieldsResolver {
   @FieldResolver(() => [TagType])
-  async tags(@Root() customer: Customer) {
-    return (await customer.tags.load()).getItems();
+  tags(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
+    return context.loaders.rows.collection(Customer, 'tags', Tag).load(customer.id);
   }
 
   @FieldResolver(() => StaffMemberType, { nullable: true, description: '专属顾问' })
-  assignedConsultant(@Root() customer: Customer) {
-    return customer.assignedConsultant?.load() ?? null;
+  assignedConsultant(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
+    return rowOf(context, User, customer.assignedConsultant);
   }
 
   @FieldResolver(() => StaffMemberType, { nullable: true, description: '专属技师' })
-  assignedTherapist(@Root() customer: Customer) {
-    return customer.assignedTherapist?.load() ?? null;
+  assignedTherapist(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
+    return rowOf(context, User, customer.assignedTherapist);
   }
 
   @FieldResolver(() => CustomerType, { nullable: true, description: '推荐人' })
-  referrer(@Root() customer: Customer) {
-    return customer.referrer?.load() ?? null;
+  referrer(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
+    return rowOf(context, Customer, customer.referrer);
   }
 
   @FieldResolver(() => StoreType, { nullable: true })
-  homeStore(@Root() customer: Customer) {
-    return customer.homeStore?.load() ?? null;
+  homeStore(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, customer.homeStore);
   }
 
   @FieldResolver(() => CustomerStatus)
-  async status(@Root() customer: Customer, @Ctx() { loaders }: AppContext) {
+  async status(@Root() customer: RowOf<Customer>, @Ctx() { loaders }: AppContext) {
     return deriveStatus(customer, await loaders.organization());
   }
 
   @FieldResolver(() => Int, { nullable: true })
-  async age(@Root() customer: Customer, @Ctx() { loaders }: AppContext) {
+  async age(@Root() customer: RowOf<Customer>, @Ctx() { loaders }: AppContext) {
     if (!customer.birthday) return null;
     const organization = await loaders.organization();
     return ageOn(customer.birthday, todayIn(organization.timezone));
   }
 
   @FieldResolver(() => CustomerPreferences, { nullable: true })
-  preferences(@Root() customer: Customer): CustomerPreferences {
+  preferences(@Root() customer: RowOf<Customer>): CustomerPreferences {
     const preferences = customer.preferences ?? {};
     return {
       ...preferences,
@@ -65,19 +69,19 @@ export class CustomerFieldsResolver {
   }
 
   @FieldResolver(() => Money, { nullable: true, description: '累计消费' })
-  lifetimeSpend(@Root() customer: Customer) {
+  lifetimeSpend(@Root() customer: RowOf<Customer>) {
     return money(customer.lifetimeSpend);
   }
 
   @FieldResolver(() => Money, { nullable: true, description: '客单价: lifetime spend divided by visits.' })
-  averageTicket(@Root() customer: Customer) {
+  averageTicket(@Root() customer: RowOf<Customer>) {
     return customer.visitCount > 0
       ? money(Math.round(Number(customer.lifetimeSpend) / customer.visitCount))
       : null;
   }
 
   @FieldResolver(() => Boolean, { nullable: true })
-  hasHealthAlerts(@Root() customer: Customer, @Ctx() { loaders }: AppContext) {
+  hasHealthAlerts(@Root() customer: RowOf<Customer>, @Ctx() { loaders }: AppContext) {
     return loaders.hasHealthAlerts.load(customer.id);
   }
 
@@ -85,7 +89,11 @@ export class CustomerFieldsResolver {
     nullable: true,
     description: '健康档案 (sensitive; every read is audited).',
   })
-  healthProfile(@Root() customer: Customer) {
-    return customer.healthProfile?.load() ?? null;
+  healthProfile(
+    @Root() customer: RowOf<Customer>,
+    @Ctx() context: AppContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return context.loaders.healthProfiles.want(selectedFields(info)).byCustomer.load(customer.id);
   }
 }

@@ -1,4 +1,7 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { CustomerPrefetch } from '../services/customer-query.service';
+import { selectedFields } from './selection';
 import type { AppContext } from '../server/context';
 import {
   CreateCustomerInput,
@@ -11,8 +14,8 @@ import { CustomerConnection, CustomerType } from '../schema/customer.type';
 @Resolver(() => CustomerType)
 export class CustomerResolver {
   @Query(() => CustomerType, { description: 'One customer by id (NOT_FOUND outside your organization).' })
-  customer(@Arg('id', () => ID) id: string, @Ctx() context: AppContext) {
-    return context.services.customerQueries.get(id);
+  customer(@Arg('id', () => ID) id: string, @Ctx() context: AppContext, @Info() info: GraphQLResolveInfo) {
+    return context.services.customerQueries.get(id, prefetchFor(selectedFields(info)));
   }
 
   @Query(() => CustomerConnection, {
@@ -20,13 +23,15 @@ export class CustomerResolver {
   })
   customers(
     @Ctx() context: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter,
     @Arg('orderBy', () => CustomerOrder, { nullable: true, description: 'Default: newest first.' })
     orderBy?: CustomerOrder,
   ) {
-    return context.services.customerQueries.list({ first, after, filter, orderBy });
+    const prefetch = prefetchFor(selectedFields(info, ['edges', 'node']));
+    return context.services.customerQueries.list({ first, after, filter, orderBy, prefetch });
   }
 
   @Mutation(() => CustomerType, {
@@ -80,4 +85,8 @@ export class CustomerResolver {
   ) {
     return context.services.customers.assignStaff(id, consultantId, therapistId);
   }
+}
+
+function prefetchFor(fields: Set<string>): CustomerPrefetch {
+  return { healthAlerts: fields.has('hasHealthAlerts') };
 }

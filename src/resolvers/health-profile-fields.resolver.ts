@@ -1,3 +1,4 @@
+import type { RowOf } from '../services/rows';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { HealthProfile } from '../entities';
 import type { AppContext } from '../server/context';
@@ -13,22 +14,22 @@ import {
 @Resolver(() => HealthProfileType)
 export class HealthProfileFieldsResolver {
   @FieldResolver(() => [AllergyType], { nullable: true })
-  allergies(@Root() profile: HealthProfile, @Ctx() { loaders }: AppContext) {
+  allergies(@Root() profile: RowOf<HealthProfile>, @Ctx() { loaders }: AppContext) {
     return loaders.allergies.load(profile.customer.id);
   }
 
   @FieldResolver(() => [MedicalConditionType], { nullable: true })
-  medicalHistory(@Root() profile: HealthProfile, @Ctx() { loaders }: AppContext) {
+  medicalHistory(@Root() profile: RowOf<HealthProfile>, @Ctx() { loaders }: AppContext) {
     return loaders.medicalConditions.load(profile.customer.id);
   }
 
   @FieldResolver(() => [SpecialConditionType], { nullable: true })
-  specialConditions(@Root() profile: HealthProfile, @Ctx() { loaders }: AppContext) {
+  specialConditions(@Root() profile: RowOf<HealthProfile>, @Ctx() { loaders }: AppContext) {
     return loaders.specialConditions.load(profile.customer.id);
   }
 
   @FieldResolver(() => SkinProfile, { nullable: true })
-  skinProfile(@Root() profile: HealthProfile): SkinProfile {
+  skinProfile(@Root() profile: RowOf<HealthProfile>): SkinProfile {
     return { ...profile.skinProfile, concerns: profile.skinProfile?.concerns ?? [] };
   }
 }

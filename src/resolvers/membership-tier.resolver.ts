@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Customer, MembershipTier, Settlement, TierChange } from '../entities';
 import type { AppContext } from '../server/context';
+import type { RowOf } from '../services/rows';
 import { CustomerType } from '../schema/customer.type';
 import { MembershipTierInput } from '../schema/membership-tier.inputs';
 import {
@@ -48,7 +49,7 @@ export class MembershipTierResolver {
   }
 
   @FieldResolver()
-  minSpend(@Root() tier: MembershipTier, @Ctx() context: AppContext) {
+  minSpend(@Root() tier: RowOf<MembershipTier>, @Ctx() context: AppContext) {
     return inCurrency(context, tier.minSpend);
   }
 }
@@ -56,60 +57,60 @@ export class MembershipTierResolver {
 @Resolver(() => TierChangeType)
 export class TierChangeFieldsResolver {
   @FieldResolver()
-  fromTier(@Root() change: TierChange) {
-    return change.fromTier?.load() ?? null;
+  fromTier(@Root() change: RowOf<TierChange>, @Ctx() context: AppContext) {
+    return tierOf(context, change.fromTier);
   }
 
   @FieldResolver()
-  toTier(@Root() change: TierChange) {
-    return change.toTier?.load() ?? null;
+  toTier(@Root() change: RowOf<TierChange>, @Ctx() context: AppContext) {
+    return tierOf(context, change.toTier);
   }
 }
 
 @Resolver(() => SettlementType)
 export class SettlementFieldsResolver {
   @FieldResolver()
-  visitId(@Root() settlement: Settlement) {
+  visitId(@Root() settlement: RowOf<Settlement>) {
     return settlement.visit.id;
   }
 
   @FieldResolver()
-  tier(@Root() settlement: Settlement) {
-    return settlement.tier?.load() ?? null;
+  tier(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
+    return tierOf(context, settlement.tier);
   }
 
   @FieldResolver()
-  subtotal(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+  subtotal(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
     return inCurrency(context, settlement.subtotal);
   }
 
   @FieldResolver()
-  discount(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+  discount(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
     return inCurrency(context, settlement.discount);
   }
 
   @FieldResolver()
-  couponDiscount(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+  couponDiscount(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
     return inCurrency(context, settlement.couponDiscount);
   }
 
   @FieldResolver()
-  due(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+  due(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
     return inCurrency(context, settlement.due);
   }
 
   @FieldResolver()
-  storedValuePaid(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+  storedValuePaid(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
     return inCurrency(context, settlement.storedValuePaid);
   }
 
   @FieldResolver()
-  pointsValue(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+  pointsValue(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
     return inCurrency(context, settlement.pointsValue);
   }
 
   @FieldResolver()
-  async externalPayments(@Root() settlement: Settlement, @Ctx() context: AppContext) {
+  async externalPayments(@Root() settlement: RowOf<Settlement>, @Ctx() context: AppContext) {
     const currency = (await context.loaders.organization()).currency;
     return settlement.externalPayments.map((payment) => ({
       ...payment,
@@ -121,15 +122,20 @@ export class SettlementFieldsResolver {
 @Resolver(() => CustomerType)
 export class CustomerTierResolver {
   @FieldResolver(() => MembershipTierType, { nullable: true, description: '会员等级.' })
-  tier(@Root() customer: Customer) {
-    return customer.tier?.load() ?? null;
+  tier(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
+    return tierOf(context, customer.tier);
   }
 
   @FieldResolver(() => [TierChangeType], {
     nullable: true,
     description: 'Tier moves, newest first (last 100).',
   })
-  tierHistory(@Root() customer: Customer, @Ctx() context: AppContext) {
+  tierHistory(@Root() customer: RowOf<Customer>, @Ctx() context: AppContext) {
     return context.loaders.tierHistory.load(customer.id);
   }
+}
+
+/** Tiers are a handful per organization: all of them come in one statement per request. */
+async function tierOf(context: AppContext, reference: { id: string } | null | undefined) {
+  return reference ? ((await context.loaders.tiers()).get(reference.id) ?? null) : null;
 }

@@ -1,5 +1,6 @@
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Product } from '../entities';
+import { ProductStock, type Product } from '../entities';
 import type { AppContext } from '../server/context';
 import { ProductFilter, ProductInput } from '../schema/product.inputs';
 import { ProductConnection, ProductType } from '../schema/product.type';
@@ -52,17 +53,17 @@ export class ProductResolver {
   }
 
   @FieldResolver()
-  async price(@Root() product: Product, @Ctx() context: AppContext) {
+  async price(@Root() product: RowOf<Product>, @Ctx() context: AppContext) {
     return inCurrency(context, product.price);
   }
 
   @FieldResolver()
-  async cost(@Root() product: Product, @Ctx() context: AppContext) {
+  async cost(@Root() product: RowOf<Product>, @Ctx() context: AppContext) {
     return inCurrency(context, product.cost);
   }
 
   @FieldResolver()
-  async stocks(@Root() product: Product) {
-    return (await product.stocks.load()).getItems();
+  stocks(@Root() product: RowOf<Product>, @Ctx() context: AppContext) {
+    return context.loaders.rows.byParent(ProductStock, 'product', 't.created_at, t.id').load(product.id);
   }
 }

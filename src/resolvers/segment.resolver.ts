@@ -1,3 +1,4 @@
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Segment, Tag } from '../entities';
 import type { AppContext } from '../server/context';
@@ -51,7 +52,7 @@ export class SegmentResolver {
     description: 'Members now, newest customers first. MARKETING: only customers who may be contacted.',
   })
   members(
-    @Root() segment: Segment,
+    @Root() segment: RowOf<Segment>,
     @Ctx() context: AppContext,
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,
@@ -84,7 +85,7 @@ export class RuleTagResolver {
   }
 
   @FieldResolver(() => Boolean, { nullable: true })
-  ruleBased(@Root() tag: Tag) {
+  ruleBased(@Root() tag: RowOf<Tag>) {
     return tag.rule != null;
   }
 }

@@ -1,6 +1,8 @@
+import { ScheduleException, ServiceItem, StaffProfile, Store, User, WorkingHours } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { ScheduleException, StaffProfile, WorkingHours } from '../entities';
 import type { AppContext } from '../server/context';
 import { minutesOf } from '../services/local-time';
 import { formatClock } from '../services/staff-hours';
@@ -31,35 +33,35 @@ export class StaffProfileResolver {
   }
 
   @FieldResolver()
-  store(@Root() profile: StaffProfile) {
-    return profile.store.load();
+  store(@Root() profile: RowOf<StaffProfile>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, profile.store);
   }
 
   @FieldResolver()
-  staffMember(@Root() profile: StaffProfile) {
-    return profile.user.load();
+  staffMember(@Root() profile: RowOf<StaffProfile>, @Ctx() context: AppContext) {
+    return rowOf(context, User, profile.user);
   }
 
   @FieldResolver()
-  async services(@Root() profile: StaffProfile) {
-    return (await profile.services.load()).getItems();
+  services(@Root() profile: RowOf<StaffProfile>, @Ctx() context: AppContext) {
+    return context.loaders.rows.collection(StaffProfile, 'services', ServiceItem).load(profile.id);
   }
 
   @FieldResolver()
-  async workingHours(@Root() profile: StaffProfile) {
-    return (await profile.workingHours.load())
-      .getItems()
-      .sort((a, b) => a.weekday - b.weekday || minutesOf(a.startsAt) - minutesOf(b.startsAt));
+  async workingHours(@Root() profile: RowOf<StaffProfile>, @Ctx() context: AppContext) {
+    return (await context.loaders.rows.byParent(WorkingHours, 'staffProfile', 't.id').load(profile.id)).sort(
+      (a, b) => a.weekday - b.weekday || minutesOf(a.startsAt) - minutesOf(b.startsAt),
+    );
   }
 
   @FieldResolver()
   async exceptions(
-    @Root() profile: StaffProfile,
+    @Root() profile: RowOf<StaffProfile>,
+    @Ctx() context: AppContext,
     @Arg('from', () => GraphQLLocalDate, { nullable: true, description: 'From this date on (inclusive).' })
     from?: string,
   ) {
-    return (await profile.exceptions.load())
-      .getItems()
+    return (await context.loaders.rows.byParent(ScheduleException, 'staffProfile', 't.id').load(profile.id))
       .filter((exception) => !from || exception.date >= from)
       .sort(
         (a, b) =>
@@ -74,12 +76,12 @@ const clock = (time: string | undefined | null) => (time ? formatClock(minutesOf
 @Resolver(() => WorkingHoursType)
 export class WorkingHoursFieldsResolver {
   @FieldResolver()
-  startsAt(@Root() hours: WorkingHours) {
+  startsAt(@Root() hours: RowOf<WorkingHours>) {
     return clock(hours.startsAt);
   }
 
   @FieldResolver()
-  endsAt(@Root() hours: WorkingHours) {
+  endsAt(@Root() hours: RowOf<WorkingHours>) {
     return clock(hours.endsAt);
   }
 }
@@ -87,12 +89,12 @@ export class WorkingHoursFieldsResolver {
 @Resolver(() => ScheduleExceptionType)
 export class ScheduleExceptionFieldsResolver {
   @FieldResolver(() => String, { nullable: true })
-  startsAt(@Root() exception: ScheduleException) {
+  startsAt(@Root() exception: RowOf<ScheduleException>) {
     return clock(exception.startsAt);
   }
 
   @FieldResolver(() => String, { nullable: true })
-  endsAt(@Root() exception: ScheduleException) {
+  endsAt(@Root() exception: RowOf<ScheduleException>) {
     return clock(exception.endsAt);
   }
 }

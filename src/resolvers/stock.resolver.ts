@@ -1,5 +1,7 @@
+import { Product, Store, User, type ProductStock, type StockMovement } from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { ProductStock, StockMovement } from '../entities';
 import type { AppContext } from '../server/context';
 import { AdjustStockInput, ReceiveStockInput, StockMovementFilter } from '../schema/product.inputs';
 import { ProductStockType, StockMovementConnection, StockMovementType } from '../schema/product.type';
@@ -48,22 +50,22 @@ export class StockResolver {
   }
 
   @FieldResolver()
-  product(@Root() stock: ProductStock) {
-    return stock.product.load();
+  product(@Root() stock: RowOf<ProductStock>, @Ctx() context: AppContext) {
+    return rowOf(context, Product, stock.product);
   }
 
   @FieldResolver()
-  store(@Root() stock: ProductStock) {
-    return stock.store.load();
+  store(@Root() stock: RowOf<ProductStock>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, stock.store);
   }
 
   @FieldResolver()
-  async threshold(@Root() stock: ProductStock) {
-    return stock.lowStockThreshold ?? (await stock.product.load())!.lowStockThreshold;
+  async threshold(@Root() stock: RowOf<ProductStock>, @Ctx() context: AppContext) {
+    return stock.lowStockThreshold ?? (await rowOf(context, Product, stock.product))?.lowStockThreshold;
   }
 
   @FieldResolver(() => Int, { nullable: true })
-  storeThreshold(@Root() stock: ProductStock) {
+  storeThreshold(@Root() stock: RowOf<ProductStock>) {
     return stock.lowStockThreshold ?? null;
   }
 }
@@ -71,12 +73,12 @@ export class StockResolver {
 @Resolver(() => StockMovementType)
 export class StockMovementFieldsResolver {
   @FieldResolver()
-  product(@Root() movement: StockMovement) {
-    return movement.product.load();
+  product(@Root() movement: RowOf<StockMovement>, @Ctx() context: AppContext) {
+    return rowOf(context, Product, movement.product);
   }
 
   @FieldResolver()
-  recordedBy(@Root() movement: StockMovement) {
-    return movement.recordedBy?.load() ?? null;
+  recordedBy(@Root() movement: RowOf<StockMovement>, @Ctx() context: AppContext) {
+    return rowOf(context, User, movement.recordedBy);
   }
 }

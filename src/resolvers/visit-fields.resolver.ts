@@ -1,5 +1,16 @@
+import {
+  Customer,
+  Product,
+  ServiceItem,
+  Store,
+  User,
+  VisitLine,
+  VisitProductUse,
+  type Visit,
+} from '../entities';
+import { rowOf } from './row-refs';
+import type { RowOf } from '../services/rows';
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
-import { Customer, type Visit, type VisitLine, type VisitProductUse } from '../entities';
 import type { AppContext } from '../server/context';
 import { CustomerType } from '../schema/customer.type';
 import { VisitConnection, VisitLineType, VisitProductUseType, VisitType } from '../schema/visit.type';
@@ -9,32 +20,32 @@ import { inCurrency } from './money-field';
 @Resolver(() => VisitType)
 export class VisitFieldsResolver {
   @FieldResolver()
-  store(@Root() visit: Visit) {
-    return visit.store.load();
+  store(@Root() visit: RowOf<Visit>, @Ctx() context: AppContext) {
+    return rowOf(context, Store, visit.store);
   }
 
   @FieldResolver()
-  customer(@Root() visit: Visit) {
-    return visit.customer.load();
+  customer(@Root() visit: RowOf<Visit>, @Ctx() context: AppContext) {
+    return rowOf(context, Customer, visit.customer);
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  appointmentId(@Root() visit: Visit) {
+  appointmentId(@Root() visit: RowOf<Visit>) {
     return visit.appointment?.id ?? null;
   }
 
   @FieldResolver()
-  async lines(@Root() visit: Visit) {
-    return (await visit.lines.load()).getItems();
+  lines(@Root() visit: RowOf<Visit>, @Ctx() context: AppContext) {
+    return context.loaders.rows.byParent(VisitLine, 'visit', 't.position asc').load(visit.id);
   }
 
   @FieldResolver()
-  recordedBy(@Root() visit: Visit) {
-    return visit.recordedBy?.load() ?? null;
+  recordedBy(@Root() visit: RowOf<Visit>, @Ctx() context: AppContext) {
+    return rowOf(context, User, visit.recordedBy);
   }
 
   @FieldResolver(() => String, { nullable: true })
-  conditionNotes(@Root() visit: Visit, @Ctx() context: AppContext) {
+  conditionNotes(@Root() visit: RowOf<Visit>, @Ctx() context: AppContext) {
     return context.loaders.visitConditionNotes.load(visit.id);
   }
 }
@@ -42,41 +53,41 @@ export class VisitFieldsResolver {
 @Resolver(() => VisitLineType)
 export class VisitLineFieldsResolver {
   @FieldResolver()
-  service(@Root() line: VisitLine) {
-    return line.service.load();
+  service(@Root() line: RowOf<VisitLine>, @Ctx() context: AppContext) {
+    return rowOf(context, ServiceItem, line.service);
   }
 
   @FieldResolver()
-  therapist(@Root() line: VisitLine) {
-    return line.therapist.load();
+  therapist(@Root() line: RowOf<VisitLine>, @Ctx() context: AppContext) {
+    return rowOf(context, User, line.therapist);
   }
 
   @FieldResolver()
-  async listPrice(@Root() line: VisitLine, @Ctx() context: AppContext) {
+  async listPrice(@Root() line: RowOf<VisitLine>, @Ctx() context: AppContext) {
     return inCurrency(context, line.listPrice);
   }
 
   @FieldResolver()
-  async products(@Root() line: VisitLine) {
-    return (await line.products.load({ populate: ['product'] })).getItems();
+  products(@Root() line: RowOf<VisitLine>, @Ctx() context: AppContext) {
+    return context.loaders.rows.byParent(VisitProductUse, 'line', 't.created_at asc, t.id asc').load(line.id);
   }
 }
 
 @Resolver(() => VisitProductUseType)
 export class VisitProductUseFieldsResolver {
   @FieldResolver()
-  productId(@Root() use: VisitProductUse) {
+  productId(@Root() use: RowOf<VisitProductUse>) {
     return use.product.id;
   }
 
   @FieldResolver()
-  async productName(@Root() use: VisitProductUse) {
-    return (await use.product.loadOrFail()).name;
+  async productName(@Root() use: RowOf<VisitProductUse>, @Ctx() context: AppContext) {
+    return (await rowOf(context, Product, use.product))?.name;
   }
 
   @FieldResolver()
-  async unit(@Root() use: VisitProductUse) {
-    return (await use.product.loadOrFail()).unit;
+  async unit(@Root() use: RowOf<VisitProductUse>, @Ctx() context: AppContext) {
+    return (await rowOf(context, Product, use.product))?.unit;
   }
 }
 
@@ -87,7 +98,7 @@ export class CustomerVisitsResolver {
     description: '服务记录 of the customer, newest first.',
   })
   visits(
-    @Root() customer: Customer,
+    @Root() customer: RowOf<Customer>,
     @Ctx() context: AppContext,
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,

@@ -2,17 +2,21 @@ import DataLoader from 'dataloader';
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  Communication,
-  ContactConsent,
   Account,
   Allergy,
+  ContactConsent,
   Customer,
   MedicalCondition,
+  MembershipTier,
   Organization,
   SpecialCondition,
   TierChange,
 } from '../entities';
-import type { Appointment, Visit } from '../entities';
+import type { Appointment, Communication, Visit } from '../entities';
+import { rowShape, selectList, type RowOf } from '../services/rows';
+import type { DirectoryCache } from './directory-cache';
+import { HealthProfileLoader } from './health-profile-loader';
+import { createRowLoaders, uuidArray, type RowLoaders } from './row-loaders';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
 import { countChildren, loadChildPages, type ChildPageKey } from '../services/child-pages';
@@ -33,42 +37,65 @@ export interface CustomerAssignment {
  * flags. Built per request (graphql/dataloader #56), never shared.
  */
 export interface Loaders {
+  /** Plain rows by id, by parent and by many-to-many collection (server/row-loaders.ts). */
+  rows: RowLoaders;
   /** The caller's organization (time zone, status thresholds), loaded at most once per request. */
-  organization: () => Promise<Organization>;
+  organization: () => Promise<RowOf<Organization>>;
+  /** The organization's membership tiers (a handful) by id, read once per request. */
+  tiers: () => Promise<Map<string, RowOf<MembershipTier>>>;
   hasHealthAlerts: DataLoader<string, boolean>;
+  /** `Customer.healthProfile`, with the records the response selects (server/health-profile-loader.ts). */
+  healthProfiles: HealthProfileLoader;
   customerAssignment: DataLoader<string, CustomerAssignment | null>;
-  allergies: DataLoader<string, Allergy[]>;
-  medicalConditions: DataLoader<string, MedicalCondition[]>;
-  specialConditions: DataLoader<string, SpecialCondition[]>;
+  allergies: DataLoader<string, RowOf<Allergy>[]>;
+  medicalConditions: DataLoader<string, RowOf<MedicalCondition>[]>;
+  specialConditions: DataLoader<string, RowOf<SpecialCondition>[]>;
   /** `Customer.visits` pages, batched over the customers of a page. */
-  customerVisits: DataLoader<ChildPageKey, ConnectionShape<Visit>, string>;
-  customerCommunications: DataLoader<ChildPageKey, ConnectionShape<Communication>, string>;
+  customerVisits: DataLoader<ChildPageKey, ConnectionShape<RowOf<Visit>>, string>;
+  customerCommunications: DataLoader<ChildPageKey, ConnectionShape<RowOf<Communication>>, string>;
   communicationCounts: DataLoader<string, number>;
-  contactConsents: DataLoader<string, ContactConsent[]>;
+  contactConsents: DataLoader<string, RowOf<ContactConsent>[]>;
   visitCounts: DataLoader<string, number>;
   /** `Customer.appointments` pages, batched likewise. */
-  customerAppointments: DataLoader<ChildPageKey, ConnectionShape<Appointment>, string>;
+  customerAppointments: DataLoader<ChildPageKey, ConnectionShape<RowOf<Appointment>>, string>;
   appointmentCounts: DataLoader<string, number>;
   /** Visit.conditionNotes is a lazy column: read for many visits in one query. */
   visitConditionNotes: DataLoader<string, string | null>;
   /** `Customer.accounts`, for a page of customers in one query. */
-  customerAccounts: DataLoader<string, Account[]>;
+  customerAccounts: DataLoader<string, RowOf<Account>[]>;
   /** `Customer.tierHistory`: the latest tier moves of a page of customers in one query. */
-  tierHistory: DataLoader<string, TierChange[]>;
+  tierHistory: DataLoader<string, RowOf<TierChange>[]>;
 }
 
-export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders {
-  let organization: Promise<Organization> | undefined;
+export function createLoaders(em: EntityManager, viewer: Viewer | null, directory: DirectoryCache): Loaders {
+  let tiers: Promise<Map<string, RowOf<MembershipTier>>> | undefined;
+  const rows = createRowLoaders(em, viewer);
+  const byCustomer = <T>(entity: new () => T) =>
+    rows.byParent(entity, 'customer', 't.recorded_at asc, t.id asc');
+  const allergies = byCustomer(Allergy);
+  const medicalConditions = byCustomer(MedicalCondition);
+  const specialConditions = byCustomer(SpecialCondition);
   const loaders: Loaders = {
+    rows,
+    healthProfiles: new HealthProfileLoader(em, viewer, {
+      allergies,
+      medicalHistory: medicalConditions,
+      specialConditions,
+    }),
     organization: () => {
       if (!viewer) return Promise.reject(new Error('No organization without a viewer'));
-      return (organization ??= em.findOneOrFail(Organization, { id: viewer.organizationId }));
+      const organizationId = viewer.organizationId;
+      return directory.organization(em, organizationId).then((row) => {
+        if (!row) throw new Error(`Organization ${organizationId} is missing`);
+        return row;
+      });
     },
+    tiers: () => (tiers ??= loadTiers(em, viewer)),
     hasHealthAlerts: new DataLoader((ids) => loadHealthAlerts(em, viewer, ids)),
-    customerAssignment: new DataLoader((ids) => loadAssignments(em, viewer, ids)),
-    allergies: new DataLoader((ids) => loadByCustomer(em, Allergy, ids)),
-    medicalConditions: new DataLoader((ids) => loadByCustomer(em, MedicalCondition, ids)),
-    specialConditions: new DataLoader((ids) => loadByCustomer(em, SpecialCondition, ids)),
+    customerAssignment: new DataLoader((ids) => loadAssignments(em, viewer, rows, ids)),
+    allergies,
+    medicalConditions,
+    specialConditions,
     customerVisits: new DataLoader(
       (keys) => loadChildPages(em, viewer, customerVisits, keys, (id) => loaders.visitCounts.load(id)),
       { cacheKeyFn: pageKey },
@@ -82,7 +109,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
       { cacheKeyFn: pageKey },
     ),
     communicationCounts: new DataLoader((ids) => countChildren(em, viewer, customerCommunications, ids)),
-    contactConsents: new DataLoader((ids) => loadByCustomer(em, ContactConsent, ids)),
+    contactConsents: byCustomer(ContactConsent),
     customerAppointments: new DataLoader(
       (keys) =>
         loadChildPages(em, viewer, customerAppointments, keys, (id) => loaders.appointmentCounts.load(id)),
@@ -90,28 +117,34 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null): Loaders
     ),
     appointmentCounts: new DataLoader((ids) => countChildren(em, viewer, customerAppointments, ids)),
     visitConditionNotes: new DataLoader((ids) => loadConditionNotes(em, viewer, ids)),
-    customerAccounts: new DataLoader(async (ids) => {
-      const accounts = await em.find(
-        Account,
-        { customer: { $in: [...ids] } },
-        { orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] },
-      );
-      return ids.map((id) => accounts.filter((account) => account.customer.id === id));
-    }),
+    customerAccounts: rows.byParent(Account, 'customer', 't.kind asc, t.created_at asc, t.id asc'),
     tierHistory: new DataLoader(async (ids) => {
-      const changes = await em.find(
-        TierChange,
-        { customer: { $in: [...ids] } },
-        // The tiers come in the same query: otherwise tiers not already loaded via Customer.tier cost
-        // one more statement, depending on the data (a flaky statement count).
-        { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], populate: ['fromTier', 'toTier'] },
-      );
-      return ids.map((id) =>
-        changes.filter((change) => change.customer.id === id).slice(0, TIER_HISTORY_LIMIT),
-      );
+      const changes = await rows
+        .byParent(TierChange, 'customer', 't.created_at desc, t.id desc')
+        .loadMany(ids);
+      return changes.map((list) => (list instanceof Error ? list : list.slice(0, TIER_HISTORY_LIMIT)));
     }),
   };
   return loaders;
+}
+
+/**
+ * All tiers of the organization at once: tiers named by customers and by their history then cost
+ * one statement whatever the data (loading them by id made the statement count depend on whether a
+ * history named a tier no listed customer holds).
+ */
+async function loadTiers(
+  em: EntityManager,
+  viewer: Viewer | null,
+): Promise<Map<string, RowOf<MembershipTier>>> {
+  if (!viewer) return new Map();
+  const shape = rowShape(em, MembershipTier);
+  const raws: Record<string, unknown>[] = await em
+    .getConnection()
+    .execute(`select ${selectList(shape, 't')} from "${shape.table}" t where t.organization_id = ?`, [
+      viewer.organizationId,
+    ]);
+  return new Map(raws.map((raw) => [String(raw.id), shape.map(raw)]));
 }
 
 /** Tier moves are rare (a few a year); the newest this many are shown. */
@@ -128,52 +161,42 @@ async function loadConditionNotes(
   const rows: { id: string; condition_notes: string | null }[] = await em
     .getConnection()
     .execute('select id, condition_notes from visit where id = any(?::uuid[]) and organization_id = ?', [
-      `{${ids.join(',')}}`,
+      uuidArray(ids),
       viewer.organizationId,
     ]);
   const byId = new Map(rows.map((row) => [row.id, row.condition_notes]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-/** Health records of many customers in one query, grouped per customer, oldest recorded first. */
-async function loadByCustomer<T extends Allergy | MedicalCondition | SpecialCondition | ContactConsent>(
-  em: EntityManager,
-  entity: new () => T,
-  customerIds: readonly string[],
-): Promise<T[][]> {
-  const rows = (await em.find(
-    entity as typeof Allergy,
-    { customer: { $in: [...customerIds] } },
-    { orderBy: { recordedAt: 'asc', id: 'asc' } },
-  )) as unknown as T[];
-  const grouped = new Map<string, T[]>(customerIds.map((id) => [id, []]));
-  for (const row of rows) grouped.get(row.customer.id)?.push(row);
-  return customerIds.map((id) => grouped.get(id) ?? []);
-}
-
 /**
  * A customer has health alerts while an allergy is active and not refuted, or a special condition
- * (pregnancy, post-surgery…) covers today in the organization's time zone.
+ * (pregnancy, post-surgery…) covers today in the organization's time zone. SQL on the customer id
+ * column `idColumn`, for this loader and for a list page that fetches the flag with its rows.
  */
+export function healthAlertSql(idColumn: string): string {
+  return `(exists(select 1 from allergy a
+                    where a.customer_id = ${idColumn} and a.organization_id = ?
+                      and a.clinical_status in ('ACTIVE', 'RECURRENCE')
+                      and a.verification_status not in ('REFUTED', 'ENTERED_IN_ERROR'))
+         or exists(select 1 from special_condition s, organization o
+                    where s.customer_id = ${idColumn} and s.organization_id = ? and o.id = s.organization_id
+                      and s.starts_on <= (now() at time zone o.timezone)::date
+                      and (s.ends_on is null or s.ends_on >= (now() at time zone o.timezone)::date)))`;
+}
+
 async function loadHealthAlerts(
   em: EntityManager,
   viewer: Viewer | null,
   ids: readonly string[],
 ): Promise<boolean[]> {
   if (!viewer) return ids.map(() => false);
-  const rows: { id: string; alert: boolean }[] = await em.getConnection().execute(
-    `select c.id,
-            exists(select 1 from allergy a
-                    where a.customer_id = c.id and a.organization_id = ?
-                      and a.clinical_status in ('ACTIVE', 'RECURRENCE')
-                      and a.verification_status not in ('REFUTED', 'ENTERED_IN_ERROR'))
-         or exists(select 1 from special_condition s, organization o
-                    where s.customer_id = c.id and s.organization_id = ? and o.id = s.organization_id
-                      and s.starts_on <= (now() at time zone o.timezone)::date
-                      and (s.ends_on is null or s.ends_on >= (now() at time zone o.timezone)::date)) as alert
-       from unnest(?::uuid[]) as c(id)`,
-    [viewer.organizationId, viewer.organizationId, `{${ids.join(',')}}`],
-  );
+  const rows: { id: string; alert: boolean }[] = await em
+    .getConnection()
+    .execute(`select c.id, ${healthAlertSql('c.id')} as alert from unnest(?::uuid[]) as c(id)`, [
+      viewer.organizationId,
+      viewer.organizationId,
+      uuidArray(ids),
+    ]);
   const byId = new Map(rows.map((row) => [row.id, row.alert]));
   return ids.map((id) => byId.get(id) ?? false);
 }
@@ -185,10 +208,11 @@ async function loadHealthAlerts(
 async function loadAssignments(
   em: EntityManager,
   viewer: Viewer | null,
+  rows: RowLoaders,
   ids: readonly string[],
 ): Promise<(CustomerAssignment | null)[]> {
   const unitOfWork = em.getUnitOfWork();
-  const known = new Map<string, Customer>();
+  const known = new Map<string, RowOf<Customer>>();
   for (const id of ids) {
     const customer = unitOfWork.getById<Customer>(Customer.name, id);
     // A reference (e.g. visit.customer) sits in the identity map uninitialized: load those.
@@ -196,8 +220,9 @@ async function loadAssignments(
   }
   const missing = ids.filter((id) => !known.has(id));
   if (missing.length > 0) {
-    for (const customer of await em.find(Customer, { id: { $in: missing } }))
-      known.set(customer.id, customer);
+    // Rows a read already fetched (a list page primes them) cost nothing here.
+    for (const customer of await rows.byId(Customer).loadMany(missing))
+      if (customer && !(customer instanceof Error)) known.set(customer.id, customer);
   }
   const servedToday = await customersServedToday(em, viewer, [...known.keys()]);
   return ids.map((id) => {

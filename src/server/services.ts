@@ -31,6 +31,7 @@ import { MembershipService } from '../services/membership.service';
 import { ContraindicationTagService } from '../services/contraindication-tag.service';
 import { CustomerService } from '../services/customer.service';
 import { CustomerQueryService } from '../services/customer-query.service';
+import type { Loaders } from './loaders';
 import { HealthService } from '../services/health.service';
 import type { TokenService } from '../services/token.service';
 import { VisitQueryService } from '../services/visit-query.service';
@@ -81,6 +82,7 @@ export function createServices(
   viewer: Viewer | null,
   audit: AuditService,
   tokens: TokenService,
+  loaders: Loaders,
 ): Services {
   const requireViewer = (): Viewer => {
     // The shield refuses anonymous callers first; this keeps services safe if a rule is ever missing.
@@ -104,7 +106,7 @@ export function createServices(
       return writer('customers', CustomerService);
     },
     get customerQueries() {
-      return once('customerQueries', () => new CustomerQueryService(em, requireViewer()));
+      return once('customerQueries', () => new CustomerQueryService(em, requireViewer(), loaders));
     },
     get health() {
       return writer('health', HealthService);

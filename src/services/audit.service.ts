@@ -41,20 +41,36 @@ export class AuditService {
     em.persist(em.create(AuditEvent, { ...this.actor(), action, entityType, entityId, customerId, fields }));
   }
 
-  /** Writes the collected health reads in one statement; called once when the response is ready. */
+  /**
+   * Writes the collected health reads as one raw multi-row INSERT (one row per customer); called once
+   * when the response is ready, before it is sent. Raw SQL: building entities for it cost more CPU
+   * than the rest of a list page.
+   */
   async flushReads(): Promise<number> {
     if (!this.viewer || this.healthReads.size === 0) return 0;
-    const rows = [...this.healthReads].map(([customerId, fields]) => ({
-      ...this.actor(),
-      action: AuditAction.READ,
-      entityType: 'HealthProfile',
-      customerId,
+    const reads = [...this.healthReads].map(([customerId, fields]) => ({
+      customer_id: customerId,
       fields: [...fields].sort(),
-      occurredAt: new Date(),
     }));
     this.healthReads.clear();
-    await this.em.insertMany(AuditEvent, rows);
-    return rows.length;
+    const actor = this.actor();
+    await this.em.getConnection().execute(
+      `insert into "audit_event" (organization_id, actor_user_id, actor_api_key_id, role, action, entity_type,
+                                customer_id, fields, operation_name, request_id, occurred_at)
+       select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, now()
+         from jsonb_to_recordset(?::jsonb) as r(customer_id uuid, fields text[])`,
+      [
+        actor.organizationId,
+        actor.actorUserId ?? null,
+        actor.actorApiKeyId ?? null,
+        actor.role,
+        AuditAction.READ,
+        actor.operationName ?? null,
+        actor.requestId,
+        JSON.stringify(reads),
+      ],
+    );
+    return reads.length;
   }
 
   private actor() {

@@ -3,6 +3,7 @@ import type { ConnectionShape } from '../schema/connection.type';
 import { BadInputError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { decodeCursor, pageSize, toConnection } from './cursor';
+import { rowShape, type RowOf } from './rows';
 
 /** One nested page asked for: `Customer.visits(first, after)` of one customer. */
 export interface ChildPageKey {
@@ -18,7 +19,7 @@ export interface ChildList<T> {
   parentColumn: string;
   /** A timestamptz column; pages go newest first by (column, id). */
   orderColumn: string;
-  sortValueOf: (row: T) => Date;
+  sortValueOf: (row: RowOf<T>) => Date;
   /** Extra SQL condition on alias `t` for this viewer (e.g. a therapist's own rows), with params. */
   scope: (viewer: Viewer) => { sql: string; params: unknown[] };
 }
@@ -35,9 +36,10 @@ export async function loadChildPages<T extends { id: string }>(
   list: ChildList<T>,
   keys: readonly ChildPageKey[],
   count: (parentId: string) => Promise<number>,
-): Promise<ConnectionShape<T>[]> {
+): Promise<ConnectionShape<RowOf<T>>[]> {
   const limits = keys.map((key) => pageSize(key.first));
-  const pages = new Map<number, T[]>();
+  const shape = rowShape(em, list.entity);
+  const pages = new Map<number, RowOf<T>[]>();
   for (const limit of viewer ? new Set(limits) : []) {
     const group = keys.map((key, index) => ({ key, index })).filter(({ index }) => limits[index] === limit);
     const cursors = group.map(({ key }) => cursorOf(key.after));
@@ -66,7 +68,7 @@ export async function loadChildPages<T extends { id: string }>(
     for (const row of rows) {
       const { ord, ...columns } = row;
       const page = pages.get(Number(ord)) ?? [];
-      page.push(em.map(list.entity, columns) as T);
+      page.push(shape.map(columns));
       pages.set(Number(ord), page);
     }
   }

@@ -34,7 +34,10 @@ const BREACH_SQL: Record<ComplaintBreach, (alias: string) => string> = {
 };
 
 /** Whether a complaint missed its levels, as of now. */
-export function breaches(complaint: Complaint, now = new Date()) {
+export function breaches(
+  complaint: Pick<Complaint, 'respondBy' | 'respondedAt' | 'resolveBy' | 'resolvedAt'>,
+  now = new Date(),
+) {
   return {
     responseBreached: complaint.respondBy < (complaint.respondedAt ?? now),
     resolutionBreached: complaint.resolveBy < (complaint.resolvedAt ?? now),

@@ -1,5 +1,5 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import { Customer, Organization } from '../entities';
 import { CustomerStatus, Role } from '../entities/enums';
 import type { ConnectionShape } from '../schema/connection.type';
@@ -9,10 +9,14 @@ import {
   type CustomerFilter,
   type CustomerOrder,
 } from '../schema/customer.inputs';
-import { NotFoundError } from '../server/errors';
+import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
+import { healthAlertSql, type Loaders } from '../server/loaders';
 import { decodeCursor, pageSize, toConnection } from './cursor';
+import { rowShape, selectList, type RowOf } from './rows';
 import { statusBoundaries } from './customer-status';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ORDER_COLUMN = { createdAt: 'created_at', namePinyin: 'name_pinyin', code: 'code' } as const;
 
@@ -51,16 +55,65 @@ export function searchCondition(term: string): FilterQuery<Customer> | undefined
   return [...text].length >= 3 ? { name: { $like: `%${name}%` } } : { name: { $like: `${name}%` } };
 }
 
+/** What the response will ask for next and the customer statement can bring along. */
+export interface CustomerPrefetch {
+  healthAlerts?: boolean;
+}
+
+/**
+ * Reads of customers as plain rows (services/rows.ts), primed into the request's row loader so that
+ * rules and relations find them without a second read.
+ */
 export class CustomerQueryService {
   constructor(
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
+    private readonly loaders: Loaders,
   ) {}
 
-  async get(id: string): Promise<Customer> {
-    const customer = await this.em.findOne(Customer, { $and: [{ id }, this.audience()] });
+  async get(id: string, prefetch: CustomerPrefetch = {}): Promise<RowOf<Customer>> {
+    if (!UUID.test(id))
+      throw new BadInputError('id', 'uuid', 'id is not a customer id: pass an id returned by this API.');
+    const [customer] = await this.select({ $and: [{ id }, this.audience()] }, { limit: 1, ...prefetch });
     if (!customer) throw new NotFoundError('Customer', id);
     return customer;
+  }
+
+  /** One statement, the organization filter applied, rows mapped without the unit of work. */
+  private async select(
+    where: FilterQuery<Customer>,
+    options: CustomerPrefetch & {
+      orderBy?: Record<string, 'asc' | 'desc'>[];
+      limit: number;
+      distinct?: boolean;
+    },
+  ): Promise<RowOf<Customer>[]> {
+    const shape = rowShape(this.em, Customer);
+    const columns = [raw(selectList(shape, 'c'))];
+    if (options.healthAlerts)
+      columns.push(
+        raw(`${healthAlertSql('c.id')} as has_health_alerts`, [
+          this.viewer.organizationId,
+          this.viewer.organizationId,
+        ]),
+      );
+    const query = this.em
+      .createQueryBuilder(Customer, 'c')
+      // A tag filter joins the pivot; distinct keeps one row per customer (the identity map did that).
+      .select(columns, options.distinct)
+      .where(where as QBFilterQuery<Customer>)
+      .limit(options.limit);
+    if (options.orderBy) query.orderBy(options.orderBy);
+    await query.applyFilters();
+    const raws: Record<string, unknown>[] = await query.execute('all', false);
+    const loader = this.loaders.rows.byId(Customer);
+    return raws.map((columns) => {
+      const row = shape.map(columns);
+      loader.prime(row.id, row);
+      if (options.healthAlerts)
+        this.loaders.hasHealthAlerts.prime(row.id, columns.has_health_alerts === true);
+      return row;
+    });
   }
 
   async list(args: {
@@ -68,7 +121,8 @@ export class CustomerQueryService {
     after?: string;
     filter?: CustomerFilter;
     orderBy?: CustomerOrder;
-  }): Promise<ConnectionShape<Customer>> {
+    prefetch?: CustomerPrefetch;
+  }): Promise<ConnectionShape<RowOf<Customer>>> {
     const limit = pageSize(args.first);
     const order = args.orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: SortDirection.DESC };
     const property = ORDER_PROPERTY[order.field];
@@ -87,10 +141,14 @@ export class CustomerQueryService {
       );
       pageWhere.push({ [keyset]: [] } as FilterQuery<Customer>);
     }
-    const rows = await this.em.find(
-      Customer,
+    const rows = await this.select(
       { $and: pageWhere },
-      { orderBy: [{ [property]: direction }, { id: direction }], limit: limit + 1 },
+      {
+        orderBy: [{ [property]: direction }, { id: direction }],
+        limit: limit + 1,
+        distinct: (args.filter?.tagIds?.length ?? 0) > 0,
+        ...args.prefetch,
+      },
     );
     return toConnection(
       rows,

@@ -7,7 +7,9 @@ export const GUARDIAN_CONSENT_BELOW_AGE = 14;
 
 export type HealthConsentStatus = 'GIVEN' | 'WITHDRAWN' | 'NONE';
 
-export function healthConsentStatus(customer: Customer): HealthConsentStatus {
+export function healthConsentStatus(
+  customer: Pick<Customer, 'healthConsentWithdrawnAt' | 'healthConsentGivenAt'>,
+): HealthConsentStatus {
   if (customer.healthConsentWithdrawnAt != null) return 'WITHDRAWN';
   return customer.healthConsentGivenAt != null ? 'GIVEN' : 'NONE';
 }

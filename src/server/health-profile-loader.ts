@@ -1,0 +1,71 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Allergy, HealthProfile, MedicalCondition, SpecialCondition } from '../entities';
+import { rowShape, selectList, type RowOf } from '../services/rows';
+import { uuidArray } from './row-loaders';
+import type { Viewer } from './viewer';
+
+/** The dated records of a profile that can come along in the profile's own statement. */
+const RECORDS = {
+  allergies: { entity: Allergy, table: 'allergy' },
+  medicalHistory: { entity: MedicalCondition, table: 'medical_condition' },
+  specialConditions: { entity: SpecialCondition, table: 'special_condition' },
+} as const;
+export type HealthRecordField = keyof typeof RECORDS;
+
+export interface RecordLoaders {
+  allergies: DataLoader<string, RowOf<Allergy>[]>;
+  medicalHistory: DataLoader<string, RowOf<MedicalCondition>[]>;
+  specialConditions: DataLoader<string, RowOf<SpecialCondition>[]>;
+}
+
+/**
+ * `Customer.healthProfile` for a page of customers in one statement, with the records the response
+ * selects below it (look-ahead by the resolver, `want`) aggregated as json in the same statement and
+ * primed into their loaders. The records' own field rules and the audit still run for every field:
+ * this only decides what is fetched together.
+ */
+export class HealthProfileLoader {
+  private readonly wanted = new Set<HealthRecordField>();
+  readonly byCustomer: DataLoader<string, RowOf<HealthProfile> | null>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer | null,
+    private readonly records: RecordLoaders,
+  ) {
+    this.byCustomer = new DataLoader((ids) => this.load(ids));
+  }
+
+  want(fields: Iterable<string>): this {
+    for (const field of fields) if (field in RECORDS) this.wanted.add(field as HealthRecordField);
+    return this;
+  }
+
+  private async load(customerIds: readonly string[]): Promise<(RowOf<HealthProfile> | null)[]> {
+    if (!this.viewer) return customerIds.map(() => null);
+    const shape = rowShape(this.em, HealthProfile);
+    const parts = [...this.wanted];
+    const aggregates = parts.map(
+      (field) =>
+        `(select coalesce(json_agg(r order by r.recorded_at, r.id), '[]'::json) from "${RECORDS[field].table}" r
+           where r.customer_id = t.customer_id and r.organization_id = t.organization_id) as "${field}"`,
+    );
+    const raws: Record<string, unknown>[] = await this.em.getConnection().execute(
+      `select ${[selectList(shape, 't'), ...aggregates].join(', ')} from health_profile t
+        where t.customer_id = any(?::uuid[]) and t.organization_id = ?`,
+      [uuidArray(customerIds), this.viewer.organizationId],
+    );
+    const byCustomer = new Map<string, RowOf<HealthProfile>>();
+    for (const raw of raws) {
+      const profile = shape.map(raw);
+      byCustomer.set(profile.customer.id, profile);
+      for (const field of parts) {
+        const recordShape = rowShape<object>(this.em, RECORDS[field].entity);
+        const rows = (raw[field] as Record<string, unknown>[]).map((json) => recordShape.map(json));
+        (this.records[field] as DataLoader<string, RowOf<object>[]>).prime(profile.customer.id, rows);
+      }
+    }
+    return customerIds.map((id) => byCustomer.get(id) ?? null);
+  }
+}

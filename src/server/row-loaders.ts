@@ -1,0 +1,113 @@
+import DataLoader from 'dataloader';
+import { wrap, type EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { rowShape, selectList, type RowOf } from '../services/rows';
+import type { Viewer } from './viewer';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A uuid[] literal; anything that is not a uuid is left out, so nothing reaches the SQL text. */
+export function uuidArray(ids: readonly string[]): string {
+  return `{${ids.filter((id) => UUID.test(id)).join(',')}}`;
+}
+
+/**
+ * Plain rows by id and by parent for one request, one statement per entity and level of a response,
+ * always inside the viewer's organization (no viewer, no rows). Loaded rows can be primed by a read
+ * that fetched them already (a list page primes its customers), so nothing is read twice.
+ */
+export interface RowLoaders {
+  byId<T>(entity: EntityClass<T>): DataLoader<string, RowOf<T> | null>;
+  /** Rows whose `property` (a many-to-one) points at the key, in `orderBy` (SQL on alias t). */
+  byParent<T>(entity: EntityClass<T>, property: string, orderBy: string): DataLoader<string, RowOf<T>[]>;
+  /** The targets of a many-to-many collection of `entity`, per owner id. */
+  collection<T, U>(
+    entity: EntityClass<T>,
+    property: string,
+    target: EntityClass<U>,
+  ): DataLoader<string, RowOf<U>[]>;
+}
+
+export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowLoaders {
+  const loaders = new Map<string, DataLoader<string, unknown>>();
+  const once = <V>(key: string, build: () => DataLoader<string, V>): DataLoader<string, V> => {
+    let loader = loaders.get(key) as DataLoader<string, V> | undefined;
+    if (!loader) {
+      loader = build();
+      loaders.set(key, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  };
+  const execute = (sql: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
+    em.getConnection().execute(sql, params);
+
+  return {
+    byId<T>(entity: EntityClass<T>) {
+      return once(`id:${entity.name}`, () => {
+        const shape = rowShape(em, entity);
+        return new DataLoader<string, RowOf<T> | null>(async (ids) => {
+          if (!viewer) return ids.map(() => null);
+          // What this request wrote (a mutation's answer, a dry run's rows) is in its unit of work.
+          const byId = new Map<string, RowOf<T>>();
+          for (const id of ids) {
+            const written = em.getUnitOfWork().getById<object>(entity.name, id);
+            if (written && wrap(written).isInitialized()) byId.set(id, written as RowOf<T>);
+          }
+          const missing = ids.filter((id) => !byId.has(id));
+          if (missing.length > 0) {
+            const rows = await execute(
+              `select ${selectList(shape, 't')} from "${shape.table}" t where t.id = any(?::uuid[])${
+                shape.scoped ? ' and t.organization_id = ?' : ''
+              }`,
+              [uuidArray(missing), ...(shape.scoped ? [viewer.organizationId] : [])],
+            );
+            for (const raw of rows) byId.set(String(raw.id), shape.map(raw));
+          }
+          return ids.map((id) => byId.get(id) ?? null);
+        });
+      });
+    },
+
+    byParent<T>(entity: EntityClass<T>, property: string, orderBy: string) {
+      return once(`parent:${entity.name}.${property}:${orderBy}`, () => {
+        const shape = rowShape(em, entity);
+        const parentColumn = shape.columnOf(property);
+        return new DataLoader<string, RowOf<T>[]>(async (ids) => {
+          if (!viewer) return ids.map(() => []);
+          const rows = await execute(
+            `select ${selectList(shape, 't')} from "${shape.table}" t
+              where t."${parentColumn}" = any(?::uuid[]) and t.organization_id = ? order by ${orderBy}`,
+            [uuidArray(ids), viewer.organizationId],
+          );
+          const grouped = new Map<string, RowOf<T>[]>(ids.map((id) => [id, []]));
+          for (const raw of rows) grouped.get(String(raw[parentColumn]))?.push(shape.map(raw));
+          return ids.map((id) => grouped.get(id) ?? []);
+        });
+      });
+    },
+
+    collection<T, U>(entity: EntityClass<T>, property: string, target: EntityClass<U>) {
+      return once(`collection:${entity.name}.${property}`, () => {
+        const prop = em.getMetadata().get(entity).properties[property as never] as unknown as {
+          pivotTable: string;
+          joinColumns: string[];
+          inverseJoinColumns: string[];
+        };
+        const shape = rowShape(em, target);
+        return new DataLoader<string, RowOf<U>[]>(async (ids) => {
+          if (!viewer) return ids.map(() => []);
+          const rows = await execute(
+            `select p."${prop.joinColumns[0]}" as owner_id, ${selectList(shape, 't')}
+               from "${prop.pivotTable}" p join "${shape.table}" t on t.id = p."${prop.inverseJoinColumns[0]}"
+              where p."${prop.joinColumns[0]}" = any(?::uuid[]) and t.organization_id = ?
+              order by t.created_at, t.id`,
+            [uuidArray(ids), viewer.organizationId],
+          );
+          const grouped = new Map<string, RowOf<U>[]>(ids.map((id) => [id, []]));
+          for (const raw of rows) grouped.get(String(raw.owner_id))?.push(shape.map(raw));
+          return ids.map((id) => grouped.get(id) ?? []);
+        });
+      });
+    },
+  };
+}
