@@ -17,6 +17,8 @@ export type FieldCondition =
 export interface Grant {
   rule: ShieldRule;
   conditionFor(role: Role | 'ANONYMOUS'): FieldCondition;
+  /** The rule's answer follows from the role alone (no parent, args or API-key scopes). */
+  readsOnlyRole: boolean;
 }
 
 const fromHealth: Record<HealthCondition, FieldCondition> = {
@@ -32,27 +34,32 @@ export const CUSTOMER_READERS = ALL_ROLES.filter((role) => role !== Role.AUDITOR
 
 export const grant = {
   /** Anyone, even without a token (login). */
-  anyone: (): Grant => ({ rule: allow, conditionFor: () => 'ALWAYS' }),
+  anyone: (): Grant => ({ readsOnlyRole: true, rule: allow, conditionFor: () => 'ALWAYS' }),
   authenticated: (): Grant => ({
+    readsOnlyRole: true,
     rule: isAuthenticated,
     conditionFor: (role) => (role === 'ANONYMOUS' ? 'NEVER' : 'ALWAYS'),
   }),
   roles: (...roles: Role[]): Grant => ({
+    readsOnlyRole: true,
     rule: hasRole(roles),
     conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
   }),
   /** Mutations: like `roles`, and an API key needs the customers:write scope. */
   writers: (...roles: Role[]): Grant => ({
+    readsOnlyRole: false,
     rule: mayWrite(roles),
     conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
   }),
   /** Ledger postings: like `writers`, and an API key needs the ledger:write scope. */
   ledgerWriters: (...roles: Role[]): Grant => ({
+    readsOnlyRole: false,
     rule: mayWrite(roles, 'ledger:write'),
     conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
   }),
   /** Customer fields that some roles read for every customer and others only for their own. */
   customer: (always: Role[], assigned: Role[]): Grant => ({
+    readsOnlyRole: false,
     rule: customerFieldRule(always, assigned),
     conditionFor: (role) =>
       role === 'ANONYMOUS'
@@ -65,6 +72,7 @@ export const grant = {
   }),
   /** Contact fields: `consented` roles (marketing) only where the customer consented on a channel. */
   consentedContact: (always: Role[], consented: Role[], channels: ContactChannel[]): Grant => ({
+    readsOnlyRole: false,
     rule: consentedContactRule(always, consented, channels),
     conditionFor: (role) =>
       role === 'ANONYMOUS'
@@ -76,10 +84,12 @@ export const grant = {
             : 'NEVER',
   }),
   health: (...sections: HealthSection[]): Grant => ({
+    readsOnlyRole: false,
     rule: healthRule(sections),
     conditionFor: (role) => bestHealthCondition(role, sections),
   }),
   healthProfile: (): Grant => ({
+    readsOnlyRole: false,
     rule: healthProfileRule,
     conditionFor: (role) => bestHealthCondition(role, [HealthSection.SAFETY, HealthSection.CLINICAL]),
   }),

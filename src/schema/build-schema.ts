@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import './enums.type';
-import type { GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
-import { createPermissions } from '../policies';
+import { createPermissions, policies } from '../policies';
+import { fieldsThatCannotDeny } from '../policies/unshielded-fields';
 import { AccountResolver } from '../resolvers/account.resolver';
 import {
   AppointmentFieldsResolver,
@@ -116,7 +117,25 @@ export function buildContractSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The executable schema: shield outermost (deny by default), then the health-read audit. */
+/**
+ * The executable schema: shield outermost (deny by default), then the health-read audit. Fields whose
+ * rule cannot deny anyone able to hold their parent (policies/unshielded-fields.ts) keep the audited
+ * resolver without the shield's per-field promise; every other field, and every field without a
+ * grant, goes through the shield.
+ */
 export async function buildExecutableSchema(options: { debug: boolean }): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildContractSchema(), createPermissions(options), auditMiddleware);
+  const contract = await buildContractSchema();
+  const audited = applyMiddleware(contract, auditMiddleware);
+  const shielded = applyMiddleware(audited, createPermissions(options));
+  for (const { typeName, fieldName } of fieldsThatCannotDeny(contract, policies)) {
+    const field = objectType(shielded, typeName).getFields()[fieldName];
+    field.resolve = objectType(audited, typeName).getFields()[fieldName].resolve;
+  }
+  return shielded;
+}
+
+function objectType(schema: GraphQLSchema, name: string): GraphQLObjectType {
+  const type = schema.getType(name);
+  if (!isObjectType(type)) throw new Error(`${name} is not an object type`);
+  return type;
 }
