@@ -1,3 +1,4 @@
+import { HealthProfile } from '../src/entities';
 import { createCatalogue, type CatalogueFixture } from './support/booking-fixtures';
 import { countRows, createOrganization, type OrganizationFixture } from './support/fixtures';
 import { createTestApp, execute, type TestApp } from './support/test-app';
@@ -269,6 +270,61 @@ test('customers → visits → lines → therapist, service and products cost th
   const small = await countFor(2);
   const large = await countFor(20);
   expect(large).toBe(small);
+});
+
+test('the list page of the read path (health profile, accounts, visits with lines) costs at most 6 statements for 2 or 20 customers', async () => {
+  for (let index = 0; index < 20; index++) {
+    const customer = await createCustomer(testApp, org, `列表客户${index}`);
+    // Customers made by the API get an empty profile with the record; this fixture inserts directly.
+    const em = testApp.orm.em.fork();
+    em.create(HealthProfile, { organization: org.organizationId, customer: customer.id });
+    await em.flush();
+    const allergy = await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `mutation($id: ID!) { addAllergy(customerId: $id, input: { substance: "薰衣草精油", category: ESSENTIAL_OIL }) { id } }`,
+      { id: customer.id },
+    );
+    expect(allergy.errors).toBeUndefined();
+    await record(org.tokens.MANAGER, {
+      customerId: customer.id,
+      storeId: org.storeId,
+      visitedAt: new Date(Date.now() - DAY).toISOString(),
+      lines: [
+        { serviceId: menu.massage.id, therapistId: org.users.THERAPIST.id },
+        { serviceId: menu.haircut.id, therapistId: org.users.OTHER_THERAPIST.id },
+      ],
+    });
+  }
+  const countFor = async (first: number) => {
+    testApp.statements.reset();
+    const result = await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `query ListPage { customers(first: ${first}, filter: { search: "列表客户" }) { totalCount edges { node {
+          id code name phone status hasHealthAlerts
+          healthProfile { constitution notes allergies { substance severity } medicalHistory { condition } }
+          accounts { kind balance { amount } }
+          visits(first: 5) { edges { node { visitedAt satisfaction feedback
+            lines { service { name } therapist { displayName } } } } } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const edges = result.data!.customers.edges;
+    expect(edges).toHaveLength(first);
+    for (const edge of edges) {
+      expect(edge.node.healthProfile.allergies).toEqual([{ substance: '薰衣草精油', severity: null }]);
+      expect(edge.node.hasHealthAlerts).toBe(true);
+      expect(edge.node.visits.edges[0].node.lines.map((line: any) => line.service.name)).toHaveLength(2);
+      expect(edge.node.visits.edges[0].node.lines[0].therapist.displayName).toBeTruthy();
+    }
+    return testApp.statements.count;
+  };
+  const small = await countFor(2);
+  const large = await countFor(20);
+  expect(large).toBe(small);
+  // page, count, health profiles with their records, accounts, visits with lines, services and
+  // therapists, and the health-read audit INSERT
+  expect(large).toBeLessThanOrEqual(6);
 });
 
 test('an integration (POS) reads a visit without staff data: therapist and recordedBy are null, the rest intact', async () => {

@@ -10,7 +10,10 @@ import {
 } from '../entities';
 import { rowOf } from './row-refs';
 import type { RowOf } from '../services/rows';
-import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Resolver, Root } from 'type-graphql';
+import { VISIT_LINE_ORDER } from '../services/customer-lists';
+import { selectedFields } from './selection';
 import type { AppContext } from '../server/context';
 import { CustomerType } from '../schema/customer.type';
 import { VisitConnection, VisitLineType, VisitProductUseType, VisitType } from '../schema/visit.type';
@@ -36,7 +39,7 @@ export class VisitFieldsResolver {
 
   @FieldResolver()
   lines(@Root() visit: RowOf<Visit>, @Ctx() context: AppContext) {
-    return context.loaders.rows.byParent(VisitLine, 'visit', 't.position asc').load(visit.id);
+    return context.loaders.rows.byParent(VisitLine, 'visit', VISIT_LINE_ORDER).load(visit.id);
   }
 
   @FieldResolver()
@@ -100,9 +103,12 @@ export class CustomerVisitsResolver {
   visits(
     @Root() customer: RowOf<Customer>,
     @Ctx() context: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,
   ) {
-    return context.loaders.customerVisits.load({ parentId: customer.id, first, after });
+    return context.loaders.customerVisits
+      .want(selectedFields(info, ['edges', 'node']))
+      .pages.load({ parentId: customer.id, first, after });
   }
 }

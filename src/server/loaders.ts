@@ -12,10 +12,11 @@ import {
   SpecialCondition,
   TierChange,
 } from '../entities';
-import type { Appointment, Communication, Visit } from '../entities';
+import type { Appointment, Communication } from '../entities';
 import { rowShape, selectList, type RowOf } from '../services/rows';
 import type { DirectoryCache } from './directory-cache';
 import { HealthProfileLoader } from './health-profile-loader';
+import { VisitPageLoader } from './visit-page-loader';
 import { createRowLoaders, uuidArray, type RowLoaders } from './row-loaders';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
@@ -51,7 +52,7 @@ export interface Loaders {
   medicalConditions: DataLoader<string, RowOf<MedicalCondition>[]>;
   specialConditions: DataLoader<string, RowOf<SpecialCondition>[]>;
   /** `Customer.visits` pages, batched over the customers of a page. */
-  customerVisits: DataLoader<ChildPageKey, ConnectionShape<RowOf<Visit>>, string>;
+  customerVisits: VisitPageLoader;
   customerCommunications: DataLoader<ChildPageKey, ConnectionShape<RowOf<Communication>>, string>;
   communicationCounts: DataLoader<string, number>;
   contactConsents: DataLoader<string, RowOf<ContactConsent>[]>;
@@ -96,10 +97,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
     allergies,
     medicalConditions,
     specialConditions,
-    customerVisits: new DataLoader(
-      (keys) => loadChildPages(em, viewer, customerVisits, keys, (id) => loaders.visitCounts.load(id)),
-      { cacheKeyFn: pageKey },
-    ),
+    customerVisits: new VisitPageLoader(em, viewer, rows, (id) => loaders.visitCounts.load(id), pageKey),
     visitCounts: new DataLoader((ids) => countChildren(em, viewer, customerVisits, ids)),
     customerCommunications: new DataLoader(
       (keys) =>

@@ -3,7 +3,7 @@ import type { ConnectionShape } from '../schema/connection.type';
 import { BadInputError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { decodeCursor, pageSize, toConnection } from './cursor';
-import { rowShape, type RowOf } from './rows';
+import { rowShape, selectList, type RowOf } from './rows';
 
 /** One nested page asked for: `Customer.visits(first, after)` of one customer. */
 export interface ChildPageKey {
@@ -26,6 +26,13 @@ export interface ChildList<T> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Children of each row fetched in the page's own statement (e.g. a visit's lines), as json. */
+export interface Embedded<T> {
+  /** A json expression on the page row `t`. */
+  sql: string;
+  take: (row: RowOf<T>, json: unknown) => void;
+}
+
 /**
  * Nested connections for a whole page of parents: one lateral query per distinct page size, so a
  * list of customers with their visits costs the same statements for 2 or 100 customers.
@@ -36,6 +43,7 @@ export async function loadChildPages<T extends { id: string }>(
   list: ChildList<T>,
   keys: readonly ChildPageKey[],
   count: (parentId: string) => Promise<number>,
+  embedded?: Embedded<T>,
 ): Promise<ConnectionShape<RowOf<T>>[]> {
   const limits = keys.map((key) => pageSize(key.first));
   const shape = rowShape(em, list.entity);
@@ -45,7 +53,7 @@ export async function loadChildPages<T extends { id: string }>(
     const cursors = group.map(({ key }) => cursorOf(key.after));
     const scope = list.scope(viewer!);
     const rows: Record<string, unknown>[] = await em.getConnection().execute(
-      `select t.*, k.ord from unnest(?::int[], ?::uuid[], ?::timestamptz[], ?::uuid[])
+      `select ${selectList(shape, 't')}, k.ord${embedded ? `, ${embedded.sql} as embedded` : ''} from unnest(?::int[], ?::uuid[], ?::timestamptz[], ?::uuid[])
               as k(ord, parent_id, after_at, after_id)
        cross join lateral (
          select t.* from ${list.table} t
@@ -65,11 +73,13 @@ export async function loadChildPages<T extends { id: string }>(
         limit + 1,
       ],
     );
-    for (const row of rows) {
-      const { ord, ...columns } = row;
-      const page = pages.get(Number(ord)) ?? [];
-      page.push(shape.map(columns));
-      pages.set(Number(ord), page);
+    for (const raw of rows) {
+      const ord = Number(raw.ord);
+      const row = shape.map(raw);
+      embedded?.take(row, raw.embedded);
+      const page = pages.get(ord) ?? [];
+      page.push(row);
+      pages.set(ord, page);
     }
   }
   return keys.map((key, index) =>

@@ -11,6 +11,9 @@ const therapistOnly = (exists: string) => (viewer: Viewer) =>
     ? { sql: `and exists (${exists})`, params: [viewer.userId ?? NOBODY] }
     : { sql: '', params: [] };
 
+/** The order of a visit's lines, for every loader of them (a primed loader must be the same one). */
+export const VISIT_LINE_ORDER = 't.position asc';
+
 /** `Customer.visits`: newest first. */
 export const customerVisits: ChildList<Visit> = {
   entity: Visit,
