@@ -1,0 +1,238 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import pino from 'pino';
+import { Organization, Store, User } from '../src/entities';
+import { Role, StaffRole } from '../src/entities/enums';
+import { createOrmConfig, projectRoot } from '../src/mikro-orm.config';
+import type { AppConfig } from '../src/server/config';
+import { ensureDatabase } from '../src/server/database';
+import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
+import { createHttpApp } from '../src/server/http';
+import { TokenService } from '../src/services/token.service';
+import { captureStatements } from './explain';
+import { execute } from './graphql';
+import { freePort, startChild, stopChild, waitReady } from './load';
+import { loadPageData } from './pages-dataset';
+import { measurePages, verifyPages, type Targets } from './pages-run';
+import { CUSTOMER_360_QUERY, LIST_PAGE_QUERY } from './pages-queries';
+import { describeEnvironment, renderReport, updateDocument } from './pages-report';
+
+/**
+ * `npm run bench:pages`: the list page and the customer-360 page through the real server over HTTP
+ * (node dist/src/main.js, production mode), side by side with a raw-SQL floor (bench/floor.ts) that
+ * answers the same JSON from one prepared statement per page, under autocannon load.
+ *
+ *   BENCH_PAGE_CUSTOMERS  customers in the measured organization (default 10000; a second one gets a tenth)
+ *   BENCH_PAGE_VISITS     visits over the last two years (default 100000), plus 30 per 360 customer
+ *   BENCH_PAGE_SECONDS    timed seconds per target and concurrency (default 10), after 3 s of warm-up
+ *   BENCH_DATABASE_URL    an existing PostgreSQL (maintenance URL) instead of a throw-away embedded one
+ *   BENCH_OUTPUT          markdown report to update (default docs/benchmarks.md; "-" for none)
+ */
+
+function intFromEnvironment(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  return value;
+}
+
+const CUSTOMERS = Math.max(100, intFromEnvironment('BENCH_PAGE_CUSTOMERS', 10_000));
+const VISITS = intFromEnvironment('BENCH_PAGE_VISITS', 100_000);
+const SECONDS = Math.max(1, intFromEnvironment('BENCH_PAGE_SECONDS', 10));
+const OUTPUT = process.env.BENCH_OUTPUT ?? path.join(projectRoot, 'docs', 'benchmarks.md');
+const PROFILE_CUSTOMERS = 50;
+const log = (message: string) =>
+  process.stderr.write(`[pages bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+async function main(): Promise<void> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          log(`cleanup: ${(error as Error).message}`);
+        }
+      }
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+  try {
+    const started = Date.now();
+    // 1. A throw-away database, migrated, with two organizations (the second must never show).
+    let serverUrl = process.env.BENCH_DATABASE_URL;
+    const databaseName = `pages_bench_${randomBytes(4).toString('hex')}`;
+    if (serverUrl) {
+      const maintenance = serverUrl;
+      cleanups.push(async () => {
+        const client = new Client({ connectionString: maintenance });
+        await client.connect();
+        await client.query(`drop database if exists "${databaseName}" with (force)`);
+        await client.end();
+      });
+    } else {
+      const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'pages-bench-'));
+      cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
+      log(`starting embedded PostgreSQL in ${dataDirectory}`);
+      const embedded = await startEmbeddedPostgres(dataDirectory);
+      cleanups.push(() => embedded.stop());
+      serverUrl = embedded.url;
+    }
+    const url = await ensureDatabase(serverUrl, databaseName);
+    const orm = await MikroORM.init(createOrmConfig(url, { pool: { min: 0, max: 10 } }));
+    cleanups.push(() => orm.close(true));
+    await orm.migrator.up();
+    const em = orm.em.fork();
+    const makeOrganization = (name: string) => {
+      const organization = em.create(Organization, { name });
+      const store = em.create(Store, { organization, name: '静安店', code: 'JA' });
+      const manager = em.create(User, {
+        organization,
+        role: StaffRole.MANAGER,
+        email: `manager-${randomBytes(4).toString('hex')}@bench.cn`,
+        displayName: '陈店长',
+        passwordHash: 'not-a-login',
+      });
+      manager.stores.add(store);
+      return { organization, store, manager };
+    };
+    const measured = makeOrganization('悦心养生馆');
+    const other = makeOrganization('隔壁足道');
+    await em.flush();
+
+    // 2. Data: customers (bench/dataset.ts), then what the two pages show.
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    cleanups.push(() => client.end());
+    await client.query('set synchronous_commit = off');
+    const loadStarted = Date.now();
+    const scopes = [measured, other].map(({ organization, store }) => ({
+      organizationId: organization.id,
+      storeId: store.id,
+    }));
+    const profileIds = await loadPageData(client, scopes, {
+      customers: CUSTOMERS,
+      visits: VISITS,
+      profiles: PROFILE_CUSTOMERS,
+      managerId: measured.manager.id,
+    });
+    log('vacuum analyze');
+    await client.query('vacuum (analyze)');
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    log(`data loaded in ${loadSeconds.toFixed(0)} s`);
+
+    // 3. The real server and the floor as child processes; the same app in-process counts statements.
+    const secret = randomBytes(24).toString('hex');
+    const tokens = new TokenService(secret, 3600);
+    const { token } = await tokens.issue({
+      userId: measured.manager.id,
+      organizationId: measured.organization.id,
+      role: Role.MANAGER,
+    });
+    const children: ChildProcess[] = [];
+    cleanups.push(() => Promise.all(children.map((child) => stopChild(child))));
+    const [serverPort, floorPort] = [await freePort(), await freePort()];
+    const server = startChild('server', path.join(projectRoot, 'dist', 'src', 'main.js'), {
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      JWT_SECRET: secret,
+      RUN_JOBS: 'false',
+      SEED_DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(serverPort),
+    });
+    children.push(server);
+    const floor = startChild('floor', path.join(projectRoot, 'dist', 'bench', 'floor.js'), {
+      FLOOR_DATABASE_URL: url,
+      FLOOR_ORGANIZATION_ID: measured.organization.id,
+      FLOOR_PORT: String(floorPort),
+      FLOOR_POOL_SIZE: '10',
+    });
+    children.push(floor);
+    const targets: Targets = {
+      server: { origin: `http://127.0.0.1:${serverPort}`, pid: server.pid!, token },
+      floor: { origin: `http://127.0.0.1:${floorPort}`, pid: floor.pid! },
+    };
+    await waitReady(`${targets.server.origin}/readyz`, server);
+    await waitReady(`${targets.floor.origin}/readyz`, floor);
+    log(`server pid ${server.pid} on ${serverPort}, floor pid ${floor.pid} on ${floorPort}`);
+
+    // 4. Same JSON from both, the loaded counts on the pages, and no GraphQL errors; then statements.
+    await verifyPages(client, targets, measured.organization.id, profileIds);
+    const app = {
+      orm,
+      tokens,
+      ...(await createHttpApp(loadConfig(secret), orm, tokens, pino({ level: 'silent' }))),
+    };
+    cleanups.push(() => app.apollo.stop());
+    const statementsOf = async (query: string, variables: Record<string, unknown>) => {
+      await execute(app, token, query, variables);
+      return (await captureStatements(orm, () => execute(app, token, query, variables))).length;
+    };
+    const statements = {
+      list: await statementsOf(LIST_PAGE_QUERY, {}),
+      '360': await statementsOf(CUSTOMER_360_QUERY, { id: profileIds[0] }),
+    };
+    log(`SQL statements per request: list ${statements.list}, 360 ${statements['360']}`);
+
+    // 5. Load, server and floor back to back at each concurrency.
+    const rows = await measurePages(client, targets, profileIds, SECONDS, log);
+
+    // 6. Report.
+    const environment = await describeEnvironment(client, measured.organization.id, {
+      loadSeconds,
+      profiles: profileIds.length,
+      seconds: SECONDS,
+    });
+    const report = renderReport(rows, statements, environment);
+    process.stdout.write(`\n${report}\n`);
+    if (OUTPUT !== '-') {
+      await updateDocument(OUTPUT, report);
+      log(`wrote ${path.relative(process.cwd(), OUTPUT)}`);
+    }
+    log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    await cleanup();
+  }
+}
+
+/** The child server's configuration, for the in-process copy that counts statements. */
+function loadConfig(jwtSecret: string): AppConfig {
+  return {
+    nodeEnv: 'production',
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '.data-bench',
+    jwtSecret,
+    jwtTtlSeconds: 3600,
+    logLevel: 'silent',
+    introspection: false,
+    maxBodyBytes: 1_000_000,
+    seedDemoData: false,
+    runJobs: false,
+  };
+}
+
+// Explicit exit codes: embedded-postgres registers async-exit-hook, whose beforeExit handler calls
+// process.exit(0) and so would turn a failed run (process.exitCode = 1) into a success.
+main().then(
+  () => process.exit(0),
+  (error) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
