@@ -44,8 +44,11 @@ export class CustomerFieldsResolver {
   }
 
   @FieldResolver(() => CustomerStatus)
-  async status(@Root() customer: RowOf<Customer>, @Ctx() { loaders }: AppContext) {
-    return deriveStatus(customer, await loaders.organization());
+  status(@Root() customer: RowOf<Customer>, @Ctx() { loaders }: AppContext) {
+    const organization = loaders.organizationNow();
+    return organization
+      ? deriveStatus(customer, organization)
+      : loaders.organization().then((loaded) => deriveStatus(customer, loaded));
   }
 
   @FieldResolver(() => Int, { nullable: true })
@@ -82,7 +85,7 @@ export class CustomerFieldsResolver {
 
   @FieldResolver(() => Boolean, { nullable: true })
   hasHealthAlerts(@Root() customer: RowOf<Customer>, @Ctx() { loaders }: AppContext) {
-    return loaders.hasHealthAlerts.load(customer.id);
+    return loaders.hasHealthAlerts.get(customer.id);
   }
 
   @FieldResolver(() => HealthProfileType, {

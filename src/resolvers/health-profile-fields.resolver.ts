@@ -15,17 +15,17 @@ import {
 export class HealthProfileFieldsResolver {
   @FieldResolver(() => [AllergyType], { nullable: true })
   allergies(@Root() profile: RowOf<HealthProfile>, @Ctx() { loaders }: AppContext) {
-    return loaders.allergies.load(profile.customer.id);
+    return loaders.allergies.get(profile.customer.id);
   }
 
   @FieldResolver(() => [MedicalConditionType], { nullable: true })
   medicalHistory(@Root() profile: RowOf<HealthProfile>, @Ctx() { loaders }: AppContext) {
-    return loaders.medicalConditions.load(profile.customer.id);
+    return loaders.medicalConditions.get(profile.customer.id);
   }
 
   @FieldResolver(() => [SpecialConditionType], { nullable: true })
   specialConditions(@Root() profile: RowOf<HealthProfile>, @Ctx() { loaders }: AppContext) {
-    return loaders.specialConditions.load(profile.customer.id);
+    return loaders.specialConditions.get(profile.customer.id);
   }
 
   @FieldResolver(() => SkinProfile, { nullable: true })

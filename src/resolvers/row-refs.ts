@@ -10,11 +10,11 @@ export function rowOf<T>(
   context: AppContext,
   entity: EntityClass<T>,
   reference: { id: string } | null | undefined,
-): Promise<RowOf<T> | null> | null {
+): RowOf<T> | null | Promise<RowOf<T> | null> {
   if (!reference) return null;
   // A written entity's reference may point at a row of its own transaction (a dry run's new account):
   // what that entity already holds is the answer.
   if (Reference.isReference<T & object>(reference) && reference.isInitialized())
-    return Promise.resolve(reference.unwrap() as RowOf<T>);
-  return context.loaders.rows.byId(entity).load(reference.id);
+    return reference.unwrap() as RowOf<T>;
+  return context.loaders.rows.byId(entity).get(reference.id);
 }

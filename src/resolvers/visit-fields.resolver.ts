@@ -39,7 +39,7 @@ export class VisitFieldsResolver {
 
   @FieldResolver()
   lines(@Root() visit: RowOf<Visit>, @Ctx() context: AppContext) {
-    return context.loaders.rows.byParent(VisitLine, 'visit', VISIT_LINE_ORDER).load(visit.id);
+    return context.loaders.rows.byParent(VisitLine, 'visit', VISIT_LINE_ORDER).get(visit.id);
   }
 
   @FieldResolver()

@@ -2,6 +2,7 @@ import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Organization, User } from '../entities';
 import { rowShape, selectList, type RowOf } from '../services/rows';
+import { runPrepared } from '../services/sql';
 
 /** Leads every statement of the cache: per process, not per request (test statement counters skip it). */
 export const DIRECTORY_SQL_TAG = '/* directory-cache */';
@@ -81,11 +82,10 @@ async function readRow<T>(
   condition: string,
 ): Promise<RowOf<T> | null> {
   const shape = rowShape(em, entity);
-  const [raw] = await em
-    .getConnection()
-    .execute(
-      `${DIRECTORY_SQL_TAG} select ${selectList(shape, 't')} from "${shape.table}" t where t.id = ? ${condition}`,
-      [id],
-    );
+  const [raw] = await runPrepared(
+    em,
+    `${DIRECTORY_SQL_TAG} select ${selectList(shape, 't')} from "${shape.table}" t where t.id = ? ${condition}`,
+    [id],
+  );
   return raw ? shape.map(raw) : null;
 }

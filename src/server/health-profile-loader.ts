@@ -4,6 +4,7 @@ import { Allergy, HealthProfile, MedicalCondition, SpecialCondition } from '../e
 import { rowShape, selectList, type RowOf } from '../services/rows';
 import { uuidArray } from './row-loaders';
 import type { Viewer } from './viewer';
+import { runPrepared } from '../services/sql';
 
 /** The dated records of a profile that can come along in the profile's own statement. */
 const RECORDS = {
@@ -51,7 +52,8 @@ export class HealthProfileLoader {
         `(select coalesce(json_agg(r order by r.recorded_at, r.id), '[]'::json) from "${RECORDS[field].table}" r
            where r.customer_id = t.customer_id and r.organization_id = t.organization_id) as "${field}"`,
     );
-    const raws: Record<string, unknown>[] = await this.em.getConnection().execute(
+    const raws: Record<string, unknown>[] = await runPrepared(
+      this.em,
       `select ${[selectList(shape, 't'), ...aggregates].join(', ')} from health_profile t
         where t.customer_id = any(?::uuid[]) and t.organization_id = ?`,
       [uuidArray(customerIds), this.viewer.organizationId],

@@ -17,12 +17,13 @@ import { rowShape, selectList, type RowOf } from '../services/rows';
 import type { DirectoryCache } from './directory-cache';
 import { HealthProfileLoader } from './health-profile-loader';
 import { VisitPageLoader } from './visit-page-loader';
-import { createRowLoaders, uuidArray, type RowLoaders } from './row-loaders';
+import { createRowLoaders, RecordingLoader, uuidArray, type RowLoaders } from './row-loaders';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
 import { countChildren, loadChildPages, type ChildPageKey } from '../services/child-pages';
 import { customerAppointments, customerCommunications, customerVisits } from '../services/customer-lists';
 import type { Viewer } from './viewer';
+import { runPrepared } from '../services/sql';
 
 export interface CustomerAssignment {
   customerId: string;
@@ -42,15 +43,17 @@ export interface Loaders {
   rows: RowLoaders;
   /** The caller's organization (time zone, status thresholds), loaded at most once per request. */
   organization: () => Promise<RowOf<Organization>>;
+  /** The organization once `organization()` has answered in this request, without a promise. */
+  organizationNow: () => RowOf<Organization> | undefined;
   /** The organization's membership tiers (a handful) by id, read once per request. */
   tiers: () => Promise<Map<string, RowOf<MembershipTier>>>;
-  hasHealthAlerts: DataLoader<string, boolean>;
+  hasHealthAlerts: RecordingLoader<string, boolean>;
   /** `Customer.healthProfile`, with the records the response selects (server/health-profile-loader.ts). */
   healthProfiles: HealthProfileLoader;
   customerAssignment: DataLoader<string, CustomerAssignment | null>;
-  allergies: DataLoader<string, RowOf<Allergy>[]>;
-  medicalConditions: DataLoader<string, RowOf<MedicalCondition>[]>;
-  specialConditions: DataLoader<string, RowOf<SpecialCondition>[]>;
+  allergies: RecordingLoader<string, RowOf<Allergy>[]>;
+  medicalConditions: RecordingLoader<string, RowOf<MedicalCondition>[]>;
+  specialConditions: RecordingLoader<string, RowOf<SpecialCondition>[]>;
   /** `Customer.visits` pages, batched over the customers of a page. */
   customerVisits: VisitPageLoader;
   customerCommunications: DataLoader<ChildPageKey, ConnectionShape<RowOf<Communication>>, string>;
@@ -70,6 +73,8 @@ export interface Loaders {
 
 export function createLoaders(em: EntityManager, viewer: Viewer | null, directory: DirectoryCache): Loaders {
   let tiers: Promise<Map<string, RowOf<MembershipTier>>> | undefined;
+  let organization: Promise<RowOf<Organization>> | undefined;
+  let organizationNow: RowOf<Organization> | undefined;
   const rows = createRowLoaders(em, viewer);
   const byCustomer = <T>(entity: new () => T) =>
     rows.byParent(entity, 'customer', 't.recorded_at asc, t.id asc');
@@ -86,13 +91,15 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
     organization: () => {
       if (!viewer) return Promise.reject(new Error('No organization without a viewer'));
       const organizationId = viewer.organizationId;
-      return directory.organization(em, organizationId).then((row) => {
+      return (organization ??= directory.organization(em, organizationId).then((row) => {
         if (!row) throw new Error(`Organization ${organizationId} is missing`);
+        organizationNow = row;
         return row;
-      });
+      }));
     },
+    organizationNow: () => organizationNow,
     tiers: () => (tiers ??= loadTiers(em, viewer)),
-    hasHealthAlerts: new DataLoader((ids) => loadHealthAlerts(em, viewer, ids)),
+    hasHealthAlerts: new RecordingLoader((ids) => loadHealthAlerts(em, viewer, ids)),
     customerAssignment: new DataLoader((ids) => loadAssignments(em, viewer, rows, ids)),
     allergies,
     medicalConditions,
@@ -137,11 +144,11 @@ async function loadTiers(
 ): Promise<Map<string, RowOf<MembershipTier>>> {
   if (!viewer) return new Map();
   const shape = rowShape(em, MembershipTier);
-  const raws: Record<string, unknown>[] = await em
-    .getConnection()
-    .execute(`select ${selectList(shape, 't')} from "${shape.table}" t where t.organization_id = ?`, [
-      viewer.organizationId,
-    ]);
+  const raws: Record<string, unknown>[] = await runPrepared(
+    em,
+    `select ${selectList(shape, 't')} from "${shape.table}" t where t.organization_id = ?`,
+    [viewer.organizationId],
+  );
   return new Map(raws.map((raw) => [String(raw.id), shape.map(raw)]));
 }
 
@@ -156,12 +163,11 @@ async function loadConditionNotes(
   ids: readonly string[],
 ): Promise<(string | null)[]> {
   if (!viewer) return ids.map(() => null);
-  const rows: { id: string; condition_notes: string | null }[] = await em
-    .getConnection()
-    .execute('select id, condition_notes from visit where id = any(?::uuid[]) and organization_id = ?', [
-      uuidArray(ids),
-      viewer.organizationId,
-    ]);
+  const rows: { id: string; condition_notes: string | null }[] = await runPrepared(
+    em,
+    'select id, condition_notes from visit where id = any(?::uuid[]) and organization_id = ?',
+    [uuidArray(ids), viewer.organizationId],
+  );
   const byId = new Map(rows.map((row) => [row.id, row.condition_notes]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -188,13 +194,11 @@ async function loadHealthAlerts(
   ids: readonly string[],
 ): Promise<boolean[]> {
   if (!viewer) return ids.map(() => false);
-  const rows: { id: string; alert: boolean }[] = await em
-    .getConnection()
-    .execute(`select c.id, ${healthAlertSql('c.id')} as alert from unnest(?::uuid[]) as c(id)`, [
-      viewer.organizationId,
-      viewer.organizationId,
-      uuidArray(ids),
-    ]);
+  const rows: { id: string; alert: boolean }[] = await runPrepared(
+    em,
+    `select c.id, ${healthAlertSql('c.id')} as alert from unnest(?::uuid[]) as c(id)`,
+    [viewer.organizationId, viewer.organizationId, uuidArray(ids)],
+  );
   const byId = new Map(rows.map((row) => [row.id, row.alert]));
   return ids.map((id) => byId.get(id) ?? false);
 }

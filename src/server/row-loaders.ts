@@ -3,6 +3,7 @@ import { wrap, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rowShape, selectList, type RowOf } from '../services/rows';
 import type { Viewer } from './viewer';
+import { runPrepared } from '../services/sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,40 +13,82 @@ export function uuidArray(ids: readonly string[]): string {
 }
 
 /**
+ * A DataLoader that also remembers, synchronously, what it has loaded or was primed with: a resolver
+ * that finds its row there returns it without a promise (graphql-js then completes the object
+ * synchronously; a promise per field and row was much of a list page's CPU and garbage).
+ */
+export class RecordingLoader<K, V> extends DataLoader<K, V, string> {
+  readonly values = new Map<string, V>();
+
+  constructor(batch: DataLoader.BatchLoadFn<K, V>, cacheKeyFn: (key: K) => string = String) {
+    super(
+      async (keys) => {
+        const values = await batch(keys);
+        keys.forEach((key, index) => {
+          const value = values[index];
+          if (!(value instanceof Error)) this.values.set(cacheKeyFn(key), value);
+        });
+        return values;
+      },
+      { cacheKeyFn },
+    );
+    this.keyOf = cacheKeyFn;
+  }
+
+  private readonly keyOf: (key: K) => string;
+
+  override prime(key: K, value: V | PromiseLike<V> | Error): this {
+    if (!(value instanceof Error) && !isPromiseLike(value) && !this.values.has(this.keyOf(key)))
+      this.values.set(this.keyOf(key), value);
+    return super.prime(key, value);
+  }
+
+  /** The value now if known, else the promise of it. */
+  get(key: K): V | Promise<V> {
+    const known = this.values.get(this.keyOf(key));
+    return known !== undefined ? known : this.load(key);
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+/**
  * Plain rows by id and by parent for one request, one statement per entity and level of a response,
  * always inside the viewer's organization (no viewer, no rows). Loaded rows can be primed by a read
  * that fetched them already (a list page primes its customers), so nothing is read twice.
  */
 export interface RowLoaders {
-  byId<T>(entity: EntityClass<T>): DataLoader<string, RowOf<T> | null>;
+  byId<T>(entity: EntityClass<T>): RecordingLoader<string, RowOf<T> | null>;
   /** Rows whose `property` (a many-to-one) points at the key, in `orderBy` (SQL on alias t). */
-  byParent<T>(entity: EntityClass<T>, property: string, orderBy: string): DataLoader<string, RowOf<T>[]>;
+  byParent<T>(entity: EntityClass<T>, property: string, orderBy: string): RecordingLoader<string, RowOf<T>[]>;
   /** The targets of a many-to-many collection of `entity`, per owner id. */
   collection<T, U>(
     entity: EntityClass<T>,
     property: string,
     target: EntityClass<U>,
-  ): DataLoader<string, RowOf<U>[]>;
+  ): RecordingLoader<string, RowOf<U>[]>;
 }
 
 export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowLoaders {
-  const loaders = new Map<string, DataLoader<string, unknown>>();
-  const once = <V>(key: string, build: () => DataLoader<string, V>): DataLoader<string, V> => {
-    let loader = loaders.get(key) as DataLoader<string, V> | undefined;
+  const loaders = new Map<string, RecordingLoader<string, unknown>>();
+  const once = <V>(key: string, build: () => RecordingLoader<string, V>): RecordingLoader<string, V> => {
+    let loader = loaders.get(key) as RecordingLoader<string, V> | undefined;
     if (!loader) {
       loader = build();
-      loaders.set(key, loader as DataLoader<string, unknown>);
+      loaders.set(key, loader as RecordingLoader<string, unknown>);
     }
     return loader;
   };
   const execute = (sql: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
-    em.getConnection().execute(sql, params);
+    runPrepared(em, sql, params);
 
   return {
     byId<T>(entity: EntityClass<T>) {
       return once(`id:${entity.name}`, () => {
         const shape = rowShape(em, entity);
-        return new DataLoader<string, RowOf<T> | null>(async (ids) => {
+        return new RecordingLoader<string, RowOf<T> | null>(async (ids) => {
           if (!viewer) return ids.map(() => null);
           // What this request wrote (a mutation's answer, a dry run's rows) is in its unit of work.
           const byId = new Map<string, RowOf<T>>();
@@ -72,7 +115,7 @@ export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowL
       return once(`parent:${entity.name}.${property}:${orderBy}`, () => {
         const shape = rowShape(em, entity);
         const parentColumn = shape.columnOf(property);
-        return new DataLoader<string, RowOf<T>[]>(async (ids) => {
+        return new RecordingLoader<string, RowOf<T>[]>(async (ids) => {
           if (!viewer) return ids.map(() => []);
           const rows = await execute(
             `select ${selectList(shape, 't')} from "${shape.table}" t
@@ -94,7 +137,7 @@ export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowL
           inverseJoinColumns: string[];
         };
         const shape = rowShape(em, target);
-        return new DataLoader<string, RowOf<U>[]>(async (ids) => {
+        return new RecordingLoader<string, RowOf<U>[]>(async (ids) => {
           if (!viewer) return ids.map(() => []);
           const rows = await execute(
             `select p."${prop.joinColumns[0]}" as owner_id, ${selectList(shape, 't')}

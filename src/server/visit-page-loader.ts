@@ -50,6 +50,8 @@ export class VisitPageLoader {
     const lines = this.rows.byParent(VisitLine, 'visit', VISIT_LINE_ORDER);
     const services = this.rows.byId(ServiceItem);
     const users = this.rows.byId(User);
+    const seenServices = new Set<string>();
+    const seenUsers = new Set<string>();
     return {
       sql: `(select coalesce(json_agg(json_build_object('line', ${jsonRow(lineShape, 'l')},
                        'service', ${jsonRow(serviceShape, 's')}, 'therapist', ${jsonRow(userShape, 'u')})
@@ -67,10 +69,18 @@ export class VisitPageLoader {
         lines.prime(
           visit.id,
           embedded.map(({ line, service, therapist }) => {
-            const row = lineShape.map(line);
-            services.prime(String(service.id), serviceShape.map(service));
-            if (therapist.id) users.prime(String(therapist.id), userShape.map(therapist));
-            return row;
+            // A page names the same few services and therapists again and again: map each once.
+            const serviceId = String(service.id);
+            if (!seenServices.has(serviceId)) {
+              seenServices.add(serviceId);
+              services.prime(serviceId, serviceShape.map(service));
+            }
+            const therapistId = therapist.id ? String(therapist.id) : undefined;
+            if (therapistId && !seenUsers.has(therapistId)) {
+              seenUsers.add(therapistId);
+              users.prime(therapistId, userShape.map(therapist));
+            }
+            return lineShape.map(line);
           }),
         );
       },

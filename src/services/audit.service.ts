@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../entities';
 import { AuditAction } from '../entities/enums';
+import { runPrepared } from './sql';
 import type { Viewer } from '../server/viewer';
 
 /**
@@ -54,7 +55,8 @@ export class AuditService {
     }));
     this.healthReads.clear();
     const actor = this.actor();
-    await this.em.getConnection().execute(
+    await runPrepared(
+      this.em,
       `insert into "audit_event" (organization_id, actor_user_id, actor_api_key_id, role, action, entity_type,
                                 customer_id, fields, operation_name, request_id, occurred_at)
        select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, now()

@@ -4,6 +4,7 @@ import { BadInputError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { decodeCursor, pageSize, toConnection } from './cursor';
 import { rowShape, selectList, type RowOf } from './rows';
+import { runPrepared } from './sql';
 
 /** One nested page asked for: `Customer.visits(first, after)` of one customer. */
 export interface ChildPageKey {
@@ -52,7 +53,8 @@ export async function loadChildPages<T extends { id: string }>(
     const group = keys.map((key, index) => ({ key, index })).filter(({ index }) => limits[index] === limit);
     const cursors = group.map(({ key }) => cursorOf(key.after));
     const scope = list.scope(viewer!);
-    const rows: Record<string, unknown>[] = await em.getConnection().execute(
+    const rows: Record<string, unknown>[] = await runPrepared(
+      em,
       `select ${selectList(shape, 't')}, k.ord${embedded ? `, ${embedded.sql} as embedded` : ''} from unnest(?::int[], ?::uuid[], ?::timestamptz[], ?::uuid[])
               as k(ord, parent_id, after_at, after_id)
        cross join lateral (
@@ -102,7 +104,8 @@ export async function countChildren<T>(
 ): Promise<number[]> {
   if (!viewer) return parentIds.map(() => 0);
   const scope = list.scope(viewer);
-  const rows: { parent_id: string; count: string }[] = await em.getConnection().execute(
+  const rows: { parent_id: string; count: string }[] = await runPrepared(
+    em,
     `select t.${list.parentColumn} as parent_id, count(*) as count from ${list.table} t
       where t.${list.parentColumn} = any(?::uuid[]) and t.organization_id = ? ${scope.sql}
       group by t.${list.parentColumn}`,

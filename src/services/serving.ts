@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../entities/enums';
 import type { Viewer } from '../server/viewer';
+import { runPrepared } from './sql';
 
 /**
  * Which of these customers the viewer serves as therapist today, "today" in the time zone of the
@@ -14,7 +15,8 @@ export async function customersServedToday(
   customerIds: readonly string[],
 ): Promise<Set<string>> {
   if (!viewer?.userId || viewer.role !== Role.THERAPIST || customerIds.length === 0) return new Set();
-  const rows: { id: string }[] = await em.getConnection().execute(
+  const rows: { id: string }[] = await runPrepared(
+    em,
     `select c.id
        from unnest(?::uuid[]) as c(id)
       where exists (select 1

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+interface PgClient {
+  query(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+interface Statement {
+  name: string;
+  text: string;
+}
+
+/** `?` placeholders → `$n`, and a name per distinct text: the read path sends a finite set of texts. */
+const statements = new Map<string, Statement>();
+
+function prepared(sql: string): Statement {
+  let statement = statements.get(sql);
+  if (!statement) {
+    let index = 0;
+    const text = sql.replace(/\?/g, () => `$${++index}`);
+    statement = { name: `read_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
+/**
+ * A statement of the read path (and the health-read audit INSERT) as a named prepared statement on a connection of the ORM's pool (same role, same
+ * type parsers), outside any transaction. `em.getConnection().execute` inlines every value into the
+ * text (MikroORM formats the query, then knex again): CPU on every call, and PostgreSQL parsed and
+ * planned each text anew. Values are bound, never inlined. The statement is announced like every
+ * knex query (statement counters and query logs see it); a driver error is converted like the ORM's.
+ */
+export async function runPrepared<R = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  values: unknown[],
+): Promise<R[]> {
+  const connection = em.getConnection();
+  const client = connection.getKnex().client as {
+    acquireConnection(): Promise<PgClient>;
+    releaseConnection(pg: PgClient): Promise<void>;
+    emit(event: string, data: unknown): void;
+  };
+  const statement = prepared(sql);
+  client.emit('query', { sql: statement.text, bindings: [], __knexQueryUid: statement.name });
+  const pg = await client.acquireConnection();
+  try {
+    const result = await pg.query({ name: statement.name, text: statement.text, values });
+    return result.rows as R[];
+  } catch (error) {
+    throw em
+      .getPlatform()
+      .getExceptionConverter()
+      .convertException(error as Error);
+  } finally {
+    await client.releaseConnection(pg);
+  }
+}
