@@ -1,7 +1,10 @@
 import { AppointmentItem, Customer, Room, ServiceItem, Store, User, type Appointment } from '../entities';
 import { rowOf } from './row-refs';
 import type { RowOf } from '../services/rows';
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
+import { APPOINTMENT_ITEM_ORDER } from '../services/customer-lists';
+import { selectedFields } from './selection';
 import type { AppContext } from '../server/context';
 import { AppointmentConnection, AppointmentItemType, AppointmentType } from '../schema/appointment.type';
 import { CustomerType } from '../schema/customer.type';
@@ -22,8 +25,8 @@ export class AppointmentFieldsResolver {
   @FieldResolver()
   items(@Root() appointment: RowOf<Appointment>, @Ctx() context: AppContext) {
     return context.loaders.rows
-      .byParent(AppointmentItem, 'appointment', 't.position asc')
-      .load(appointment.id);
+      .byParent(AppointmentItem, 'appointment', APPOINTMENT_ITEM_ORDER)
+      .get(appointment.id);
   }
 }
 
@@ -54,9 +57,12 @@ export class CustomerAppointmentsResolver {
   appointments(
     @Root() customer: RowOf<Customer>,
     @Ctx() context: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,
   ) {
-    return context.loaders.customerAppointments.load({ parentId: customer.id, first, after });
+    return context.loaders.customerAppointments
+      .want(selectedFields(info, ['edges', 'node']))
+      .pages.load({ parentId: customer.id, first, after });
   }
 }

@@ -12,16 +12,23 @@ import {
   SpecialCondition,
   TierChange,
 } from '../entities';
-import type { Appointment, Communication } from '../entities';
+import { AppointmentItem, Room, ServiceItem, User, VisitLine } from '../entities';
+import type { Appointment, Communication, Visit } from '../entities';
 import { rowShape, selectList, type RowOf } from '../services/rows';
 import type { DirectoryCache } from './directory-cache';
 import { HealthProfileLoader } from './health-profile-loader';
-import { VisitPageLoader } from './visit-page-loader';
+import { ChildPageLoader } from './child-page-loader';
 import { createRowLoaders, RecordingLoader, uuidArray, type RowLoaders } from './row-loaders';
 import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
 import { countChildren, loadChildPages, type ChildPageKey } from '../services/child-pages';
-import { customerAppointments, customerCommunications, customerVisits } from '../services/customer-lists';
+import {
+  APPOINTMENT_ITEM_ORDER,
+  customerAppointments,
+  customerCommunications,
+  customerVisits,
+  VISIT_LINE_ORDER,
+} from '../services/customer-lists';
 import type { Viewer } from './viewer';
 import { runPrepared } from '../services/sql';
 
@@ -55,13 +62,15 @@ export interface Loaders {
   medicalConditions: RecordingLoader<string, RowOf<MedicalCondition>[]>;
   specialConditions: RecordingLoader<string, RowOf<SpecialCondition>[]>;
   /** `Customer.visits` pages, batched over the customers of a page. */
-  customerVisits: VisitPageLoader;
+  /** With their lines (service, therapist) in the same statement when selected. */
+  customerVisits: ChildPageLoader<RowOf<Visit>>;
   customerCommunications: DataLoader<ChildPageKey, ConnectionShape<RowOf<Communication>>, string>;
   communicationCounts: DataLoader<string, number>;
   contactConsents: DataLoader<string, RowOf<ContactConsent>[]>;
   visitCounts: DataLoader<string, number>;
   /** `Customer.appointments` pages, batched likewise. */
-  customerAppointments: DataLoader<ChildPageKey, ConnectionShape<RowOf<Appointment>>, string>;
+  /** With their items (service, therapist, room) in the same statement when selected. */
+  customerAppointments: ChildPageLoader<RowOf<Appointment>>;
   appointmentCounts: DataLoader<string, number>;
   /** Visit.conditionNotes is a lazy column: read for many visits in one query. */
   visitConditionNotes: DataLoader<string, string | null>;
@@ -104,7 +113,24 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
     allergies,
     medicalConditions,
     specialConditions,
-    customerVisits: new VisitPageLoader(em, viewer, rows, (id) => loaders.visitCounts.load(id), pageKey),
+    customerVisits: new ChildPageLoader(
+      em,
+      viewer,
+      rows,
+      customerVisits,
+      {
+        field: 'lines',
+        entity: VisitLine,
+        parentProperty: 'visit',
+        order: VISIT_LINE_ORDER,
+        references: [
+          { property: 'service', entity: ServiceItem },
+          { property: 'therapist', entity: User },
+        ],
+      },
+      (id) => loaders.visitCounts.load(id),
+      pageKey,
+    ),
     visitCounts: new DataLoader((ids) => countChildren(em, viewer, customerVisits, ids)),
     customerCommunications: new DataLoader(
       (keys) =>
@@ -115,10 +141,24 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
     ),
     communicationCounts: new DataLoader((ids) => countChildren(em, viewer, customerCommunications, ids)),
     contactConsents: byCustomer(ContactConsent),
-    customerAppointments: new DataLoader(
-      (keys) =>
-        loadChildPages(em, viewer, customerAppointments, keys, (id) => loaders.appointmentCounts.load(id)),
-      { cacheKeyFn: pageKey },
+    customerAppointments: new ChildPageLoader(
+      em,
+      viewer,
+      rows,
+      customerAppointments,
+      {
+        field: 'items',
+        entity: AppointmentItem,
+        parentProperty: 'appointment',
+        order: APPOINTMENT_ITEM_ORDER,
+        references: [
+          { property: 'service', entity: ServiceItem },
+          { property: 'therapist', entity: User },
+          { property: 'room', entity: Room },
+        ],
+      },
+      (id) => loaders.appointmentCounts.load(id),
+      pageKey,
     ),
     appointmentCounts: new DataLoader((ids) => countChildren(em, viewer, customerAppointments, ids)),
     visitConditionNotes: new DataLoader((ids) => loadConditionNotes(em, viewer, ids)),

@@ -13,6 +13,8 @@ const therapistOnly = (exists: string) => (viewer: Viewer) =>
 
 /** The order of a visit's lines, for every loader of them (a primed loader must be the same one). */
 export const VISIT_LINE_ORDER = 't.position asc';
+/** The order of an appointment's items, likewise. */
+export const APPOINTMENT_ITEM_ORDER = 't.position asc';
 
 /** `Customer.visits`: newest first. */
 export const customerVisits: ChildList<Visit> = {
