@@ -12,6 +12,7 @@ import {
 import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { healthAlertSql, type Loaders } from '../server/loaders';
+import { runPrepared } from './sql';
 import { decodeCursor, pageSize, toConnection } from './cursor';
 import { rowShape, selectList, type RowOf } from './rows';
 import { statusBoundaries } from './customer-status';
@@ -89,23 +90,29 @@ export class CustomerQueryService {
     },
   ): Promise<RowOf<Customer>[]> {
     const shape = rowShape(this.em, Customer);
-    const columns = [raw(selectList(shape, 'c'))];
-    if (options.healthAlerts)
-      columns.push(
-        raw(`${healthAlertSql('c.id')} as has_health_alerts`, [
-          this.viewer.organizationId,
-          this.viewer.organizationId,
-        ]),
-      );
     const query = this.em
       .createQueryBuilder(Customer, 'c')
       // A tag filter joins the pivot; distinct keeps one row per customer (the identity map did that).
-      .select(columns, options.distinct)
+      .select(raw(selectList(shape, 'c')), options.distinct)
       .where(where as QBFilterQuery<Customer>)
       .limit(options.limit);
     if (options.orderBy) query.orderBy(options.orderBy);
     await query.applyFilters();
-    const raws: Record<string, unknown>[] = await query.execute('all', false);
+    const page = query.getKnexQuery().toSQL();
+    let sql = page.sql;
+    let values: unknown[] = [...page.bindings];
+    if (options.healthAlerts) {
+      // Around the page, so the flag is computed for its rows only: in the page's own select list
+      // PostgreSQL evaluated it for every match before sorting (96 rows for a 尾号, 7.5 ms at 1M).
+      const order = (options.orderBy ?? []).flatMap((entry) =>
+        Object.entries(entry).map(([property, direction]) => `p."${shape.columnOf(property)}" ${direction}`),
+      );
+      sql = `select p.*, ${healthAlertSql('p.id')} as has_health_alerts from (${sql}) p${
+        order.length ? ` order by ${order.join(', ')}` : ''
+      }`;
+      values = [this.viewer.organizationId, this.viewer.organizationId, ...values];
+    }
+    const raws = await runPrepared(this.em, sql, values);
     const loader = this.loaders.rows.byId(Customer);
     return raws.map((columns) => {
       const row = shape.map(columns);
