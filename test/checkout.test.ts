@@ -256,7 +256,7 @@ test('a POS key settles a visit; a retry with the same key answers the same and 
     await execute(
       testApp,
       org.tokens.OWNER,
-      `mutation { createApiKey(input: { name: "收银系统" }) { secret } }`,
+      `mutation { createApiKey(input: { name: "收银系统", scopes: ["customers:read", "customers:write", "ledger:write"] }) { secret } }`,
     )
   ).data!.createApiKey.secret;
   const customer = await createCustomer(testApp, org, '收银');

@@ -387,7 +387,7 @@ describe('who sees and moves money', () => {
     const pos = await execute(
       testApp,
       org.tokens.OWNER,
-      `mutation { createApiKey(input: { name: "收银系统" }) { secret } }`,
+      `mutation { createApiKey(input: { name: "收银系统", scopes: ["customers:read", "customers:write", "ledger:write"] }) { secret } }`,
     );
     const key = pos.data!.createApiKey.secret;
     const read = await execute(
@@ -406,6 +406,16 @@ describe('who sees and moves money', () => {
     );
     const denied = await sellCard(testApp, readOnly.data!.createApiKey.secret, customer.id, cards.topUp.id);
     expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
+    // Without scopes a key gets what the schema documents, customers:read and customers:write: no
+    // money moves (it used to get ledger:write too).
+    const defaulted = await execute(
+      testApp,
+      org.tokens.OWNER,
+      `mutation { createApiKey(input: { name: "默认权限" }) { secret apiKey { scopes } } }`,
+    );
+    expect(defaulted.data!.createApiKey.apiKey.scopes).toEqual(['customers:read', 'customers:write']);
+    const refused = await sellCard(testApp, defaulted.data!.createApiKey.secret, customer.id, cards.topUp.id);
+    expect(refused.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 
   test('ledger history pages newest first per account and per customer', async () => {

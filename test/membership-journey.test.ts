@@ -37,7 +37,11 @@ beforeAll(async () => {
     await testApp.tokens.issue({ userId: owner.id, organizationId: ids.organization, role: Role.OWNER })
   ).token;
   pos = (
-    await execute(testApp, ownerToken, `mutation { createApiKey(input: { name: "前台收银机" }) { secret } }`)
+    await execute(
+      testApp,
+      ownerToken,
+      `mutation { createApiKey(input: { name: "前台收银机", scopes: ["customers:read", "customers:write", "ledger:write"] }) { secret } }`,
+    )
   ).data!.createApiKey.secret;
   const deskUser = await row(`select id from app_user where email = 'frontdesk@demo.yuexin.cn'`);
   desk = (

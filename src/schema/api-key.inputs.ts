@@ -7,7 +7,11 @@ export class CreateApiKeyInput {
   @Length(1, 100)
   name!: string;
 
-  @Field(() => [String], { nullable: true, description: 'customers:read, customers:write (default: both).' })
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'customers:read, customers:write, ledger:write (stored value, points, punch cards, checkout). Default: customers:read and customers:write.',
+  })
   @ArrayMaxSize(10)
   scopes?: string[];
 

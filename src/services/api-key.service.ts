@@ -12,6 +12,8 @@ const LAST_USED_PRECISION_MS = 60_000;
 const KEY_PATTERN = /^wk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 export const API_KEY_SCOPES = ['customers:read', 'customers:write', 'ledger:write'] as const;
+/** What a key gets when created without scopes, as the schema documents: no money moves. */
+export const DEFAULT_API_KEY_SCOPES = ['customers:read', 'customers:write'] as const;
 
 function hashSecret(secret: string): string {
   // The secret has 256 bits of entropy, so a fast hash is enough (unlike a password).
@@ -39,7 +41,7 @@ export class ApiKeyService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new BadInputError('expiresAt', 'future', 'expiresAt must be in the future.');
     }
-    const scopes = input.scopes ?? [...API_KEY_SCOPES];
+    const scopes = input.scopes ?? [...DEFAULT_API_KEY_SCOPES];
     const unknown = scopes.filter((scope) => !(API_KEY_SCOPES as readonly string[]).includes(scope));
     if (unknown.length > 0) {
       throw new BadInputError(
