@@ -184,5 +184,14 @@ test('viewer lists the readable fields of the role', async () => {
 test('an anonymous caller reads nothing but may log in', async () => {
   const result = await execute(testApp, undefined, `{ customers(first: 1) { totalCount } }`);
   expect(result.data).toBeNull();
-  expect(result.errors![0].extensions!.code).toBe('FORBIDDEN');
+  // No credentials is not a role without rights: the caller is told to authenticate (issue 13).
+  expect(result.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  expect(result.errors![0].message).toMatch(/Authorization: Bearer/);
+  const login = await execute(
+    testApp,
+    undefined,
+    `mutation { login(email: "nobody@example.cn", password: "wrong-password") { token } }`,
+  );
+  expect(login.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  expect(login.errors![0].message).not.toMatch(/Authorization: Bearer/);
 });

@@ -12,6 +12,7 @@ import { membershipPolicy } from './membership.policy';
 import { segmentPolicy } from './segment.policy';
 import { staffPolicy } from './staff.policy';
 import { visitPolicy } from './visit.policy';
+import type { AppContext } from '../server/context';
 
 /** The one policy map of the API: type → field → grant. */
 export const policies: PolicyMap = mergePolicies(
@@ -27,6 +28,14 @@ export const policies: PolicyMap = mergePolicies(
   carePolicy,
   segmentPolicy,
 );
+
+/** What a caller without credentials is told for anything but `login`. */
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError(
+    'Authentication required: send "Authorization: Bearer <token>" (a token from the login mutation, or an API key).',
+    { extensions: { code: 'UNAUTHENTICATED' } },
+  );
+}
 
 export function forbidden(): GraphQLError {
   return new GraphQLError('Not allowed: your role may not read or do this (see viewer.readableFields).', {
@@ -45,7 +54,9 @@ export function createPermissions(options: { debug: boolean }) {
   );
   return shield(rules, {
     fallbackRule: deny,
-    fallbackError: forbidden,
+    // Denied without credentials: UNAUTHENTICATED; denied for a role: FORBIDDEN.
+    fallbackError: (_error, _parent, _args, context) =>
+      (context as Partial<AppContext> | undefined)?.viewer ? forbidden() : unauthenticated(),
     allowExternalErrors: true,
     debug: options.debug,
   });
