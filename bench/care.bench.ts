@@ -136,6 +136,7 @@ async function main() {
         jwtTtlSeconds: 86_400,
         logLevel: 'silent',
         introspection: false,
+        playground: false,
         maxBodyBytes: 1_000_000,
         seedDemoData: false,
         runJobs: false,

@@ -221,6 +221,7 @@ function loadConfig(jwtSecret: string): AppConfig {
     jwtTtlSeconds: 3600,
     logLevel: 'silent',
     introspection: false,
+    playground: false,
     maxBodyBytes: 1_000_000,
     seedDemoData: false,
     runJobs: false,

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { Organization } from './entities';
 import { loadConfigOrExit } from './server/config';
 import { openDatabase } from './server/database';
+import { startBanner } from './server/banner';
 import { createHttpApp } from './server/http';
 import { createLogger } from './server/logger';
 import { jwtSecret } from './server/secrets';
@@ -36,16 +37,7 @@ async function main() {
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, 'listening');
-  process.stdout.write(
-    [
-      '',
-      `  GraphQL API     http://localhost:${port}/graphql`,
-      `  Playground      open http://localhost:${port}/graphql in a browser`,
-      `  Demo token      npm run token -- --role MANAGER   (roles: OWNER MANAGER CONSULTANT THERAPIST FRONT_DESK MARKETING AUDITOR)`,
-      `  Demo login      manager@demo.yuexin.cn / demo-password-2026`,
-      '',
-    ].join('\n') + '\n',
-  );
+  process.stdout.write(startBanner(config, port));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

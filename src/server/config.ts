@@ -21,6 +21,7 @@ const environmentSchema = z.object({
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INTROSPECTION: booleanFromString.optional(),
+  PLAYGROUND: booleanFromString.optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SEED_DEMO_DATA: booleanFromString.optional(),
   RUN_JOBS: booleanFromString.default(true),
@@ -36,6 +37,8 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   logLevel: string;
   introspection: boolean;
+  /** Serve the offline GraphiQL page at GET /graphql (default: not in production). */
+  playground: boolean;
   maxBodyBytes: number;
   /** Seed demo data into an empty database at start (default: only on embedded PostgreSQL). */
   seedDemoData: boolean;
@@ -68,6 +71,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     logLevel: values.LOG_LEVEL,
     introspection: values.INTROSPECTION ?? values.NODE_ENV !== 'production',
+    playground: values.PLAYGROUND ?? values.NODE_ENV !== 'production',
     maxBodyBytes: values.MAX_BODY_BYTES,
     seedDemoData: values.SEED_DEMO_DATA ?? !values.DATABASE_URL,
     runJobs: values.RUN_JOBS,

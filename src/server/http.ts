@@ -120,7 +120,7 @@ export async function createHttpApp(
       response.status(503).json({ status: 'unavailable', reason: 'database not reachable' });
     }
   });
-  app.use(playgroundRouter());
+  if (config.playground) app.use(playgroundRouter());
   app.use(
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),

@@ -21,6 +21,7 @@ export const testConfig: AppConfig = {
   jwtTtlSeconds: 3600,
   logLevel: 'silent',
   introspection: true,
+  playground: true,
   maxBodyBytes: 100_000,
   seedDemoData: false,
   runJobs: false,
