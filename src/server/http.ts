@@ -18,6 +18,7 @@ import type { AppConfig } from './config';
 import { createContext, type AppContext } from './context';
 import { createErrorFormatter } from './error-formatter';
 import { playgroundRouter } from './playground';
+import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -76,6 +77,7 @@ export async function createHttpApp(
     stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
+      nulInputPlugin,
       queryCostPlugin,
       auditPlugin,
       ApolloServerPluginLandingPageDisabled(),
