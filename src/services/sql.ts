@@ -47,7 +47,8 @@ export async function runPrepared<R = Record<string, unknown>>(
     emit(event: string, data: unknown): void;
   };
   const statement = prepared(sql);
-  client.emit('query', { sql: statement.text, bindings: [], __knexQueryUid: statement.name });
+  // As knex reports its own queries: `?` placeholders and the bindings (bench/explain.ts re-runs them).
+  client.emit('query', { sql, bindings: values, __knexQueryUid: statement.name });
   const pg = await client.acquireConnection();
   try {
     const result = await pg.query({ name: statement.name, text: statement.text, values });
