@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { createOrmConfig } from '../mikro-orm.config';
+import { DirectoryCache } from './directory-cache';
 import type { AppConfig } from './config';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 
@@ -48,6 +49,7 @@ export async function openDatabase(
     url,
     embedded,
     async close() {
+      await DirectoryCache.close(orm);
       await orm.close(true);
       await embedded?.stop();
     },

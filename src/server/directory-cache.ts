@@ -1,4 +1,4 @@
-import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
+import { Client } from 'pg';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Organization, User } from '../entities';
 import { rowShape, selectList, type RowOf } from '../services/rows';
@@ -7,8 +7,11 @@ import { runPrepared } from '../services/sql';
 /** Leads every statement of the cache: per process, not per request (test statement counters skip it). */
 export const DIRECTORY_SQL_TAG = '/* directory-cache */';
 
-/** How long another instance's change of a user or organization may take to be seen here. */
+/** The longest an entry is kept, also while notifications arrive (defence in depth). */
 export const DIRECTORY_TTL_MS = 5_000;
+
+/** The channel Migration20261201100000_directory_notify notifies on every change of a user or organization. */
+const CHANNEL = 'directory_changed';
 
 interface Entry<T> {
   value: Promise<T>;
@@ -16,28 +19,44 @@ interface Entry<T> {
 }
 
 /**
- * The caller's user and organization are read on every request; they change rarely. Per process,
- * kept for DIRECTORY_TTL_MS and dropped at once when this process flushes a change of them (the
- * subscriber below). A change made elsewhere (another instance, plain SQL) is seen after the TTL.
+ * The caller's user and organization are read on every request; they change rarely. Kept per process
+ * and dropped whenever PostgreSQL notifies a change of any user or organization (a trigger, at commit:
+ * changes by the API, by another instance or by plain SQL alike). While the listening connection is
+ * not up, nothing is cached: a deactivated or demoted user never keeps access on a stale entry.
  */
-export class DirectoryCache implements EventSubscriber {
+export class DirectoryCache {
   private static readonly perOrm = new WeakMap<MikroORM, DirectoryCache>();
 
-  /** The one cache of an ORM (the process's), subscribed to its flushes on first use. */
+  /** The one cache of an ORM (the process's); it starts listening on first use. */
   static of(orm: MikroORM): DirectoryCache {
     let cache = DirectoryCache.perOrm.get(orm);
     if (!cache) {
-      cache = new DirectoryCache();
-      orm.em.getEventManager().registerSubscriber(cache);
+      cache = new DirectoryCache(orm.config.get('clientUrl') as string);
       DirectoryCache.perOrm.set(orm, cache);
     }
     return cache;
   }
 
+  /** Stops listening (the ORM is closing). */
+  static async close(orm: MikroORM): Promise<void> {
+    await DirectoryCache.perOrm.get(orm)?.stop();
+    DirectoryCache.perOrm.delete(orm);
+  }
+
   private readonly users = new Map<string, Entry<RowOf<User> | null>>();
   private readonly organizations = new Map<string, Entry<RowOf<Organization> | null>>();
+  /** Bumped by every invalidation: a read that started before it is not kept. */
+  private generation = 0;
+  private listener?: Client;
+  private listening = false;
+  private stopped = false;
 
-  constructor(private readonly ttlMs = DIRECTORY_TTL_MS) {}
+  constructor(
+    private readonly url: string,
+    private readonly ttlMs = DIRECTORY_TTL_MS,
+  ) {
+    void this.listen();
+  }
 
   /** An active user by id, as a plain row (no password hash: that column is lazy). */
   user(em: EntityManager, id: string): Promise<RowOf<User> | null> {
@@ -49,29 +68,60 @@ export class DirectoryCache implements EventSubscriber {
   }
 
   invalidate(): void {
+    this.generation++;
     this.users.clear();
     this.organizations.clear();
   }
 
-  getSubscribedEntities() {
-    return [User, Organization];
-  }
-
-  /** Any flushed change of a user or organization in this process drops what is cached. */
-  async afterFlush(args: FlushEventArgs): Promise<void> {
-    if (args.uow.getChangeSets().some((change) => change.name === 'User' || change.name === 'Organization'))
-      this.invalidate();
-  }
-
   private cached<T>(entries: Map<string, Entry<T>>, id: string, read: () => Promise<T>): Promise<T> {
+    if (!this.listening) return read();
     const now = Date.now();
-    const entry = entries.get(id);
-    if (entry && entry.expires > now) return entry.value;
-    const value = read();
-    entries.set(id, { value, expires: now + this.ttlMs });
-    // A failed read is not remembered.
-    value.catch(() => entries.delete(id));
-    return value;
+    const known = entries.get(id);
+    if (known && known.expires > now) return known.value;
+    const generation = this.generation;
+    const entry: Entry<T> = { value: read(), expires: now + this.ttlMs };
+    entries.set(id, entry);
+    const forget = () => {
+      if (entries.get(id) === entry) entries.delete(id);
+    };
+    // A failed read is not remembered, nor one that a change overtook while it ran.
+    entry.value.then(() => generation !== this.generation && forget(), forget);
+    return entry.value;
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.url });
+    this.listener = client;
+    const down = () => {
+      if (this.listener !== client) return;
+      this.listening = false;
+      this.invalidate();
+      this.listener = undefined;
+      void client.end().catch(() => undefined);
+      if (!this.stopped) setTimeout(() => void this.listen(), 1_000).unref();
+    };
+    client.on('error', down);
+    client.on('end', down);
+    client.on('notification', () => this.invalidate());
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+      // The listener must not keep a process alive that is otherwise done.
+      (client as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref();
+      this.invalidate();
+      this.listening = !this.stopped;
+    } catch {
+      down();
+    }
+  }
+
+  private async stop(): Promise<void> {
+    this.stopped = true;
+    this.listening = false;
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => undefined);
   }
 }
 

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import type { AppConfig } from '../../src/server/config';
 import { createContext, type AppContext } from '../../src/server/context';
-import { DIRECTORY_SQL_TAG } from '../../src/server/directory-cache';
+import { DIRECTORY_SQL_TAG, DirectoryCache } from '../../src/server/directory-cache';
 import { ensureDatabase, migrateAndOpen } from '../../src/server/database';
 import { createHttpApp } from '../../src/server/http';
 import { TokenService } from '../../src/services/token.service';
@@ -81,6 +81,7 @@ export async function createTestApp(logger = pino({ level: 'silent' })): Promise
     },
     async close() {
       await apollo.stop();
+      await DirectoryCache.close(orm);
       await orm.close(true);
     },
   };
