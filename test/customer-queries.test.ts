@@ -176,6 +176,17 @@ test('status filter uses the derived status and the override', async () => {
   expect(after.data!.customers.totalCount).toBe(0);
 });
 
+test('a status filter may name every status, also more than once (4+ entries failed with INTERNAL_SERVER_ERROR)', async () => {
+  const all = await execute(testApp, org.tokens.MANAGER, `{ customers { totalCount } }`);
+  const repeated = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `{ customers(filter: { status: [ACTIVE, DORMANT, LOST, ACTIVE, DORMANT] }) { totalCount } }`,
+  );
+  expect(repeated.errors).toBeUndefined();
+  expect(repeated.data!.customers.totalCount).toBe(all.data!.customers.totalCount);
+});
+
 test('customers(first: 50) with health, allergies, tags and staff costs the same statements as first: 5', async () => {
   const query = (
     first: number,

@@ -181,7 +181,9 @@ export class CustomerQueryService {
     if (filter.assignedConsultantId) conditions.push({ assignedConsultant: filter.assignedConsultantId });
     if (filter.assignedTherapistId) conditions.push({ assignedTherapist: filter.assignedTherapistId });
     for (const tagId of filter.tagIds ?? []) conditions.push({ tags: tagId });
-    if (filter.status?.length) conditions.push({ $or: await this.statusConditions(filter.status) });
+    // Each status once: repeating one made a new statement text per length (and 4+ broke the SQL).
+    if (filter.status?.length)
+      conditions.push({ $or: await this.statusConditions([...new Set(filter.status)]) });
     return conditions.length ? { $and: conditions } : {};
   }
 
@@ -202,15 +204,19 @@ export class CustomerQueryService {
   private async statusConditions(statuses: CustomerStatus[]): Promise<FilterQuery<Customer>[]> {
     const organization = await this.em.findOneOrFail(Organization, { id: this.viewer.organizationId });
     const { dormantSince, lostSince } = statusBoundaries(organization);
-    const since = raw((alias) => `coalesce(${alias}.last_visit_at, ${alias}.created_at)`);
-    const derived: Record<CustomerStatus, FilterQuery<Customer>> = {
-      ACTIVE: { [since]: { $gt: dormantSince } },
-      DORMANT: { [since]: { $lte: dormantSince, $gt: lostSince } },
-      LOST: { [since]: { $lte: lostSince } },
+    // coalesce(last_visit_at, created_at) compared without a raw() key: one raw key in several
+    // conditions broke the count query (INTERNAL_SERVER_ERROR for a filter naming all three statuses).
+    const since = (range: Record<string, Date>): FilterQuery<Customer> => ({
+      $or: [{ lastVisitAt: range }, { lastVisitAt: null, createdAt: range }],
+    });
+    const derived: Record<CustomerStatus, () => FilterQuery<Customer>> = {
+      ACTIVE: () => since({ $gt: dormantSince }),
+      DORMANT: () => since({ $lte: dormantSince, $gt: lostSince }),
+      LOST: () => since({ $lte: lostSince }),
     };
     return statuses.flatMap((status) => [
       { statusOverride: status },
-      { $and: [{ statusOverride: null }, derived[status]] },
+      { $and: [{ statusOverride: null }, derived[status]()] },
     ]);
   }
 }

@@ -3,28 +3,36 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 interface PgClient {
   query(config: {
-    name: string;
+    name?: string;
     text: string;
     values: unknown[];
   }): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
 interface Statement {
-  name: string;
+  /** Unset past MAX_NAMED texts: such a statement is sent unnamed (parsed each time, nothing kept). */
+  name?: string;
   text: string;
 }
+
+/**
+ * Texts vary only by shape (which filters, which nested parts), a few hundred at most; past this a
+ * client is varying them on purpose, and neither this process nor PostgreSQL keeps more plans.
+ */
+const MAX_NAMED = 1_000;
 
 /** `?` placeholders → `$n`, and a name per distinct text: the read path sends a finite set of texts. */
 const statements = new Map<string, Statement>();
 
 function prepared(sql: string): Statement {
-  let statement = statements.get(sql);
-  if (!statement) {
-    let index = 0;
-    const text = sql.replace(/\?/g, () => `$${++index}`);
-    statement = { name: `read_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
-    statements.set(sql, statement);
-  }
+  const known = statements.get(sql);
+  if (known) return known;
+  // Every `?` is a placeholder: the statements of the read path have none in literals or operators.
+  let index = 0;
+  const text = sql.replace(/\?/g, () => `$${++index}`);
+  if (statements.size >= MAX_NAMED) return { text };
+  const statement = { name: `read_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
+  statements.set(sql, statement);
   return statement;
 }
 
@@ -51,7 +59,11 @@ export async function runPrepared<R = Record<string, unknown>>(
   client.emit('query', { sql, bindings: values, __knexQueryUid: statement.name });
   const pg = await client.acquireConnection();
   try {
-    const result = await pg.query({ name: statement.name, text: statement.text, values });
+    const result = await pg.query(
+      statement.name
+        ? { name: statement.name, text: statement.text, values }
+        : { text: statement.text, values },
+    );
     return result.rows as R[];
   } catch (error) {
     throw em
