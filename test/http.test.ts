@@ -140,6 +140,18 @@ test('query depth and aliases are limited', async () => {
   expect(tooDeep.errors[0].message).toMatch(/depth/i);
 });
 
+test('parse errors and queries over the token limit are client errors: HTTP 400 GRAPHQL_PARSE_FAILED', async () => {
+  const broken = await post({ query: '{ viewer { role ' }, { authorization: `Bearer ${org.tokens.OWNER}` });
+  expect(broken.status).toBe(400);
+  expect((await broken.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  const long = `{ ${Array.from({ length: 700 }, () => 'viewer { role }').join(' ')} }`;
+  const tooLong = await post({ query: long }, { authorization: `Bearer ${org.tokens.OWNER}` });
+  expect(tooLong.status).toBe(400);
+  const body = await tooLong.json();
+  expect(body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  expect(body.errors[0].message).toMatch(/tokens/i);
+});
+
 test('a body over the size limit is refused', async () => {
   const response = await post(JSON.stringify({ query: `{ viewer { role } }`, padding: 'x'.repeat(200_000) }));
   expect(response.status).toBe(413);

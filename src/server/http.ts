@@ -22,6 +22,8 @@ import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** Tokens a query may have: the richest documented page has about 150. */
+export const MAX_TOKENS = 2000;
 
 export interface HttpApp {
   app: Express;
@@ -58,7 +60,9 @@ export async function createHttpApp(
   const armor = new ApolloArmor({
     maxDepth: { n: 10 },
     maxAliases: { n: 15 },
-    maxTokens: { n: 2000 },
+    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's plugin parsed again
+    // and threw from parsingDidStart, which Apollo answered as HTTP 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     // Cost is computed with the variables by query-cost.ts (armor's rule ignores `first: $n`).
     costLimit: { enabled: false },
@@ -72,6 +76,7 @@ export async function createHttpApp(
     formatError: createErrorFormatter(logger, false),
     validationRules: [...protection.validationRules],
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     // main.ts owns shutdown: drain HTTP, close the ORM, then stop the embedded PostgreSQL. Apollo's own
     // handler would re-raise the signal after draining and kill the process before the database stops.
     stopOnTerminationSignals: false,
