@@ -59,6 +59,30 @@ describe('logs', () => {
     for (const secret of [PASSWORD, org.tokens.MANAGER, '薰衣草', '健康备注', '高血压', '秘密过敏原'])
       expect(everything).not.toContain(secret);
   });
+
+  test('a failing database write is logged by SQLSTATE, without the SQL or the values written', async () => {
+    // A constraint the application does not know makes the allergy insert fail in PostgreSQL.
+    await testApp.asOwner(
+      `alter table allergy add constraint allergy_test_refuses check (substance <> '乳胶手套过敏') not valid`,
+    );
+    try {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${org.tokens.MANAGER}` },
+        body: JSON.stringify({
+          query: `mutation($id: ID!) { addAllergy(customerId: $id, input: { substance: "乳胶手套过敏", category: COSMETIC, reaction: "红疹瘙痒" }) { id } }`,
+          variables: { id: org.assigned.id },
+        }),
+      });
+      expect(((await response.json()) as any).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await testApp.asOwner(`alter table allergy drop constraint allergy_test_refuses`);
+    }
+    const logged = lines.join('\n');
+    expect(logged).toContain('SQLSTATE 23514');
+    expect(logged).toContain('allergy_test_refuses');
+    for (const value of ['乳胶手套过敏', '红疹瘙痒', 'insert into']) expect(logged).not.toContain(value);
+  });
 });
 
 describe('configuration', () => {
