@@ -60,8 +60,27 @@ test('login over HTTP returns a token that then authenticates; a request id come
     { query: '{ viewer { role displayName } }' },
     { authorization: `Bearer ${data.login.token}`, 'x-request-id': 'req-abc.123' },
   );
-  expect(viewer.headers.get('x-request-id')).toBe('req-abc.123');
+  // The request id is the server's; the client's comes back as the correlation id (issue 13).
+  expect(viewer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  expect(viewer.headers.get('x-correlation-id')).toBe('req-abc.123');
   expect((await viewer.json()).data.viewer).toEqual({ role: 'THERAPIST', displayName: 'THERAPIST' });
+});
+
+test("the audit log keeps the server's request id; a client's x-request-id is its correlation id", async () => {
+  const response = await post(
+    { query: `{ customer(id: "${org.assigned.id}") { healthProfile { notes } } }` },
+    { authorization: `Bearer ${org.tokens.MANAGER}`, 'x-request-id': 'pos-receipt-7788' },
+  );
+  expect((await response.json()).errors).toBeUndefined();
+  const rows = await testApp.orm.em
+    .getConnection()
+    .execute(`select request_id, correlation_id from audit_event where correlation_id = ?`, [
+      'pos-receipt-7788',
+    ]);
+  expect(rows).toEqual([
+    { request_id: response.headers.get('x-request-id'), correlation_id: 'pos-receipt-7788' },
+  ]);
+  expect(rows[0].request_id).not.toBe('pos-receipt-7788');
 });
 
 test('a wrong password and an unknown email fail alike with UNAUTHENTICATED', async () => {

@@ -44,8 +44,13 @@ export class AuditEvent {
   @Property({ length: 100, nullable: true })
   operationName?: string;
 
+  /** The server's own id of the request (x-request-id of its response). */
   @Property({ length: 64, nullable: true })
   requestId?: string;
+
+  /** The id the client sent as x-request-id, if any: the client's to choose, so kept apart. */
+  @Property({ length: 64, nullable: true })
+  correlationId?: string;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   occurredAt: Date = new Date();

@@ -33,7 +33,7 @@ export interface ContextDependencies {
 
 export async function createContext(
   dependencies: ContextDependencies,
-  request: { headers: IncomingHttpHeaders; requestId: string; logger: Logger },
+  request: { headers: IncomingHttpHeaders; requestId: string; correlationId?: string; logger: Logger },
 ): Promise<AppContext> {
   const em = dependencies.orm.em.fork();
   const directory = DirectoryCache.of(dependencies.orm);
@@ -42,7 +42,7 @@ export async function createContext(
   const logger = viewer
     ? request.logger.child({ organizationId: viewer.organizationId, actor: viewer.id, role: viewer.role })
     : request.logger;
-  const audit = new AuditService(em, viewer, request.requestId);
+  const audit = new AuditService(em, viewer, request.requestId, request.correlationId);
   const loaders = createLoaders(em, viewer, directory);
   return {
     requestId: request.requestId,

@@ -22,6 +22,11 @@ import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** A client's x-request-id, when it is a plain token of at most 64 characters. */
+function correlationIdOf(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : undefined;
+}
 /** Tokens a query may have: the richest documented page has about 150. */
 export const MAX_TOKENS = 2000;
 
@@ -98,12 +103,18 @@ export async function createHttpApp(
   app.use(
     pinoHttp({
       logger,
+      // The request id is always the server's own; what a client sends as x-request-id is its
+      // correlation id (logged and audited apart, echoed as x-correlation-id).
       genReqId: (request, response) => {
-        const incoming = request.headers['x-request-id'];
-        const id =
-          typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+        const id = randomUUID();
         response.setHeader('x-request-id', id);
+        const correlationId = correlationIdOf(request.headers['x-request-id']);
+        if (correlationId) response.setHeader('x-correlation-id', correlationId);
         return id;
+      },
+      customProps: (request) => {
+        const correlationId = correlationIdOf(request.headers['x-request-id']);
+        return correlationId ? { correlationId } : {};
       },
       customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: {
@@ -133,7 +144,15 @@ export async function createHttpApp(
     express.json({ limit: config.maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext({ orm, tokens }, { headers: req.headers, requestId: String(req.id), logger: req.log }),
+        createContext(
+          { orm, tokens },
+          {
+            headers: req.headers,
+            requestId: String(req.id),
+            correlationId: correlationIdOf(req.headers['x-request-id']),
+            logger: req.log,
+          },
+        ),
     }),
   );
   app.use((_request, response) => {

@@ -16,6 +16,7 @@ export class AuditService {
     private readonly em: EntityManager,
     private readonly viewer: Viewer | null,
     private readonly requestId: string,
+    private readonly correlationId?: string,
     private operationName?: string,
   ) {}
 
@@ -58,8 +59,8 @@ export class AuditService {
     await runPrepared(
       this.em,
       `insert into "audit_event" (organization_id, actor_user_id, actor_api_key_id, role, action, entity_type,
-                                customer_id, fields, operation_name, request_id, occurred_at)
-       select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, now()
+                                customer_id, fields, operation_name, request_id, correlation_id, occurred_at)
+       select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, ?, now()
          from jsonb_to_recordset(?::jsonb) as r(customer_id uuid, fields text[])`,
       [
         actor.organizationId,
@@ -69,6 +70,7 @@ export class AuditService {
         AuditAction.READ,
         actor.operationName ?? null,
         actor.requestId,
+        actor.correlationId ?? null,
         JSON.stringify(reads),
       ],
     );
@@ -84,6 +86,7 @@ export class AuditService {
       role: viewer.role,
       operationName: this.operationName?.slice(0, 100),
       requestId: this.requestId,
+      correlationId: this.correlationId,
     };
   }
 }
