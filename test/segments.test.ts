@@ -249,3 +249,35 @@ test('MARKETING never finds an opted-out customer (勿扰 or consent withdrawn) 
   const manager = await execute(testApp, org.tokens.MANAGER, `{ customer(id: "${ids.李四}") { name } }`);
   expect(manager.data!.customer.name).toBe('李四');
 });
+
+test('a segment or rule tag naming a tier, tag or store of another organization is refused and nothing is saved', async () => {
+  const other = await createOrganization(testApp, '别家');
+  const save = (rule: Record<string, unknown>) =>
+    execute(
+      testApp,
+      org.tokens.MANAGER,
+      `mutation($input: SegmentInput!) { createSegment(input: $input) { id } }`,
+      { input: { name: `外部引用 ${Math.random()}`, rule } },
+    );
+  const foreignStore = await save({ storeIds: [org.storeId, other.storeId] });
+  expect(foreignStore.errors![0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'rule.storeIds[1]',
+    rule: 'unknown',
+  });
+  const malformed = await save({ tierIds: ['not-a-uuid'] });
+  expect(malformed.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rule.tierIds[0]' });
+  const own = await save({ storeIds: [org.storeId] });
+  expect(own.errors).toBeUndefined();
+  const segments = await execute(testApp, org.tokens.MANAGER, `{ segments { name } }`);
+  expect(segments.data!.segments.filter((segment: any) => segment.name.startsWith('外部引用'))).toHaveLength(
+    1,
+  );
+  const tag = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `mutation($rule: SegmentRuleInput!) { createRuleTag(input: { name: "外部门店", rule: $rule }) { id } }`,
+    { rule: { storeIds: [other.storeId] } },
+  );
+  expect(tag.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rule.storeIds[0]' });
+});

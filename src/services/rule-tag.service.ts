@@ -6,6 +6,7 @@ import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { HEALTH_PROFILE_RULE_FIELDS } from './segment-rule';
+import { assertOwnReferences } from './segment-references';
 import { toRule } from './segment.service';
 import { recomputeRuleTags } from './tag-rules';
 import { withUniqueConflicts } from './unique-conflict';
@@ -36,6 +37,7 @@ export class RuleTagService {
         'health',
         'A tag rule may not use health fields: tags are seen widely.',
       );
+    await assertOwnReferences(this.em, this.viewer, rule);
     if (input.color && !/^#[0-9a-fA-F]{6}$/.test(input.color))
       throw new BadInputError('color', 'format', 'color must be #RRGGBB.');
     const tag = await withUniqueConflicts([UNIQUE_NAME], () =>

@@ -1,3 +1,4 @@
+import { assertOwnReferences } from './segment-references';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, Organization, Segment } from '../entities';
@@ -91,9 +92,10 @@ export class SegmentService {
     );
   }
 
-  create(input: SegmentInput): Promise<Segment> {
+  async create(input: SegmentInput): Promise<Segment> {
     const rule = toRule(input.rule);
     assertMayFilterOnHealth(this.viewer, rule);
+    await assertOwnReferences(this.em, this.viewer, rule);
     return withUniqueConflicts([UNIQUE_NAME], () =>
       this.em.transactional(async (em) => {
         const segment = em.create(Segment, {
@@ -109,9 +111,12 @@ export class SegmentService {
     );
   }
 
-  update(input: UpdateSegmentInput): Promise<Segment> {
+  async update(input: UpdateSegmentInput): Promise<Segment> {
     const rule = input.rule ? toRule(input.rule) : undefined;
-    if (rule) assertMayFilterOnHealth(this.viewer, rule);
+    if (rule) {
+      assertMayFilterOnHealth(this.viewer, rule);
+      await assertOwnReferences(this.em, this.viewer, rule);
+    }
     return withUniqueConflicts([UNIQUE_NAME], () =>
       this.em.transactional(async (em) => {
         const segment = await em.findOne(Segment, { id: input.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
