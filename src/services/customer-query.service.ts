@@ -80,6 +80,18 @@ export class CustomerQueryService {
     return customer;
   }
 
+  /** totalCount: built like the page (filters applied), sent as a prepared statement. */
+  private async count(where: FilterQuery<Customer>, distinct: boolean): Promise<number> {
+    const query = this.em
+      .createQueryBuilder(Customer, 'c')
+      .count('id', distinct)
+      .where(where as QBFilterQuery<Customer>);
+    await query.applyFilters();
+    const { sql, bindings } = query.getKnexQuery().toSQL();
+    const [row] = await runPrepared<{ count: string | number }>(this.em, sql, [...bindings]);
+    return Number(row.count);
+  }
+
   /** One statement, the organization filter applied, rows mapped without the unit of work. */
   private async select(
     where: FilterQuery<Customer>,
@@ -165,7 +177,7 @@ export class CustomerQueryService {
         const sortValue = node[property];
         return sortValue instanceof Date ? sortValue.toISOString() : sortValue;
       },
-      () => this.em.count(Customer, where),
+      () => this.count(where, (args.filter?.tagIds?.length ?? 0) > 0),
     );
   }
 
