@@ -50,6 +50,9 @@ export class DirectoryCache {
   private listener?: Client;
   private listening = false;
   private stopped = false;
+  private markListening!: () => void;
+  /** Settles once the cache listens (it caches nothing before): for benchmarks that count steady state. */
+  readonly ready = new Promise<void>((resolve) => (this.markListening = resolve));
 
   constructor(
     private readonly url: string,
@@ -111,6 +114,7 @@ export class DirectoryCache {
       (client as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref();
       this.invalidate();
       this.listening = !this.stopped;
+      if (this.listening) this.markListening();
     } catch {
       down();
     }
