@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,13 +10,12 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { Organization, Store, User } from '../src/entities';
 import { Role, StaffRole } from '../src/entities/enums';
-import { createOrmConfig, projectRoot } from '../src/mikro-orm.config';
+import { projectRoot } from '../src/mikro-orm.config';
 import type { AppConfig } from '../src/server/config';
-import { ensureDatabase } from '../src/server/database';
-import { startEmbeddedPostgres, type RunningPostgres } from '../src/server/embedded-postgres';
 import { createHttpApp } from '../src/server/http';
 import { encodeCursor } from '../src/services/cursor';
 import { TokenService } from '../src/services/token.service';
+import { benchDatabase, cleanupsOnExit, runBenchmark } from './harness';
 import { loadCustomers } from './dataset';
 import { captureStatements, explain, knexRunner, type CapturedStatement, type PlanSummary } from './explain';
 import { execute, type BenchApp } from './graphql';
@@ -115,51 +114,13 @@ function summarize(samples: number[]): Timing {
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) {
-        try {
-          await step();
-        } catch (error) {
-          log(`cleanup: ${(error as Error).message}`);
-        }
-      }
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  const cleanups = cleanupsOnExit(log);
+  const cleanup = cleanups.run;
 
   try {
     const started = performance.now();
     // 1. A database: a throw-away embedded PostgreSQL, or a fresh database on BENCH_DATABASE_URL.
-    let serverUrl = process.env.BENCH_DATABASE_URL;
-    let embedded: RunningPostgres | undefined;
-    let databaseName = 'customers_bench';
-    if (serverUrl) {
-      databaseName = `customers_bench_${randomBytes(4).toString('hex')}`;
-      cleanups.push(async () => {
-        const client = new Client({ connectionString: serverUrl });
-        await client.connect();
-        await client.query(`drop database if exists "${databaseName}" with (force)`);
-        await client.end();
-      });
-    } else {
-      const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'customers-bench-'));
-      cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
-      log(`starting embedded PostgreSQL in ${dataDirectory}`);
-      embedded = await startEmbeddedPostgres(dataDirectory);
-      cleanups.push(() => embedded!.stop());
-      serverUrl = embedded.url;
-    }
-    const url = await ensureDatabase(serverUrl, databaseName);
-    const orm = await MikroORM.init(createOrmConfig(url, { pool: { min: 0, max: 10 } }));
-    cleanups.push(() => orm.close(true));
-    await orm.migrator.up();
+    const { url, orm } = await benchDatabase('customers_bench', cleanups, log);
 
     // 2. Two organizations, a manager each, and the customers.
     const em = orm.em.fork();
@@ -635,12 +596,4 @@ async function updateDocument(file: string, section: string): Promise<void> {
   await writeFile(file, document.endsWith('\n') ? document : `${document}\n`);
 }
 
-// Explicit exit codes: embedded-postgres registers async-exit-hook, whose beforeExit handler calls
-// process.exit(0) and so turned a failed run (process.exitCode = 1) into a success.
-main().then(
-  () => process.exit(0),
-  (error) => {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runBenchmark(main, log);

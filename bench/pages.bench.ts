@@ -1,23 +1,19 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
 import { Organization, Store, User } from '../src/entities';
 import { Role, StaffRole } from '../src/entities/enums';
-import { createOrmConfig, projectRoot } from '../src/mikro-orm.config';
+import { projectRoot } from '../src/mikro-orm.config';
 import type { AppConfig } from '../src/server/config';
-import { ensureDatabase } from '../src/server/database';
-import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
 import { DirectoryCache } from '../src/server/directory-cache';
 import { createHttpApp } from '../src/server/http';
 import { TokenService } from '../src/services/token.service';
 import { captureStatements } from './explain';
 import { execute } from './graphql';
+import { benchDatabase, cleanupsOnExit, runBenchmark } from './harness';
 import { freePort, startChild, stopChild, waitReady } from './load';
 import { loadPageData } from './pages-dataset';
 import { measurePages, verifyPages, type Targets } from './pages-run';
@@ -53,49 +49,12 @@ const log = (message: string) =>
   process.stderr.write(`[pages bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) {
-        try {
-          await step();
-        } catch (error) {
-          log(`cleanup: ${(error as Error).message}`);
-        }
-      }
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  const cleanups = cleanupsOnExit(log);
+  const cleanup = cleanups.run;
   try {
     const started = Date.now();
     // 1. A throw-away database, migrated, with two organizations (the second must never show).
-    let serverUrl = process.env.BENCH_DATABASE_URL;
-    const databaseName = `pages_bench_${randomBytes(4).toString('hex')}`;
-    if (serverUrl) {
-      const maintenance = serverUrl;
-      cleanups.push(async () => {
-        const client = new Client({ connectionString: maintenance });
-        await client.connect();
-        await client.query(`drop database if exists "${databaseName}" with (force)`);
-        await client.end();
-      });
-    } else {
-      const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'pages-bench-'));
-      cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
-      log(`starting embedded PostgreSQL in ${dataDirectory}`);
-      const embedded = await startEmbeddedPostgres(dataDirectory);
-      cleanups.push(() => embedded.stop());
-      serverUrl = embedded.url;
-    }
-    const url = await ensureDatabase(serverUrl, databaseName);
-    const orm = await MikroORM.init(createOrmConfig(url, { pool: { min: 0, max: 10 } }));
-    cleanups.push(() => orm.close(true));
-    await orm.migrator.up();
+    const { url, orm } = await benchDatabase('pages_bench', cleanups, log);
     const em = orm.em.fork();
     const makeOrganization = (name: string) => {
       const organization = em.create(Organization, { name });
@@ -233,12 +192,4 @@ function loadConfig(jwtSecret: string): AppConfig {
   };
 }
 
-// Explicit exit codes: embedded-postgres registers async-exit-hook, whose beforeExit handler calls
-// process.exit(0) and so would turn a failed run (process.exitCode = 1) into a success.
-main().then(
-  () => process.exit(0),
-  (error) => {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runBenchmark(main, log);
