@@ -8,14 +8,13 @@ import { performance } from 'node:perf_hooks';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
-import { Organization, Store, User } from '../src/entities';
-import { Role, StaffRole } from '../src/entities/enums';
+import { Role } from '../src/entities/enums';
 import { projectRoot } from '../src/mikro-orm.config';
 import type { AppConfig } from '../src/server/config';
 import { createHttpApp } from '../src/server/http';
 import { encodeCursor } from '../src/services/cursor';
 import { TokenService } from '../src/services/token.service';
-import { benchDatabase, cleanupsOnExit, runBenchmark } from './harness';
+import { benchDatabase, benchOrganization, cleanupsOnExit, runBenchmark } from './harness';
 import { loadCustomers } from './dataset';
 import { captureStatements, explain, knexRunner, type CapturedStatement, type PlanSummary } from './explain';
 import { execute, type BenchApp } from './graphql';
@@ -124,18 +123,7 @@ async function main(): Promise<void> {
 
     // 2. Two organizations, a manager each, and the customers.
     const em = orm.em.fork();
-    const makeOrganization = (name: string) => {
-      const organization = em.create(Organization, { name });
-      const store = em.create(Store, { organization, name: '总店', code: 'HQ' });
-      const manager = em.create(User, {
-        organization,
-        role: StaffRole.MANAGER,
-        email: `manager-${randomBytes(4).toString('hex')}@bench.cn`,
-        displayName: '陈店长',
-        passwordHash: 'not-a-login',
-      });
-      return { organization, store, manager };
-    };
+    const makeOrganization = (name: string) => benchOrganization(em, name, { name: '总店', code: 'HQ' });
     const measured = makeOrganization('悦心养生馆');
     const other = makeOrganization('隔壁足道');
     await em.flush();

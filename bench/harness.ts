@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { Organization, Store, User } from '../src/entities';
+import { StaffRole } from '../src/entities/enums';
 import { Client } from 'pg';
 import { createOrmConfig } from '../src/mikro-orm.config';
 import { ensureDatabase } from '../src/server/database';
@@ -82,4 +84,19 @@ export function runBenchmark(main: () => Promise<void>, log: Log): void {
       process.exit(1);
     },
   );
+}
+
+/** An organization with one store and a manager of it (not flushed): the caller measures it. */
+export function benchOrganization(em: EntityManager, name: string, store: { name: string; code: string }) {
+  const organization = em.create(Organization, { name });
+  const storeRow = em.create(Store, { organization, ...store });
+  const manager = em.create(User, {
+    organization,
+    role: StaffRole.MANAGER,
+    email: `manager-${randomBytes(4).toString('hex')}@bench.cn`,
+    displayName: '陈店长',
+    passwordHash: 'not-a-login',
+  });
+  manager.stores.add(storeRow);
+  return { organization, store: storeRow, manager };
 }

@@ -4,8 +4,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import pino from 'pino';
-import { Organization, Store, User } from '../src/entities';
-import { Role, StaffRole } from '../src/entities/enums';
+import { Role } from '../src/entities/enums';
 import { projectRoot } from '../src/mikro-orm.config';
 import type { AppConfig } from '../src/server/config';
 import { DirectoryCache } from '../src/server/directory-cache';
@@ -13,7 +12,7 @@ import { createHttpApp } from '../src/server/http';
 import { TokenService } from '../src/services/token.service';
 import { captureStatements } from './explain';
 import { execute } from './graphql';
-import { benchDatabase, cleanupsOnExit, runBenchmark } from './harness';
+import { benchDatabase, benchOrganization, cleanupsOnExit, runBenchmark } from './harness';
 import { freePort, startChild, stopChild, waitReady } from './load';
 import { loadPageData } from './pages-dataset';
 import { measurePages, verifyPages, type Targets } from './pages-run';
@@ -56,19 +55,7 @@ async function main(): Promise<void> {
     // 1. A throw-away database, migrated, with two organizations (the second must never show).
     const { url, orm } = await benchDatabase('pages_bench', cleanups, log);
     const em = orm.em.fork();
-    const makeOrganization = (name: string) => {
-      const organization = em.create(Organization, { name });
-      const store = em.create(Store, { organization, name: '静安店', code: 'JA' });
-      const manager = em.create(User, {
-        organization,
-        role: StaffRole.MANAGER,
-        email: `manager-${randomBytes(4).toString('hex')}@bench.cn`,
-        displayName: '陈店长',
-        passwordHash: 'not-a-login',
-      });
-      manager.stores.add(store);
-      return { organization, store, manager };
-    };
+    const makeOrganization = (name: string) => benchOrganization(em, name, { name: '静安店', code: 'JA' });
     const measured = makeOrganization('悦心养生馆');
     const other = makeOrganization('隔壁足道');
     await em.flush();
