@@ -174,6 +174,16 @@ test('the front desk books a slot it found; bad arguments are named; marketing m
     { date: '2026-02-30' },
   );
   expect(date.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  // A past day is refused with the reason, not answered with an empty list that looks fully booked.
+  const yesterday = await query(
+    `storeId: "${org.storeId}", serviceId: "${menu.massage.id}", date: "${dateIn(-1)}"`,
+  );
+  expect(yesterday.errors![0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'date',
+    rule: 'past',
+  });
+  expect(yesterday.errors![0].message).toMatch(/before today/);
   const marketing = await query(base, org.tokens.MARKETING);
   expect(marketing.errors![0].extensions!.code).toBe('FORBIDDEN');
 });

@@ -9,6 +9,7 @@ import {
   WorkingHours,
 } from '../entities';
 import type { User } from '../entities';
+import { todayIn } from './time';
 import { BadInputError, NotFoundError } from '../server/errors';
 import { instantAt, localTime } from './local-time';
 import { covers, workingRanges, type Range } from './staff-hours';
@@ -49,6 +50,14 @@ export class AvailabilityService {
     if (!service) throw new NotFoundError('ServiceItem', query.serviceId);
 
     const zone = store.timezone;
+    // A past day has no bookable times: say so, instead of an empty list that looks like a full day.
+    const today = todayIn(zone);
+    if (query.date < today)
+      throw new BadInputError(
+        'date',
+        'past',
+        `date ${query.date} is before today (${today} in ${zone}): availability starts from today.`,
+      );
     const dayStart = instantAt(query.date, 0, zone);
     const dayEnd = instantAt(query.date, 24 * 60, zone);
     const weekday = localTime(new Date(dayStart.getTime() + 12 * 60 * MINUTE), zone).weekday;
