@@ -8,6 +8,7 @@ import { authenticateApiKey } from '../services/api-key.service';
 import { AuditService } from '../services/audit.service';
 import type { TokenService } from '../services/token.service';
 import { DirectoryCache } from './directory-cache';
+import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 import { createLoaders, type Loaders } from './loaders';
 import { createServices, type Services } from './services';
 import type { Viewer } from './viewer';
@@ -37,7 +38,13 @@ export async function createContext(
 ): Promise<AppContext> {
   const em = dependencies.orm.em.fork();
   const directory = DirectoryCache.of(dependencies.orm);
-  const viewer = await authenticate(em, directory, dependencies.tokens, request.headers.authorization);
+  let viewer: Viewer | null;
+  try {
+    viewer = await authenticate(em, directory, dependencies.tokens, request.headers.authorization);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
   if (viewer) em.setFilterParams(ORGANIZATION_FILTER, { id: viewer.organizationId });
   const logger = viewer
     ? request.logger.child({ organizationId: viewer.organizationId, actor: viewer.id, role: viewer.role })

@@ -3,6 +3,7 @@ import { DriverException } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError } from './errors';
+import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
 const PASS_THROUGH = new Set([
   'UNAUTHENTICATED',
@@ -11,6 +12,7 @@ const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
+  'SERVICE_UNAVAILABLE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
@@ -57,6 +59,17 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
         path: formatted.path,
         locations: formatted.locations,
         extensions: { code: 'BAD_USER_INPUT' },
+      };
+    }
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ path: formatted.path }, 'database unavailable while executing a GraphQL operation');
+      const unavailable = serviceUnavailable();
+      const { http: _http, ...extensions } = unavailable.extensions;
+      return {
+        message: unavailable.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions,
       };
     }
     const code = formatted.extensions?.code;

@@ -20,6 +20,7 @@ import { createErrorFormatter } from './error-formatter';
 import { playgroundRouter } from './playground';
 import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
+import { unavailablePlugin } from './unavailable';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -89,6 +90,7 @@ export async function createHttpApp(
       ...protection.plugins,
       nulInputPlugin,
       queryCostPlugin,
+      unavailablePlugin,
       auditPlugin,
       ApolloServerPluginLandingPageDisabled(),
       // Responses carry no cache hints; the plugin otherwise wraps every field resolver of every request.
