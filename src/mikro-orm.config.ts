@@ -2,9 +2,17 @@ import path from 'node:path';
 import { DataloaderType, ReflectMetadataProvider } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
 import { entities } from './entities';
+import { createLogger } from './server/logger';
 
 export const ORGANIZATION_FILTER = 'organization';
+
+let driverLogger: Logger | undefined;
+/** The driver's own log lines, at the configured level (created on first use). */
+function knexLogger(): Logger {
+  return (driverLogger ??= createLogger(process.env.LOG_LEVEL || 'info'));
+}
 
 /** The repository root, whether this file runs from src/ (tests) or from dist/src/ (npm start). */
 export const projectRoot = path.resolve(
@@ -49,6 +57,17 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
     autoJoinRefsForFilters: false,
     allowGlobalContext: false,
     extensions: [Migrator],
+    // knex reports pool trouble ("Connection Error: Connection ended unexpectedly") on the console;
+    // through pino it is a JSON line like every other log. Its messages carry no SQL values.
+    driverOptions: {
+      log: {
+        warn: (message: unknown) => knexLogger().warn({ knex: String(message) }, 'database driver warning'),
+        error: (message: unknown) => knexLogger().error({ knex: String(message) }, 'database driver error'),
+        deprecate: (message: unknown) =>
+          knexLogger().warn({ knex: String(message) }, 'database driver deprecation'),
+        debug: () => undefined,
+      },
+    },
     filters: {
       [ORGANIZATION_FILTER]: { cond: organizationCondition, default: true },
     },
