@@ -80,15 +80,24 @@ export class CustomerQueryService {
     return customer;
   }
 
-  /** totalCount: built like the page (filters applied), sent as a prepared statement. */
+  /**
+   * totalCount: the page's conditions (filters applied) counted as `count(*)` over a select of
+   * nothing, so an index-only scan answers it (`count(c.id)` read the heap: 5× slower at 1M), and
+   * planned for its values each time (a generic plan of a search count was no better).
+   */
   private async count(where: FilterQuery<Customer>, distinct: boolean): Promise<number> {
     const query = this.em
       .createQueryBuilder(Customer, 'c')
-      .count('id', distinct)
+      .select(raw(distinct ? 'c.id' : '1'), distinct)
       .where(where as QBFilterQuery<Customer>);
     await query.applyFilters();
     const { sql, bindings } = query.getKnexQuery().toSQL();
-    const [row] = await runPrepared<{ count: string | number }>(this.em, sql, [...bindings]);
+    const [row] = await runPrepared<{ count: string | number }>(
+      this.em,
+      `select count(*) as count from (${sql}) matching`,
+      [...bindings],
+      { plan: 'per-call' },
+    );
     return Number(row.count);
   }
 

@@ -47,6 +47,7 @@ export async function runPrepared<R = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
   values: unknown[],
+  options: { plan?: 'cached' | 'per-call' } = {},
 ): Promise<R[]> {
   const connection = em.getConnection();
   const client = connection.getKnex().client as {
@@ -54,7 +55,8 @@ export async function runPrepared<R = Record<string, unknown>>(
     releaseConnection(pg: PgClient): Promise<void>;
     emit(event: string, data: unknown): void;
   };
-  const statement = prepared(sql);
+  // per-call: unnamed, planned for its values every time (counts whose best plan depends on them).
+  const statement = options.plan === 'per-call' ? { text: prepared(sql).text } : prepared(sql);
   // As knex reports its own queries: `?` placeholders and the bindings (bench/explain.ts re-runs them).
   client.emit('query', { sql, bindings: values, __knexQueryUid: statement.name });
   const pg = await client.acquireConnection();
