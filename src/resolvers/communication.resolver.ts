@@ -83,6 +83,6 @@ export class CustomerCommunicationsResolver {
     @Arg('first', () => Int, { nullable: true, description: '1–100, default 20.' }) first?: number,
     @Arg('after', { nullable: true }) after?: string,
   ) {
-    return context.loaders.customerCommunications.load({ parentId: customer.id, first, after });
+    return context.loaders.customerCommunications.pages.load({ parentId: customer.id, first, after });
   }
 }

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { CustomerPrefetch } from '../services/customer-query.service';
-import { selectedFields } from './selection';
+import { customerCompanions } from './customer-companions';
+import { LookAhead } from './selection';
 import type { AppContext } from '../server/context';
 import {
   CreateCustomerInput,
@@ -15,7 +15,9 @@ import { CustomerConnection, CustomerType } from '../schema/customer.type';
 export class CustomerResolver {
   @Query(() => CustomerType, { description: 'One customer by id (NOT_FOUND outside your organization).' })
   customer(@Arg('id', () => ID) id: string, @Ctx() context: AppContext, @Info() info: GraphQLResolveInfo) {
-    return context.services.customerQueries.get(id, prefetchFor(selectedFields(info)));
+    return context.services.customerQueries.get(id, {
+      companions: customerCompanions(context, LookAhead.of(info)),
+    });
   }
 
   @Query(() => CustomerConnection, {
@@ -30,7 +32,8 @@ export class CustomerResolver {
     @Arg('orderBy', () => CustomerOrder, { nullable: true, description: 'Default: newest first.' })
     orderBy?: CustomerOrder,
   ) {
-    const prefetch = prefetchFor(selectedFields(info, ['edges', 'node']));
+    const node = LookAhead.of(info).child('edges')?.child('node');
+    const prefetch = { companions: customerCompanions(context, node) };
     return context.services.customerQueries.list({ first, after, filter, orderBy, prefetch });
   }
 
@@ -85,8 +88,4 @@ export class CustomerResolver {
   ) {
     return context.services.customers.assignStaff(id, consultantId, therapistId);
   }
-}
-
-function prefetchFor(fields: Set<string>): CustomerPrefetch {
-  return { healthAlerts: fields.has('hasHealthAlerts') };
 }

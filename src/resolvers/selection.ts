@@ -1,4 +1,15 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import {
+  getArgumentValues,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from 'graphql';
 
 /**
  * Names of the fields selected below `path` of the current field (through aliases, fragments and
@@ -36,6 +47,81 @@ function collect(
       seen.add(selection.name.value);
       const fragment = info.fragments[selection.name.value];
       if (fragment) collect(info, fragment.selectionSet, visit, seen);
+    }
+  }
+}
+
+/**
+ * One field selected below the current one, as the response will ask for it: its arguments (with
+ * the request's variables) and what is selected below it. A field selected twice with different
+ * arguments (aliases) has no single answer to fetch ahead: `arguments` is then undefined.
+ */
+export class LookAhead {
+  private constructor(
+    private readonly info: GraphQLResolveInfo,
+    private readonly type: GraphQLNamedType,
+    private readonly nodes: readonly FieldNode[],
+  ) {}
+
+  /** The current field of a resolver. */
+  static of(info: GraphQLResolveInfo): LookAhead {
+    return new LookAhead(info, getNamedType(info.returnType), info.fieldNodes);
+  }
+
+  /** The field `name` below this one, through aliases and fragments; undefined when not selected. */
+  child(name: string): LookAhead | undefined {
+    if (!isObjectType(this.type) && !isInterfaceType(this.type)) return undefined;
+    const definition = this.type.getFields()[name];
+    if (!definition) return undefined;
+    const nodes: FieldNode[] = [];
+    for (const node of this.nodes)
+      if (node.selectionSet)
+        collectNodes(this.info, node.selectionSet, (field) => {
+          if (field.name.value === name) nodes.push(field);
+        });
+    return nodes.length ? new LookAhead(this.info, getNamedType(definition.type), nodes) : undefined;
+  }
+
+  /** Whether `name` is selected below this field. */
+  has(name: string): boolean {
+    return this.child(name) !== undefined;
+  }
+
+  /** The names selected below this field. */
+  get fields(): Set<string> {
+    const names = new Set<string>();
+    for (const node of this.nodes)
+      if (node.selectionSet)
+        collectNodes(this.info, node.selectionSet, (field) => names.add(field.name.value));
+    return names;
+  }
+
+  /** The field's arguments, the same in every place it is selected, else undefined. */
+  arguments(definition: GraphQLField<unknown, unknown>): Record<string, unknown> | undefined {
+    const values = this.nodes.map((node) => getArgumentValues(definition, node, this.info.variableValues));
+    const first = JSON.stringify(values[0]);
+    return values.every((value) => JSON.stringify(value) === first) ? values[0] : undefined;
+  }
+
+  /** The definition of the field `name` on this field's type. */
+  definitionOf(name: string): GraphQLField<unknown, unknown> | undefined {
+    return isObjectType(this.type) || isInterfaceType(this.type) ? this.type.getFields()[name] : undefined;
+  }
+}
+
+function collectNodes(
+  info: GraphQLResolveInfo,
+  set: SelectionSetNode,
+  visit: (field: FieldNode) => void,
+  seen = new Set<string>(),
+): void {
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) visit(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) collectNodes(info, selection.selectionSet, visit, seen);
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = info.fragments[selection.name.value];
+      if (fragment) collectNodes(info, fragment.selectionSet, visit, seen);
     }
   }
 }

@@ -3,8 +3,11 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConnectionShape } from '../schema/connection.type';
 import { loadChildPages, type ChildList, type ChildPageKey, type Embedded } from '../services/child-pages';
-import { rowShape, type RowOf, type RowShape } from '../services/rows';
-import type { RowLoaders } from './row-loaders';
+import { rowShape, type RowOf } from '../services/rows';
+import { jsonRow, type RowLoaders } from './row-loaders';
+import type { Companion } from '../services/companions';
+import { cursorOf } from '../services/child-pages';
+import { pageSize, toConnection } from '../services/cursor';
 import type { Viewer } from './viewer';
 
 /**
@@ -24,11 +27,6 @@ export interface PartsOf {
   references: { property: string; entity: EntityClass<object> }[];
 }
 
-/** json_build_object of every mapped column of a shape, for a row embedded in another's json. */
-function jsonRow(shape: RowShape<unknown>, alias: string): string {
-  return `json_build_object(${shape.columns.map((column) => `'${column}', ${alias}."${column}"`).join(', ')})`;
-}
-
 /**
  * Nested pages (`Customer.visits`, `Customer.appointments`) for a page of parents in one statement,
  * and with their parts when selected (look-ahead by the resolver, `want`), primed into the row loaders
@@ -40,12 +38,14 @@ export class ChildPageLoader<T extends { id: string }> {
 
   constructor(
     private readonly em: EntityManager,
-    viewer: Viewer | null,
+    private readonly viewer: Viewer | null,
     private readonly rows: RowLoaders,
-    list: ChildList<T>,
-    private readonly parts: PartsOf,
-    count: (parentId: string) => Promise<number>,
+    private readonly list: ChildList<T>,
+    private readonly parts: PartsOf | undefined,
+    private readonly count: (parentId: string) => Promise<number>,
     cacheKeyFn: (key: ChildPageKey) => string,
+    /** Primed with each parent's count when a companion brings it along. */
+    private readonly counts?: DataLoader<string, number>,
   ) {
     this.pages = new DataLoader(
       (keys) => loadChildPages(em, viewer, list, keys, count, this.withParts ? this.embedParts() : undefined),
@@ -55,12 +55,79 @@ export class ChildPageLoader<T extends { id: string }> {
 
   /** Fields selected on the page's nodes. */
   want(fields: Set<string>): this {
-    if (fields.has(this.parts.field)) this.withParts = true;
+    if (this.parts && fields.has(this.parts.field)) this.withParts = true;
     return this;
   }
 
+  /**
+   * The page `{ first, after }` of each parent row (with the parts when `nodeFields` has them, and
+   * the count when `withCount`), fetched in the parents' own statement and primed into `pages`
+   * under the key the field resolver asks with.
+   */
+  companions(
+    page: { first?: number; after?: string },
+    nodeFields: Set<string>,
+    withCount: boolean,
+  ): Companion[] {
+    if (!this.viewer) return [];
+    const { list } = this;
+    const limit = pageSize(page.first);
+    const cursor = cursorOf(page.after);
+    const embedded = this.parts && nodeFields.has(this.parts.field) ? this.embedParts() : undefined;
+    const shape = rowShape<T>(this.em, list.entity);
+    const scope = list.scope(this.viewer);
+    const order = `t.${list.orderColumn} desc, t.id desc`;
+    const companions: Companion[] = [
+      {
+        sql: `(select coalesce(json_agg(json_build_object('row', ${jsonRow(shape, 't')}${
+          embedded ? `, 'embedded', ${embedded.sql}` : ''
+        }) order by ${order}), '[]'::json)
+                 from (select t.* from ${list.table} t
+                        where t.${list.parentColumn} = p.id and t.organization_id = ?
+                          ${cursor ? `and (t.${list.orderColumn}, t.id) < (?::timestamptz, ?::uuid)` : ''}
+                          ${scope.sql}
+                        order by ${order} limit ?) t)`,
+        params: [
+          this.viewer.organizationId,
+          ...(cursor ? [cursor.at, cursor.id] : []),
+          ...scope.params,
+          limit + 1,
+        ],
+        take: (parentId, value) => {
+          const rows: RowOf<T>[] = (value as { row: Record<string, unknown>; embedded?: unknown }[]).map(
+            (entry) => {
+              const row = shape.map(entry.row);
+              embedded?.take(row, entry.embedded);
+              return row;
+            },
+          );
+          this.pages.prime(
+            { parentId, first: page.first, after: page.after },
+            toConnection<RowOf<T>>(
+              rows,
+              limit,
+              page.after,
+              (row) => list.sortValueOf(row).toISOString(),
+              () => this.count(parentId),
+            ),
+          );
+        },
+      },
+    ];
+    if (withCount && this.counts) {
+      const counts = this.counts;
+      companions.push({
+        sql: `(select count(*) from ${list.table} t
+                where t.${list.parentColumn} = p.id and t.organization_id = ? ${scope.sql})`,
+        params: [this.viewer.organizationId, ...scope.params],
+        take: (parentId, value) => counts.prime(parentId, Number(value)),
+      });
+    }
+    return companions;
+  }
+
   private embedParts(): Embedded<T> {
-    const { entity, parentProperty, order, references } = this.parts;
+    const { entity, parentProperty, order, references } = this.parts!;
     const shape = rowShape(this.em, entity);
     const targets = references.map((reference, index) => ({
       ...reference,

@@ -1,8 +1,9 @@
 import { Client } from 'pg';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Organization, User } from '../entities';
+import { MembershipTier, Organization, User } from '../entities';
 import { rowShape, selectList, type RowOf } from '../services/rows';
 import { runPrepared } from '../services/sql';
+import { uuidArray } from './row-loaders';
 
 /** Leads every statement of the cache: per process, not per request (test statement counters skip it). */
 export const DIRECTORY_SQL_TAG = '/* directory-cache */';
@@ -45,6 +46,9 @@ export class DirectoryCache {
 
   private readonly users = new Map<string, Entry<RowOf<User> | null>>();
   private readonly organizations = new Map<string, Entry<RowOf<Organization> | null>>();
+  /** Staff as named on rows (a visit's therapist, a task's owner): active or not. */
+  private readonly staff = new Map<string, Entry<RowOf<User> | null>>();
+  private readonly tierLists = new Map<string, Entry<RowOf<MembershipTier>[]>>();
   /** Bumped by every invalidation: a read that started before it is not kept. */
   private generation = 0;
   private listener?: Client;
@@ -70,19 +74,69 @@ export class DirectoryCache {
     return this.cached(this.organizations, id, () => readRow(em, Organization, id, ''));
   }
 
+  /** The membership tiers of an organization (a handful), in rank order. */
+  tiers(em: EntityManager, organizationId: string): Promise<RowOf<MembershipTier>[]> {
+    return this.cached(this.tierLists, organizationId, async () => {
+      const shape = rowShape(em, MembershipTier);
+      const raws = await runPrepared(
+        em,
+        `${DIRECTORY_SQL_TAG} select ${selectList(shape, 't')} from "${shape.table}" t where t.organization_id = ?`,
+        [organizationId],
+      );
+      return raws.map((raw) => shape.map(raw));
+    });
+  }
+
+  /** Users by id, deactivated ones too (rows keep naming them), the missing ones in one statement. */
+  staffMembers(em: EntityManager, ids: readonly string[]): Promise<(RowOf<User> | null)[]> {
+    const known = new Map<string, Promise<RowOf<User> | null>>();
+    for (const id of ids) if (this.fresh(this.staff, id)) known.set(id, this.staff.get(id)!.value);
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length > 0) {
+      const shape = rowShape(em, User);
+      const batch = runPrepared(
+        em,
+        `${DIRECTORY_SQL_TAG} select ${selectList(shape, 't')} from "${shape.table}" t where t.id = any(?::uuid[])`,
+        [uuidArray(missing)],
+      ).then((raws) => new Map(raws.map((raw) => [String(raw.id), shape.map(raw)])));
+      for (const id of missing)
+        known.set(
+          id,
+          this.remember(
+            this.staff,
+            id,
+            batch.then((rows) => rows.get(id) ?? null),
+          ),
+        );
+    }
+    return Promise.all(ids.map((id) => known.get(id)!));
+  }
+
   invalidate(): void {
     this.generation++;
     this.users.clear();
     this.organizations.clear();
+    this.staff.clear();
+    this.tierLists.clear();
+  }
+
+  private fresh<T>(entries: Map<string, Entry<T>>, id: string): boolean {
+    const known = entries.get(id);
+    return this.listening && known !== undefined && known.expires > Date.now();
   }
 
   private cached<T>(entries: Map<string, Entry<T>>, id: string, read: () => Promise<T>): Promise<T> {
     if (!this.listening) return read();
-    const now = Date.now();
     const known = entries.get(id);
-    if (known && known.expires > now) return known.value;
+    if (known && known.expires > Date.now()) return known.value;
+    return this.remember(entries, id, read());
+  }
+
+  /** Keeps a read while listening; a read that fails, or that a change overtook, is not kept. */
+  private remember<T>(entries: Map<string, Entry<T>>, id: string, value: Promise<T>): Promise<T> {
+    if (!this.listening) return value;
     const generation = this.generation;
-    const entry: Entry<T> = { value: read(), expires: now + this.ttlMs };
+    const entry: Entry<T> = { value, expires: Date.now() + this.ttlMs };
     entries.set(id, entry);
     const forget = () => {
       if (entries.get(id) === entry) entries.delete(id);

@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, HealthProfile, MedicalCondition, SpecialCondition } from '../entities';
 import { rowShape, selectList, type RowOf } from '../services/rows';
-import { uuidArray } from './row-loaders';
+import { jsonRow, uuidArray } from './row-loaders';
+import type { Companion } from '../services/companions';
 import type { Viewer } from './viewer';
 import { runPrepared } from '../services/sql';
 
@@ -43,15 +44,48 @@ export class HealthProfileLoader {
     return this;
   }
 
+  /**
+   * The profile of each customer of a page, with the records selected below it (`fields`), fetched
+   * in the customers' own statement and primed here.
+   */
+  companion(fields: Iterable<string>): Companion {
+    const shape = rowShape(this.em, HealthProfile);
+    const parts = [...fields].filter((field): field is HealthRecordField => field in RECORDS);
+    return {
+      sql: `(select json_build_object('profile', ${jsonRow(shape, 't')}${parts
+        .map((field) => `, '${field}', ${this.recordsSql(field)}`)
+        .join('')}) from health_profile t where t.customer_id = p.id and t.organization_id = ?)`,
+      params: this.viewer ? [this.viewer.organizationId] : [],
+      take: (customerId, value) => {
+        if (!value) {
+          this.byCustomer.prime(customerId, null);
+          return;
+        }
+        const json = value as Record<string, unknown>;
+        this.prime(shape.map(json.profile as Record<string, unknown>), json, parts);
+      },
+    };
+  }
+
+  private recordsSql(field: HealthRecordField): string {
+    return `(select coalesce(json_agg(r order by r.recorded_at, r.id), '[]'::json) from "${RECORDS[field].table}" r
+           where r.customer_id = t.customer_id and r.organization_id = t.organization_id)`;
+  }
+
+  private prime(profile: RowOf<HealthProfile>, json: Record<string, unknown>, parts: HealthRecordField[]) {
+    this.byCustomer.prime(profile.customer.id, profile);
+    for (const field of parts) {
+      const recordShape = rowShape<object>(this.em, RECORDS[field].entity);
+      const rows = (json[field] as Record<string, unknown>[]).map((record) => recordShape.map(record));
+      (this.records[field] as DataLoader<string, RowOf<object>[]>).prime(profile.customer.id, rows);
+    }
+  }
+
   private async load(customerIds: readonly string[]): Promise<(RowOf<HealthProfile> | null)[]> {
     if (!this.viewer) return customerIds.map(() => null);
     const shape = rowShape(this.em, HealthProfile);
     const parts = [...this.wanted];
-    const aggregates = parts.map(
-      (field) =>
-        `(select coalesce(json_agg(r order by r.recorded_at, r.id), '[]'::json) from "${RECORDS[field].table}" r
-           where r.customer_id = t.customer_id and r.organization_id = t.organization_id) as "${field}"`,
-    );
+    const aggregates = parts.map((field) => `${this.recordsSql(field)} as "${field}"`);
     const raws: Record<string, unknown>[] = await runPrepared(
       this.em,
       `select ${[selectList(shape, 't'), ...aggregates].join(', ')} from health_profile t
@@ -62,11 +96,7 @@ export class HealthProfileLoader {
     for (const raw of raws) {
       const profile = shape.map(raw);
       byCustomer.set(profile.customer.id, profile);
-      for (const field of parts) {
-        const recordShape = rowShape<object>(this.em, RECORDS[field].entity);
-        const rows = (raw[field] as Record<string, unknown>[]).map((json) => recordShape.map(json));
-        (this.records[field] as DataLoader<string, RowOf<object>[]>).prime(profile.customer.id, rows);
-      }
+      this.prime(profile, raw, parts);
     }
     return customerIds.map((id) => byCustomer.get(id) ?? null);
   }

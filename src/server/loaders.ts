@@ -14,19 +14,20 @@ import {
 } from '../entities';
 import { AppointmentItem, Room, ServiceItem, User, VisitLine } from '../entities';
 import type { Appointment, Communication, Visit } from '../entities';
-import { rowShape, selectList, type RowOf } from '../services/rows';
+import type { RowOf } from '../services/rows';
 import type { DirectoryCache } from './directory-cache';
 import { HealthProfileLoader } from './health-profile-loader';
 import { ChildPageLoader } from './child-page-loader';
 import { createRowLoaders, RecordingLoader, uuidArray, type RowLoaders } from './row-loaders';
-import type { ConnectionShape } from '../schema/connection.type';
 import { customersServedToday } from '../services/serving';
-import { countChildren, loadChildPages, type ChildPageKey } from '../services/child-pages';
+import { countChildren, type ChildPageKey } from '../services/child-pages';
 import {
+  ACCOUNT_ORDER,
   APPOINTMENT_ITEM_ORDER,
   customerAppointments,
   customerCommunications,
   customerVisits,
+  TIER_HISTORY_LIMIT,
   VISIT_LINE_ORDER,
 } from '../services/customer-lists';
 import type { Viewer } from './viewer';
@@ -64,7 +65,7 @@ export interface Loaders {
   /** `Customer.visits` pages, batched over the customers of a page. */
   /** With their lines (service, therapist) in the same statement when selected. */
   customerVisits: ChildPageLoader<RowOf<Visit>>;
-  customerCommunications: DataLoader<ChildPageKey, ConnectionShape<RowOf<Communication>>, string>;
+  customerCommunications: ChildPageLoader<RowOf<Communication>>;
   communicationCounts: DataLoader<string, number>;
   contactConsents: DataLoader<string, RowOf<ContactConsent>[]>;
   visitCounts: DataLoader<string, number>;
@@ -84,12 +85,22 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
   let tiers: Promise<Map<string, RowOf<MembershipTier>>> | undefined;
   let organization: Promise<RowOf<Organization>> | undefined;
   let organizationNow: RowOf<Organization> | undefined;
-  const rows = createRowLoaders(em, viewer);
+  // Staff named on rows (therapists, owners) come from the process's directory cache.
+  const rows = createRowLoaders(em, viewer, { [User.name]: (ids) => directory.staffMembers(em, ids) });
   const byCustomer = <T>(entity: new () => T) =>
     rows.byParent(entity, 'customer', 't.recorded_at asc, t.id asc');
   const allergies = byCustomer(Allergy);
   const medicalConditions = byCustomer(MedicalCondition);
   const specialConditions = byCustomer(SpecialCondition);
+  const visitCounts = new DataLoader((ids: readonly string[]) =>
+    countChildren(em, viewer, customerVisits, ids),
+  );
+  const appointmentCounts = new DataLoader((ids: readonly string[]) =>
+    countChildren(em, viewer, customerAppointments, ids),
+  );
+  const communicationCounts = new DataLoader((ids: readonly string[]) =>
+    countChildren(em, viewer, customerCommunications, ids),
+  );
   const loaders: Loaders = {
     rows,
     healthProfiles: new HealthProfileLoader(em, viewer, {
@@ -107,7 +118,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
       }));
     },
     organizationNow: () => organizationNow,
-    tiers: () => (tiers ??= loadTiers(em, viewer)),
+    tiers: () => (tiers ??= loadTiers(em, viewer, directory)),
     hasHealthAlerts: new RecordingLoader((ids) => loadHealthAlerts(em, viewer, ids)),
     customerAssignment: new DataLoader((ids) => loadAssignments(em, viewer, rows, ids)),
     allergies,
@@ -130,16 +141,20 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
       },
       (id) => loaders.visitCounts.load(id),
       pageKey,
+      visitCounts,
     ),
-    visitCounts: new DataLoader((ids) => countChildren(em, viewer, customerVisits, ids)),
-    customerCommunications: new DataLoader(
-      (keys) =>
-        loadChildPages(em, viewer, customerCommunications, keys, (id) =>
-          loaders.communicationCounts.load(id),
-        ),
-      { cacheKeyFn: pageKey },
+    visitCounts,
+    customerCommunications: new ChildPageLoader(
+      em,
+      viewer,
+      rows,
+      customerCommunications,
+      undefined,
+      (id) => loaders.communicationCounts.load(id),
+      pageKey,
+      communicationCounts,
     ),
-    communicationCounts: new DataLoader((ids) => countChildren(em, viewer, customerCommunications, ids)),
+    communicationCounts,
     contactConsents: byCustomer(ContactConsent),
     customerAppointments: new ChildPageLoader(
       em,
@@ -159,10 +174,11 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
       },
       (id) => loaders.appointmentCounts.load(id),
       pageKey,
+      appointmentCounts,
     ),
-    appointmentCounts: new DataLoader((ids) => countChildren(em, viewer, customerAppointments, ids)),
+    appointmentCounts,
     visitConditionNotes: new DataLoader((ids) => loadConditionNotes(em, viewer, ids)),
-    customerAccounts: rows.byParent(Account, 'customer', 't.kind asc, t.created_at asc, t.id asc'),
+    customerAccounts: rows.byParent(Account, 'customer', ACCOUNT_ORDER),
     tierHistory: new DataLoader(async (ids) => {
       const changes = await rows
         .byParent(TierChange, 'customer', 't.created_at desc, t.id desc')
@@ -174,26 +190,19 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
 }
 
 /**
- * All tiers of the organization at once: tiers named by customers and by their history then cost
- * one statement whatever the data (loading them by id made the statement count depend on whether a
- * history named a tier no listed customer holds).
+ * All tiers of the organization at once, from the process's directory cache (a handful, they change
+ * rarely; a change notifies): tiers named by customers and by their history cost no statement
+ * whatever the data (loading them by id made the statement count depend on the history).
  */
 async function loadTiers(
   em: EntityManager,
   viewer: Viewer | null,
+  directory: DirectoryCache,
 ): Promise<Map<string, RowOf<MembershipTier>>> {
   if (!viewer) return new Map();
-  const shape = rowShape(em, MembershipTier);
-  const raws: Record<string, unknown>[] = await runPrepared(
-    em,
-    `select ${selectList(shape, 't')} from "${shape.table}" t where t.organization_id = ?`,
-    [viewer.organizationId],
-  );
-  return new Map(raws.map((raw) => [String(raw.id), shape.map(raw)]));
+  const tiers = await directory.tiers(em, viewer.organizationId);
+  return new Map(tiers.map((tier) => [tier.id, tier]));
 }
-
-/** Tier moves are rare (a few a year); the newest this many are shown. */
-const TIER_HISTORY_LIMIT = 100;
 
 const pageKey = (key: ChildPageKey) => JSON.stringify([key.parentId, key.first ?? null, key.after ?? null]);
 

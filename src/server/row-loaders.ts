@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { wrap, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rowShape, selectList, type RowOf } from '../services/rows';
+import type { Companion } from '../services/companions';
+import { rowShape, selectList, type RowOf, type RowShape } from '../services/rows';
 import type { Viewer } from './viewer';
 import { runPrepared } from '../services/sql';
 
@@ -69,9 +70,42 @@ export interface RowLoaders {
     property: string,
     target: EntityClass<U>,
   ): RecordingLoader<string, RowOf<U>[]>;
+  /** `byParent(entity, property, orderBy)` of each parent row, fetched along with it (json). */
+  parentCompanion<T>(entity: EntityClass<T>, property: string, orderBy: string): Companion;
+  /** `collection(entity, property, target)` of each parent row, fetched along with it (json). */
+  collectionCompanion<T, U>(entity: EntityClass<T>, property: string, target: EntityClass<U>): Companion;
 }
 
-export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowLoaders {
+/** json_build_object of every mapped column of a shape, for rows embedded in another row's json. */
+export function jsonRow(shape: RowShape<unknown>, alias: string): string {
+  return `json_build_object(${shape.columns.map((column) => `'${column}', ${alias}."${column}"`).join(', ')})`;
+}
+
+/** Rows embedded as a json array, mapped and primed into `loader` under the parent's id. */
+function primeRows<T>(
+  shape: RowShape<T>,
+  loader: RecordingLoader<string, RowOf<T>[]>,
+): (parentId: string, value: unknown) => void {
+  return (parentId, value) =>
+    loader.prime(
+      parentId,
+      (value as Record<string, unknown>[]).map((json) => shape.map(json)),
+    );
+}
+
+/**
+ * Rows some entities are read from instead of a statement of this request (the process's directory
+ * cache for users), by entity name. Rows of another organization are never returned.
+ */
+export type RowSources = Partial<
+  Record<string, (ids: readonly string[]) => Promise<(RowOf<object> | null)[]>>
+>;
+
+export function createRowLoaders(
+  em: EntityManager,
+  viewer: Viewer | null,
+  sources: RowSources = {},
+): RowLoaders {
   const loaders = new Map<string, RecordingLoader<string, unknown>>();
   const once = <V>(key: string, build: () => RecordingLoader<string, V>): RecordingLoader<string, V> => {
     let loader = loaders.get(key) as RecordingLoader<string, V> | undefined;
@@ -84,7 +118,15 @@ export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowL
   const execute = (sql: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
     runPrepared(em, sql, params);
 
-  return {
+  const pivotOf = (entity: EntityClass<unknown>, property: string) =>
+    em.getMetadata().get(entity).properties[property as never] as unknown as {
+      pivotTable: string;
+      joinColumns: string[];
+      inverseJoinColumns: string[];
+    };
+  const organizationParams = () => (viewer ? [viewer.organizationId] : []);
+
+  const rowLoaders: RowLoaders = {
     byId<T>(entity: EntityClass<T>) {
       return once(`id:${entity.name}`, () => {
         const shape = rowShape(em, entity);
@@ -97,7 +139,13 @@ export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowL
             if (written && wrap(written).isInitialized()) byId.set(id, written as RowOf<T>);
           }
           const missing = ids.filter((id) => !byId.has(id));
-          if (missing.length > 0) {
+          const source = sources[entity.name];
+          if (missing.length > 0 && source) {
+            const organizationId = viewer.organizationId;
+            for (const row of await source(missing))
+              if (row && (row as { organization?: { id: string } }).organization?.id === organizationId)
+                byId.set((row as { id: string }).id, row as RowOf<T>);
+          } else if (missing.length > 0) {
             const rows = await execute(
               `select ${selectList(shape, 't')} from "${shape.table}" t where t.id = any(?::uuid[])${
                 shape.scoped ? ' and t.organization_id = ?' : ''
@@ -131,11 +179,7 @@ export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowL
 
     collection<T, U>(entity: EntityClass<T>, property: string, target: EntityClass<U>) {
       return once(`collection:${entity.name}.${property}`, () => {
-        const prop = em.getMetadata().get(entity).properties[property as never] as unknown as {
-          pivotTable: string;
-          joinColumns: string[];
-          inverseJoinColumns: string[];
-        };
+        const prop = pivotOf(entity, property);
         const shape = rowShape(em, target);
         return new RecordingLoader<string, RowOf<U>[]>(async (ids) => {
           if (!viewer) return ids.map(() => []);
@@ -152,5 +196,28 @@ export function createRowLoaders(em: EntityManager, viewer: Viewer | null): RowL
         });
       });
     },
+
+    parentCompanion<T>(entity: EntityClass<T>, property: string, orderBy: string): Companion {
+      const shape = rowShape(em, entity);
+      return {
+        sql: `(select coalesce(json_agg(${jsonRow(shape, 't')} order by ${orderBy}), '[]'::json)
+                 from "${shape.table}" t where t."${shape.columnOf(property)}" = p.id and t.organization_id = ?)`,
+        params: organizationParams(),
+        take: primeRows(shape, rowLoaders.byParent(entity, property, orderBy)),
+      };
+    },
+
+    collectionCompanion<T, U>(entity: EntityClass<T>, property: string, target: EntityClass<U>): Companion {
+      const prop = pivotOf(entity, property);
+      const shape = rowShape(em, target);
+      return {
+        sql: `(select coalesce(json_agg(${jsonRow(shape, 't')} order by t.created_at, t.id), '[]'::json)
+                 from "${prop.pivotTable}" pivot join "${shape.table}" t on t.id = pivot."${prop.inverseJoinColumns[0]}"
+                where pivot."${prop.joinColumns[0]}" = p.id and t.organization_id = ?)`,
+        params: organizationParams(),
+        take: primeRows(shape, rowLoaders.collection(entity, property, target)),
+      };
+    },
   };
+  return rowLoaders;
 }

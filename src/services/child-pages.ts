@@ -116,7 +116,7 @@ export async function countChildren<T>(
 }
 
 /** A checked cursor: its values go into an array literal, so only a date and a uuid pass. */
-function cursorOf(after: string | undefined): { at: string; id: string } | null {
+export function cursorOf(after: string | undefined): { at: string; id: string } | null {
   if (!after) return null;
   const { sortValue, id } = decodeCursor(after);
   const at = new Date(String(sortValue));

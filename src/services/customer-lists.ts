@@ -16,6 +16,11 @@ export const VISIT_LINE_ORDER = 't.position asc';
 /** The order of an appointment's items, likewise. */
 export const APPOINTMENT_ITEM_ORDER = 't.position asc';
 
+/** The order `Customer.accounts` lists wallets in (its loader and its companion share it). */
+export const ACCOUNT_ORDER = 't.kind asc, t.created_at asc, t.id asc';
+/** Tier moves are rare (a few a year); the newest this many are shown. */
+export const TIER_HISTORY_LIMIT = 100;
+
 /** `Customer.visits`: newest first. */
 export const customerVisits: ChildList<Visit> = {
   entity: Visit,

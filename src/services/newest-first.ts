@@ -1,7 +1,9 @@
 import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import type { ConnectionShape } from '../schema/connection.type';
 import { decodeCursor, pageSize, toConnection } from './cursor';
+import { rowShape, selectList, type RowOf } from './rows';
+import { runPrepared } from './sql';
 
 /** A non-null timestamp property to page by, with its column and direction. */
 export interface TimeOrder<T> {
@@ -11,8 +13,8 @@ export interface TimeOrder<T> {
 }
 
 /**
- * A Relay page keyset-ordered by `(timestamp, id)`: one index range per page. `totalCount` runs only
- * when asked for.
+ * A Relay page keyset-ordered by `(timestamp, id)`: one index range per page, as plain rows (the
+ * organization filter applied, no unit of work). `totalCount` runs only when asked for.
  */
 export async function pageByTime<T extends { id: string }>(
   em: EntityManager,
@@ -20,7 +22,7 @@ export async function pageByTime<T extends { id: string }>(
   where: FilterQuery<T>,
   args: { first?: number; after?: string },
   order: TimeOrder<T>,
-): Promise<ConnectionShape<T>> {
+): Promise<ConnectionShape<RowOf<T>>> {
   const limit = pageSize(args.first);
   const page: FilterQuery<T>[] = [where];
   if (args.after) {
@@ -32,17 +34,44 @@ export async function pageByTime<T extends { id: string }>(
     );
     page.push({ [keyset]: [] } as FilterQuery<T>);
   }
-  const rows = await em.find(entity, { $and: page } as FilterQuery<T>, {
-    orderBy: [{ [order.property]: order.direction }, { id: order.direction }] as never,
-    limit: limit + 1,
-  });
+  const shape = rowShape(em, entity);
+  const query = em
+    .createQueryBuilder(entity, 't')
+    .select(raw(selectList(shape, 't')))
+    .where({ $and: page } as QBFilterQuery<T>)
+    .orderBy([{ [order.property]: order.direction }, { id: order.direction }] as never)
+    .limit(limit + 1);
+  await query.applyFilters();
+  const { sql, bindings } = query.getKnexQuery().toSQL();
+  const rows = (await runPrepared(em, sql, [...bindings])).map((columns) => shape.map(columns));
   return toConnection(
     rows,
     limit,
     args.after,
     (node) => (node[order.property] as Date).toISOString(),
-    () => em.count(entity, where),
+    () => countRows(em, entity, where),
   );
+}
+
+/** `count(*)` of the page's conditions, planned for its values each time. */
+export async function countRows<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+): Promise<number> {
+  const query = em
+    .createQueryBuilder(entity, 't')
+    .select(raw('1'))
+    .where(where as QBFilterQuery<T>);
+  await query.applyFilters();
+  const { sql, bindings } = query.getKnexQuery().toSQL();
+  const [row] = await runPrepared<{ count: string | number }>(
+    em,
+    `select count(*) as count from (${sql}) matching`,
+    [...bindings],
+    { plan: 'per-call' },
+  );
+  return Number(row.count);
 }
 
 /** Append-only rows newest first (stock movements, ledger entries). */
@@ -51,7 +80,7 @@ export function newestFirst<T extends { id: string; createdAt: Date }>(
   entity: EntityName<T>,
   where: FilterQuery<T>,
   args: { first?: number; after?: string },
-): Promise<ConnectionShape<T>> {
+): Promise<ConnectionShape<RowOf<T>>> {
   return pageByTime(em, entity, where, args, {
     property: 'createdAt',
     column: 'created_at',

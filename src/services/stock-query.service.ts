@@ -5,6 +5,7 @@ import type { ConnectionShape } from '../schema/connection.type';
 import type { StockMovementFilter } from '../schema/product.inputs';
 import { NotFoundError } from '../server/errors';
 import { newestFirst } from './newest-first';
+import type { RowOf } from './rows';
 
 /** Reads of stock: 库存预警 and the movement history of a store. */
 export class StockQueryService {
@@ -30,7 +31,7 @@ export class StockQueryService {
     filter?: StockMovementFilter;
     first?: number;
     after?: string;
-  }): Promise<ConnectionShape<StockMovement>> {
+  }): Promise<ConnectionShape<RowOf<StockMovement>>> {
     await this.store(args.storeId);
     return newestFirst(this.em, StockMovement, this.condition(args.storeId, args.filter), args);
   }
