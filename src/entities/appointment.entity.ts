@@ -77,13 +77,9 @@ export class Appointment extends OrganizationScoped {
   @ManyToOne(() => User, { ref: true, nullable: true })
   bookedBy?: Ref<User>;
 
-  /** A POS retrying a booking sends the same key and gets the first booking back. */
+  /** The idempotency key it was booked with (its record: idempotency_record); unique per organization. */
   @Property({ length: 100, nullable: true })
   idempotencyKey?: string;
-
-  /** Hash of the booking request, to tell a retry from a different request with the same key. */
-  @Property({ length: 64, nullable: true })
-  requestHash?: string;
 
   @Property({ version: true })
   version!: number;

@@ -72,13 +72,9 @@ export class Visit extends OrganizationScoped {
   @ManyToOne(() => User, { ref: true, nullable: true })
   recordedBy?: Ref<User>;
 
-  /** A POS retrying the same visit sends the same key and gets the first visit back. */
+  /** The idempotency key it was recorded with (its record: idempotency_record); unique per organization. */
   @Property({ length: 100, nullable: true })
   idempotencyKey?: string;
-
-  /** Hash of the request made with the key, to tell a retry from a different request. */
-  @Property({ length: 64, nullable: true })
-  requestHash?: string;
 
   @Property({ version: true })
   version!: number;

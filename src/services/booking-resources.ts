@@ -37,6 +37,7 @@ export class BookingResources {
   ) {}
 
   async assign(items: PlannedItem[]): Promise<void> {
+    await this.queueForStore();
     const from = items[0].startsAt;
     const until = items[items.length - 1].blockedUntil;
     const profiles = await this.em.find(
@@ -135,6 +136,24 @@ export class BookingResources {
       }
       taken.push({ ...item, therapistId: item.therapistId! });
     });
+  }
+
+  /**
+   * Bookings of one store take turns from here to commit (a transaction-scoped advisory lock): each
+   * reads the items the previous one committed, so a clash is found by the check below, with its
+   * times. Without it, concurrent inserts met inside the two exclusion constraints, each waiting for
+   * the other's uncommitted row, and PostgreSQL aborted them as deadlocks. A store takes a handful of
+   * bookings a minute; the constraints stay the final word (e.g. a therapist booked in two stores).
+   */
+  private async queueForStore(): Promise<void> {
+    await this.em
+      .getConnection()
+      .execute(
+        `select pg_advisory_xact_lock(hashtext('booking'), hashtext(?))`,
+        [this.store.id],
+        'all',
+        this.em.getTransactionContext(),
+      );
   }
 
   therapistBusy(name: string, clash: { startsAt: Date; blockedUntil: Date }): ConflictError {

@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Appointment, AppointmentItem, Customer, ServiceItem, Store, User } from '../entities';
 import { AppointmentStatus, AuditAction } from '../entities/enums';
 import type { BookAppointmentInput, RescheduleAppointmentInput } from '../schema/appointment.inputs';
-import { BadInputError, ConflictError, DomainError, NotFoundError } from '../server/errors';
+import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { BookingResources, type PlannedItem } from './booking-resources';
+import { runIdempotent } from './idempotency';
+import { inTransaction } from './transaction';
 import { ContraindicationCheckService } from './contraindication-check.service';
 import type { ContraindicationResult } from './contraindication';
 import { assertVersion } from './unique-conflict';
@@ -35,51 +36,58 @@ export class BookingService {
   ) {}
 
   async book(input: BookAppointmentInput): Promise<Booking> {
-    const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
-    if (input.idempotencyKey) {
-      const earlier = await this.replay(input.idempotencyKey, requestHash!);
-      if (earlier) return earlier;
-    }
+    const { idempotencyKey, ...request } = input;
     return this.translateClashes(() =>
-      this.em.transactional(async (em) => {
-        const store = await em.findOne(Store, { id: input.storeId });
-        if (!store) throw new NotFoundError('Store', input.storeId);
-        const customer = await em.findOne(Customer, { id: input.customerId });
-        if (!customer) throw new NotFoundError('Customer', input.customerId);
-        if (customer.archivedAt)
-          throw new BadInputError(
-            'customerId',
-            'active',
-            'The customer is archived: restore the record first.',
-          );
-        const items = await this.plan(em, store, input.startsAt, input.items);
-        const appointment = em.create(Appointment, {
-          organization: this.viewer.organizationId,
-          store,
-          customer,
-          channel: input.channel,
-          startsAt: items[0].startsAt,
-          endsAt: items[items.length - 1].endsAt,
-          notes: input.notes,
-          bookedBy: this.viewer.userId ?? null,
-          idempotencyKey: input.idempotencyKey,
-          requestHash,
-        });
-        const check = await this.checkAndPersist(em, store, appointment, items, input.strict);
-        this.audit.recordChange(em, AuditAction.CREATE, 'Appointment', appointment.id, customer.id, [
-          'startsAt',
-          'items',
-          'channel',
-          ...(input.notes ? ['notes'] : []),
-        ]);
-        return { appointment, contraindications: check };
-      }),
+      runIdempotent(
+        this.em,
+        this.viewer,
+        {
+          operation: 'bookAppointment',
+          key: idempotencyKey,
+          input: request,
+          keptOn: 'appointment_organization_id_idempotency_key_unique',
+        },
+        {
+          run: (em) => this.create(em, input),
+          remember: (booking) => ({ appointmentId: booking.appointment.id }),
+          replay: (em, kept: { appointmentId: string }) => this.replay(em, kept.appointmentId),
+        },
+      ),
     );
+  }
+
+  private async create(em: EntityManager, input: BookAppointmentInput): Promise<Booking> {
+    const store = await em.findOne(Store, { id: input.storeId });
+    if (!store) throw new NotFoundError('Store', input.storeId);
+    const customer = await em.findOne(Customer, { id: input.customerId });
+    if (!customer) throw new NotFoundError('Customer', input.customerId);
+    if (customer.archivedAt)
+      throw new BadInputError('customerId', 'active', 'The customer is archived: restore the record first.');
+    const items = await this.plan(em, store, input.startsAt, input.items);
+    const appointment = em.create(Appointment, {
+      organization: this.viewer.organizationId,
+      store,
+      customer,
+      channel: input.channel,
+      startsAt: items[0].startsAt,
+      endsAt: items[items.length - 1].endsAt,
+      notes: input.notes,
+      bookedBy: this.viewer.userId ?? null,
+      idempotencyKey: input.idempotencyKey,
+    });
+    const check = await this.checkAndPersist(em, store, appointment, items, input.strict);
+    this.audit.recordChange(em, AuditAction.CREATE, 'Appointment', appointment.id, customer.id, [
+      'startsAt',
+      'items',
+      'channel',
+      ...(input.notes ? ['notes'] : []),
+    ]);
+    return { appointment, contraindications: check };
   }
 
   async reschedule(id: string, expectedVersion: number, input: RescheduleAppointmentInput): Promise<Booking> {
     return this.translateClashes(() =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const appointment = await em.findOne(Appointment, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!appointment) throw new NotFoundError('Appointment', id);
         assertVersion('Appointment', appointment.version, expectedVersion);
@@ -190,17 +198,12 @@ export class BookingService {
     return { ...check, customer: { id: appointment.customer.id } };
   }
 
-  private async replay(key: string, requestHash: string): Promise<Booking | null> {
-    const earlier = await this.em.findOne(Appointment, { idempotencyKey: key });
-    if (!earlier) return null;
-    if (earlier.requestHash !== requestHash)
-      throw new DomainError(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This idempotency key was used for a different booking: use a new key for a new request.',
-      );
+  /** The booking made first with the key, its contraindications checked again (they are not kept). */
+  private async replay(em: EntityManager, appointmentId: string): Promise<Booking> {
+    const earlier = await em.findOneOrFail(Appointment, { id: appointmentId });
     const store = await earlier.store.loadOrFail();
     const items = await earlier.items.loadItems({ populate: ['service.contraindications'] });
-    const check = await new ContraindicationCheckService(this.em).check(
+    const check = await new ContraindicationCheckService(em).check(
       earlier.customer.id,
       items.map((item) => item.service.getEntity()),
       earlier.startsAt,
@@ -209,7 +212,7 @@ export class BookingService {
     return { appointment: earlier, contraindications: { ...check, customer: { id: earlier.customer.id } } };
   }
 
-  /** Exclusion-constraint and idempotency-key races become CONFLICT / a replay, never a 500. */
+  /** Exclusion-constraint races become CONFLICT, never a 500; deadlocks were retried before this. */
   private async translateClashes(work: () => Promise<Booking>): Promise<Booking> {
     try {
       return await work();
@@ -223,10 +226,6 @@ export class BookingService {
           { reason: constraint.includes('room') ? 'ROOM_BUSY' : 'THERAPIST_BUSY' },
         );
       }
-      if (code === '23505' && constraint === 'appointment_organization_id_idempotency_key_unique')
-        throw new ConflictError('The same booking is being made right now: retry in a moment.', {
-          reason: 'IN_PROGRESS',
-        });
       throw error;
     }
   }
@@ -234,11 +233,4 @@ export class BookingService {
 
 function pick(request: ItemRequest): { therapistId?: string; roomId?: string } {
   return { therapistId: request.therapistId ?? undefined, roomId: request.roomId ?? undefined };
-}
-
-function hashRequest(input: BookAppointmentInput): string {
-  const { idempotencyKey: _key, ...rest } = input;
-  return createHash('sha256')
-    .update(JSON.stringify({ ...rest, startsAt: input.startsAt.toISOString() }))
-    .digest('hex');
 }

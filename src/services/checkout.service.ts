@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, LedgerEntry, Organization, Settlement, Visit, type VisitLine } from '../entities';
 import { AccountKind, LedgerEntryKind } from '../entities/enums';
@@ -7,7 +7,8 @@ import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { assertUsable, lockAccount, post } from './ledger';
 import { splitCharge } from './membership.service';
-import { runPosting } from './posting';
+import { runIdempotent } from './idempotency';
+import { inPostingOrder, postedEntries } from './posting';
 import { evaluateTiers } from './tier-evaluation';
 import { usePunch } from './punch-cards';
 import { expireDuePoints, pointsExpiry, walletOf } from './wallets';
@@ -31,32 +32,30 @@ export class CheckoutService {
 
   async settle(input: SettleVisitInput): Promise<Checkout> {
     const { idempotencyKey, dryRun, ...request } = input;
-    let settlement: Settlement | undefined;
-    const posting = await runPosting(
+    const operationId = randomUUID();
+    return runIdempotent(
       this.em,
       this.viewer,
-      'settleVisit',
-      request,
-      { idempotencyKey, dryRun },
-      async (em, operationId) => {
-        const result = await this.run(em, operationId, input);
-        settlement = result.settlement;
-        return result.entries;
+      { operation: 'settleVisit', key: idempotencyKey, input: request, dryRun },
+      {
+        run: async (em) => {
+          const { settlement, entries } = await this.run(em, operationId, input);
+          return { settlement, entries: inPostingOrder(entries), dryRun };
+        },
+        remember: () => ({ operationId }),
+        replay: async (em, kept: { operationId: string }) => ({
+          settlement: await em.findOneOrFail(Settlement, { operationId: kept.operationId }),
+          entries: await postedEntries(em, kept.operationId),
+          dryRun,
+        }),
       },
     );
-    settlement ??= await this.em.findOneOrFail(Settlement, { operationId: posting.operationId });
-    return { settlement, entries: posting.entries, dryRun: posting.dryRun };
   }
 
   private async run(em: EntityManager, operationId: string, input: SettleVisitInput) {
     const visit = await em.findOne(Visit, { id: input.visitId }, { populate: ['lines'] });
     if (!visit) throw new NotFoundError('Visit', input.visitId);
-    // One checkout per customer at a time: referral reward and tier see every earlier payment.
-    const customer = await em.findOneOrFail(
-      Customer,
-      { id: visit.customer.id },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
+    const customer = await lockCustomer(em, visit.customer.id);
     if (await em.count(Settlement, { visit: visit.id }))
       throw new ConflictError('This visit is settled already.', { reason: 'ALREADY_SETTLED' });
     const organization = await em.findOneOrFail(Organization, { id: this.viewer.organizationId });
@@ -252,4 +251,22 @@ export class CheckoutService {
       }),
     ];
   }
+}
+
+/**
+ * One checkout per customer at a time: the referral reward and the tier see every earlier payment.
+ * FOR NO KEY UPDATE, not FOR UPDATE: every posting locks its account and then takes FOR KEY SHARE on
+ * the customer (the ledger's foreign key), which FOR UPDATE blocks; a checkout waiting for that
+ * account deadlocked with it. Checkouts still exclude each other, and no posting waits for them.
+ */
+async function lockCustomer(em: EntityManager, customerId: string): Promise<Customer> {
+  await em
+    .getConnection()
+    .execute(
+      `select 1 from customer where id = ? for no key update`,
+      [customerId],
+      'all',
+      em.getTransactionContext(),
+    );
+  return em.findOneOrFail(Customer, { id: customerId });
 }

@@ -49,7 +49,9 @@ export function balanceOf(account: Account): Record<string, number> {
 
 /**
  * Locks an account row for the rest of the transaction (SELECT … FOR UPDATE), so postings on one
- * account run one after the other and every check below sees the balance it changes.
+ * account run one after the other and every check below sees the balance it changes. The entry then
+ * takes FOR KEY SHARE on the customer (the foreign key): whoever locks a customer while it may wait
+ * for an account (checkout) takes FOR NO KEY UPDATE, which does not block that, or the two deadlock.
  */
 export async function lockAccount(em: EntityManager, accountId: string): Promise<Account> {
   const account = await em.findOne(

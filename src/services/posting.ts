@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LedgerEntry } from '../entities';
-import { BadInputError, IdempotencyKeyReusedError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
+import { runIdempotent } from './idempotency';
 
 /** The answer of a ledger mutation: the entries it posted (or would post, on a dry run). */
 export interface Posting {
@@ -17,25 +17,11 @@ export interface PostingOptions {
   dryRun?: boolean;
 }
 
-class DryRunRollback extends Error {
-  constructor(readonly entries: LedgerEntry[]) {
-    super('dry run');
-  }
-}
-
-const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,100}$/;
-
 /**
- * Runs a ledger operation once per idempotency key, in one transaction.
- *
- * The key is claimed first by inserting its record (operation, hash of the input, operation id). A
- * concurrent request with the same key waits on that row's unique index until the first commits,
- * then finds the record and answers with the entries the first one posted: exactly one posting,
- * the same response. The same key with other input is IDEMPOTENCY_KEY_REUSED. If the first request
- * fails, its claim rolls back with it and a retry runs afresh.
- *
- * A dry run goes through the same code and rolls back: it validates everything, including balances,
- * and returns the would-be entries without posting or claiming the key.
+ * Runs a ledger operation once per idempotency key, in one transaction (`runIdempotent`): a retry
+ * or a concurrent duplicate answers with the entries the first one posted, found by its operation
+ * id. A dry run validates everything, balances included, and returns the would-be entries without
+ * posting or claiming the key.
  */
 export async function runPosting(
   em: EntityManager,
@@ -45,66 +31,35 @@ export async function runPosting(
   options: PostingOptions,
   work: (em: EntityManager, operationId: string) => Promise<LedgerEntry[]>,
 ): Promise<Posting> {
-  if (!KEY_PATTERN.test(options.idempotencyKey))
-    throw new BadInputError(
-      'idempotencyKey',
-      'format',
-      'idempotencyKey is 8–100 letters, digits, or . _ : - (a UUID per logical request is ideal).',
-    );
   const operationId = randomUUID();
-  if (options.dryRun) {
-    try {
-      await em.transactional(async (transaction) => {
-        throw new DryRunRollback(inPostingOrder(await work(transaction, operationId)));
-      });
-    } catch (error) {
-      if (error instanceof DryRunRollback) return { operationId, entries: error.entries, dryRun: true };
-      throw error;
-    }
-  }
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify([operation, input]))
-    .digest('hex');
-  return em.transactional(async (transaction) => {
-    const connection = transaction.getConnection();
-    const context = transaction.getTransactionContext();
-    const claimed = await connection.execute<{ key: string }[]>(
-      `insert into idempotency_record (organization_id, key, operation, request_hash, response)
-       values (?, ?, ?, ?, ?) on conflict (organization_id, key) do nothing returning key`,
-      [
-        viewer.organizationId,
-        options.idempotencyKey,
-        operation,
-        requestHash,
-        JSON.stringify({ operationId }),
-      ],
-      'all',
-      context,
-    );
-    if (claimed.length === 0) {
-      const [record] = await connection.execute<
-        { request_hash: string; response: { operationId: string } }[]
-      >(
-        `select request_hash, response from idempotency_record where organization_id = ? and key = ?`,
-        [viewer.organizationId, options.idempotencyKey],
-        'all',
-        context,
-      );
-      if (record.request_hash !== requestHash) throw new IdempotencyKeyReusedError(options.idempotencyKey);
-      const entries = await transaction.find(
-        LedgerEntry,
-        { operationId: record.response.operationId },
-        { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-      );
-      return { operationId: record.response.operationId, entries, dryRun: false };
-    }
-    const entries = inPostingOrder(await work(transaction, operationId));
-    return { operationId, entries, dryRun: false };
-  });
+  const dryRun = Boolean(options.dryRun);
+  return runIdempotent<Posting, { operationId: string }>(
+    em,
+    viewer,
+    { operation, key: options.idempotencyKey, input, dryRun },
+    {
+      run: async (transaction) => ({
+        operationId,
+        entries: inPostingOrder(await work(transaction, operationId)),
+        dryRun,
+      }),
+      remember: (posting) => ({ operationId: posting.operationId }),
+      replay: async (transaction, kept) => ({
+        operationId: kept.operationId,
+        entries: await postedEntries(transaction, kept.operationId),
+        dryRun,
+      }),
+    },
+  );
+}
+
+/** The entries an operation posted, in the order it answered them. */
+export function postedEntries(em: EntityManager, operationId: string): Promise<LedgerEntry[]> {
+  return em.find(LedgerEntry, { operationId }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 }
 
 /** The order a replay reads them in (created_at, id), so a retry's answer equals the first. */
-function inPostingOrder(entries: LedgerEntry[]): LedgerEntry[] {
+export function inPostingOrder(entries: LedgerEntry[]): LedgerEntry[] {
   return [...entries].sort(
     (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );

@@ -3,21 +3,7 @@ import { Role } from '../entities/enums';
 import type { Viewer } from '../server/viewer';
 import { runPrepared } from './sql';
 
-/**
- * Which of these customers the viewer serves as therapist today, "today" in the time zone of the
- * store where it happens: an appointment item with them that still holds its time (not cancelled,
- * not a no-show), or a visit line they gave. One statement for any number of customers; none for
- * viewers who are not therapists.
- */
-export async function customersServedToday(
-  em: EntityManager,
-  viewer: Viewer | null,
-  customerIds: readonly string[],
-): Promise<Set<string>> {
-  if (!viewer?.userId || viewer.role !== Role.THERAPIST || customerIds.length === 0) return new Set();
-  const rows: { id: string }[] = await runPrepared(
-    em,
-    `select c.id
+const SERVED_TODAY = `select c.id
        from unnest(?::uuid[]) as c(id)
       where exists (select 1
                       from appointment_item i
@@ -31,14 +17,31 @@ export async function customersServedToday(
                       join visit v on v.id = l.visit_id
                       join store s on s.id = v.store_id
                      where v.customer_id = c.id and v.organization_id = ? and l.therapist_id = ?
-                       and (v.visited_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date)`,
-    [
-      `{${customerIds.join(',')}}`,
-      viewer.organizationId,
-      viewer.userId,
-      viewer.organizationId,
-      viewer.userId,
-    ],
-  );
+                       and (v.visited_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date)`;
+
+/**
+ * Which of these customers the viewer serves as therapist today, "today" in the time zone of the
+ * store where it happens: an appointment item with them that still holds its time (not cancelled,
+ * not a no-show), or a visit line they gave. One statement for any number of customers; none for
+ * viewers who are not therapists.
+ */
+export async function customersServedToday(
+  em: EntityManager,
+  viewer: Viewer | null,
+  customerIds: readonly string[],
+): Promise<Set<string>> {
+  if (!viewer?.userId || viewer.role !== Role.THERAPIST || customerIds.length === 0) return new Set();
+  const values = [
+    `{${customerIds.join(',')}}`,
+    viewer.organizationId,
+    viewer.userId,
+    viewer.organizationId,
+    viewer.userId,
+  ];
+  // Inside a transaction (a health write asks this) the transaction's own connection answers: runPrepared
+  // takes another from the pool, and with every connection held by a waiting transaction none came.
+  const rows: { id: string }[] = em.isInTransaction()
+    ? await em.getConnection().execute(SERVED_TODAY, values, 'all', em.getTransactionContext())
+    : await runPrepared(em, SERVED_TODAY, values);
   return new Set(rows.map((row) => row.id));
 }

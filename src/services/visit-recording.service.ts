@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -15,9 +14,10 @@ import {
 import { AppointmentStatus, AuditAction, Role, StockMovementReason } from '../entities/enums';
 import { HealthSection, mayAccessHealth } from '../policies/health-access';
 import type { RecordVisitInput, VisitLineInput } from '../schema/visit.inputs';
-import { BadInputError, ConflictError, DomainError, ForbiddenError, NotFoundError } from '../server/errors';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
+import { runIdempotent } from './idempotency';
 import { withUniqueConflicts, type UniqueRule } from './unique-conflict';
 
 const VISIT_UNIQUE: UniqueRule[] = [
@@ -25,11 +25,6 @@ const VISIT_UNIQUE: UniqueRule[] = [
     constraint: 'visit_appointment_id_unique',
     reason: 'INVALID_STATE',
     message: 'A visit was already recorded from this appointment.',
-  },
-  {
-    constraint: 'visit_organization_id_idempotency_key_unique',
-    reason: 'IN_PROGRESS',
-    message: 'The same visit is being recorded right now: retry in a moment.',
   },
 ];
 import { moveStock } from './stock';
@@ -52,49 +47,61 @@ export class VisitRecordingService {
   ) {}
 
   async record(input: RecordVisitInput): Promise<Visit> {
-    const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
-    if (input.idempotencyKey) {
-      const earlier = await this.replay(input.idempotencyKey, requestHash!);
-      if (earlier) return earlier;
-    }
+    const { idempotencyKey, ...request } = input;
     const visitId = await withUniqueConflicts(VISIT_UNIQUE, () =>
-      this.em.transactional(async (em) => {
-        const { customer, store, appointment } = await this.subject(em, input);
-        const lines = await this.lines(em, input, appointment);
-        this.checkAccess(input, customer, lines, todayIn(store.timezone));
-        const visitedAt = input.visitedAt ?? new Date();
-        if (visitedAt.getTime() > Date.now() + CLOCK_SKEW_MS)
-          throw new BadInputError('visitedAt', 'past', 'A visit cannot be recorded for the future.');
-
-        const visit = em.create(Visit, {
-          organization: this.viewer.organizationId,
-          store,
-          customer,
-          appointment: appointment ?? null,
-          visitedAt,
-          effect: input.effect,
-          satisfaction: input.satisfaction,
-          feedback: input.feedback,
-          suggestions: input.suggestions,
-          nextVisitIntent: input.nextVisitIntent,
-          nextVisitOn: input.nextVisitOn,
-          conditionNotes: input.conditionNotes,
-          recordedBy: this.viewer.userId ?? null,
-          idempotencyKey: input.idempotencyKey,
-          requestHash,
-        });
-        await this.addLines(em, visit, store, lines);
-        await this.countVisit(em, customer.id, visitedAt);
-        if (appointment) {
-          appointment.status = AppointmentStatus.COMPLETED;
-          appointment.completedAt = new Date();
-        }
-        await em.flush();
-        this.audit.recordChange(em, AuditAction.CREATE, 'Visit', visit.id, customer.id, changedFields(input));
-        return visit.id;
-      }),
+      runIdempotent(
+        this.em,
+        this.viewer,
+        {
+          operation: 'recordVisit',
+          key: idempotencyKey,
+          input: request,
+          keptOn: 'visit_organization_id_idempotency_key_unique',
+        },
+        {
+          run: (em) => this.create(em, input),
+          remember: (id) => ({ visitId: id }),
+          replay: async (_em, kept: { visitId: string }) => kept.visitId,
+        },
+      ),
     );
     return this.em.findOneOrFail(Visit, { id: visitId }, { refresh: true, populate: ['customer'] });
+  }
+
+  /** The visit, in the request's transaction; returns its id. */
+  private async create(em: EntityManager, input: RecordVisitInput): Promise<string> {
+    const { customer, store, appointment } = await this.subject(em, input);
+    const lines = await this.lines(em, input, appointment);
+    this.checkAccess(input, customer, lines, todayIn(store.timezone));
+    const visitedAt = input.visitedAt ?? new Date();
+    if (visitedAt.getTime() > Date.now() + CLOCK_SKEW_MS)
+      throw new BadInputError('visitedAt', 'past', 'A visit cannot be recorded for the future.');
+
+    const visit = em.create(Visit, {
+      organization: this.viewer.organizationId,
+      store,
+      customer,
+      appointment: appointment ?? null,
+      visitedAt,
+      effect: input.effect,
+      satisfaction: input.satisfaction,
+      feedback: input.feedback,
+      suggestions: input.suggestions,
+      nextVisitIntent: input.nextVisitIntent,
+      nextVisitOn: input.nextVisitOn,
+      conditionNotes: input.conditionNotes,
+      recordedBy: this.viewer.userId ?? null,
+      idempotencyKey: input.idempotencyKey,
+    });
+    await this.addLines(em, visit, store, lines);
+    await this.countVisit(em, customer.id, visitedAt);
+    if (appointment) {
+      appointment.status = AppointmentStatus.COMPLETED;
+      appointment.completedAt = new Date();
+    }
+    await em.flush();
+    this.audit.recordChange(em, AuditAction.CREATE, 'Visit', visit.id, customer.id, changedFields(input));
+    return visit.id;
   }
 
   /** Who and where: from the checked-in appointment, or the walk-in's customer and store. */
@@ -266,17 +273,6 @@ export class VisitRecordingService {
         em.getTransactionContext(),
       );
   }
-
-  private async replay(key: string, requestHash: string): Promise<Visit | null> {
-    const earlier = await this.em.findOne(Visit, { idempotencyKey: key }, { populate: ['customer'] });
-    if (!earlier) return null;
-    if (earlier.requestHash !== requestHash)
-      throw new DomainError(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This idempotency key was used for a different visit: use a new key for a new request.',
-      );
-    return earlier;
-  }
 }
 
 function changedFields(input: RecordVisitInput): string[] {
@@ -292,11 +288,4 @@ function changedFields(input: RecordVisitInput): string[] {
   ] as const)
     if (input[name] !== undefined && input[name] !== null) fields.push(name);
   return fields;
-}
-
-function hashRequest(input: RecordVisitInput): string {
-  const { idempotencyKey: _key, ...rest } = input;
-  return createHash('sha256')
-    .update(JSON.stringify({ ...rest, visitedAt: input.visitedAt?.toISOString() ?? null }))
-    .digest('hex');
 }

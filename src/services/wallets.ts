@@ -4,6 +4,7 @@ import type { Account, Customer, LedgerEntry, Organization } from '../entities';
 import { AccountKind, LedgerEntryKind } from '../entities/enums';
 import type { Viewer } from '../server/viewer';
 import { lockAccount, post } from './ledger';
+import { inTransaction } from './transaction';
 
 /**
  * The customer's one stored-value or points account, created on first use and locked for the
@@ -66,11 +67,11 @@ export async function expireDuePoints(
 
 /**
  * Writes off lapsed points on every points account of the organization, one EXPIRE entry each, in
- * one transaction. Safe to run again at any time: what lapsed is written off once. Returns the
- * number of points expired.
+ * one transaction (accounts locked in id order, so two runs queue instead of deadlocking). Safe to
+ * run again at any time: what lapsed is written off once. Returns the number of points expired.
  */
 export async function expireAllPoints(em: EntityManager, viewer: Viewer): Promise<number> {
-  return em.transactional(async (transaction) => {
+  return inTransaction(em, async (transaction) => {
     const due = await transaction.getConnection().execute<{ account_id: string }[]>(
       `select e.account_id from ledger_entry e join account a on a.id = e.account_id
        where a.organization_id = ? and a.kind = 'POINTS'
