@@ -1,5 +1,5 @@
-# The API for users with Docker; docker-compose.yml runs it next to PostgreSQL.
-FROM node:20-bookworm-slim AS build
+# The API for users with Docker (Node 24 LTS); docker-compose.yml runs it next to PostgreSQL.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -7,7 +7,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=4000
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -9,8 +9,12 @@ import type { Viewer } from '../server/viewer';
  * at the end as one INSERT (one row per customer). Changes are persisted into the same unit of work
  * as the change itself, so a rolled-back mutation leaves no audit row and a committed one always has it.
  */
+/** Told how many audit rows were written (the /metrics counter); `change` rows once their transaction commits. */
+export type AuditRowsListener = (kind: 'read' | 'change', rows: number) => void;
+
 export class AuditService {
   private readonly healthReads = new Map<string, Set<string>>();
+  private rowsWritten?: AuditRowsListener;
 
   constructor(
     private readonly em: EntityManager,
@@ -22,6 +26,10 @@ export class AuditService {
 
   setOperationName(name: string | undefined): void {
     this.operationName = name ?? undefined;
+  }
+
+  onRowsWritten(listener: AuditRowsListener): void {
+    this.rowsWritten = listener;
   }
 
   recordHealthRead(customerId: string, field: string): void {
@@ -41,6 +49,25 @@ export class AuditService {
   ): void {
     if (!this.viewer) return;
     em.persist(em.create(AuditEvent, { ...this.actor(), action, entityType, entityId, customerId, fields }));
+    this.countOnCommit(em);
+  }
+
+  /**
+   * The row is inserted by the flush of the change's transaction and kept only if it commits. A
+   * transactional() fork has its own copy of the event manager, so this subscriber lives and dies with
+   * that transaction. Elsewhere (the request's em, whose event manager is shared by the whole ORM, or a
+   * nested transaction, whose commit is a savepoint) the row is counted when recorded.
+   */
+  private countOnCommit(em: EntityManager): void {
+    const listener = this.rowsWritten;
+    if (!listener) return;
+    const ownTransaction =
+      em.isInTransaction() &&
+      em.getEventManager() !== this.em.getEventManager() &&
+      !('savepointName' in (em.getTransactionContext() as object));
+    if (ownTransaction)
+      em.getEventManager().registerSubscriber({ afterTransactionCommit: () => listener('change', 1) });
+    else listener('change', 1);
   }
 
   /**
@@ -74,6 +101,7 @@ export class AuditService {
         JSON.stringify(reads),
       ],
     );
+    this.rowsWritten?.('read', reads.length);
     return reads.length;
   }
 
