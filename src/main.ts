@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
+import type { Logger } from 'pino';
 import { Organization } from './entities';
-import { loadConfigOrExit } from './server/config';
+import { loadConfigOrExit, type AppConfig } from './server/config';
 import { openDatabase } from './server/database';
+import { DataDirectoryInUseError } from './server/data-dir-owner';
 import { startBanner } from './server/banner';
 import { createHttpApp } from './server/http';
 import { createLogger } from './server/logger';
@@ -13,9 +15,14 @@ import { recomputeRuleTagsEverywhere } from './services/tag-rules';
 import { DemoSeeder } from './seeders/demo.seeder';
 import { TokenService } from './services/token.service';
 
-async function main() {
-  const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
+/** Everything the service starts, in the order it is stopped. */
+interface Service {
+  apollo: { stop(): Promise<void> };
+  jobs?: { stop(): Promise<void> };
+  database: { close(): Promise<void> };
+}
+
+async function startService(config: AppConfig, logger: Logger): Promise<Service> {
   const database = await openDatabase(config, logger);
   if (config.seedDemoData) {
     const em = database.orm.em.fork();
@@ -30,17 +37,26 @@ async function main() {
   }
   const tokens = new TokenService(await jwtSecret(config), config.jwtTtlSeconds);
   const httpServer = createServer();
-  const { app, apollo } = await createHttpApp(config, database.orm, tokens, logger, httpServer);
+  const { app, apollo, metrics } = await createHttpApp(config, database.orm, tokens, logger, httpServer);
   httpServer.on('request', app);
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const jobs = config.runJobs ? await startJobRunner(database.url, database.orm, logger) : undefined;
+  if (jobs) metrics.observeJobs(jobs.boss);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, 'listening');
   process.stdout.write(startBanner(config, port));
+  return { apollo, jobs, database };
+}
 
+async function main() {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel);
+  // Started a tick later: the signal handlers below are in place before anything starts.
+  const service = Promise.resolve().then(() => startService(config, logger));
   let stopping = false;
   const shutdown = async (signal: string) => {
+    // `npm start` forwards the terminal's Ctrl-C to a process that got it already: once is enough.
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -50,6 +66,8 @@ async function main() {
       process.exit(1);
     }, 20_000);
     try {
+      // A signal during start-up waits for it: stopping half-started parts is where errors come from.
+      const { apollo, jobs, database } = await service;
       await apollo.stop(); // the drain plugin stops accepting, then waits for in-flight requests
       await jobs?.stop();
       await database.close();
@@ -61,11 +79,15 @@ async function main() {
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Registered before start-up, and kept (not `once`): a second signal must not kill the process
+  // with Node's default action while it drains. SIGHUP: the terminal was closed.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void shutdown(signal));
+  await service;
 }
 
 main().catch((error) => {
-  process.stderr.write(`Failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const reason = error instanceof DataDirectoryInUseError ? error.message : error?.stack;
+  process.stderr.write(`Failed to start: ${reason ?? String(error)}\n`);
   process.exit(1);
 });

