@@ -144,7 +144,7 @@ export async function describeEnvironment(
       'floor at each concurrency; CPU from /proc/<pid>/stat (utime + stime) over the timed run divided by ' +
       'completed requests; PostgreSQL CPU: all its processes, including exited ones. SQL statements: one request ' +
       'of each page in-process on the same database (knex query events), the context and audit included',
-    '- Server: `node dist/src/main.js`, NODE_ENV=production, LOG_LEVEL=warn, pool 10, MANAGER bearer token. ' +
+    '- Server: `node dist/src/main.js`, NODE_ENV=production, LOG_LEVEL=warn, pool 10, MANAGER bearer token, query-cost budget on (one upsert per request, not in the statement count; its limit above what the run spends). ' +
       'Floor: bench/floor.ts, node:http + pg Pool(10), one prepared statement per page (bench/floor-sql.ts), ' +
       'the same JSON (checked equal before the runs); it does no auth, no audit rows, no GraphQL',
   ];

@@ -24,6 +24,10 @@ export class ApiKey extends OrganizationScoped {
   @Property({ type: 'timestamptz', nullable: true })
   expiresAt?: Date;
 
+  /** Query cost points per minute this key may spend; unset: API_KEY_RATE_LIMIT_PER_MINUTE. */
+  @Property({ type: 'integer', nullable: true })
+  rateLimitPerMinute?: number;
+
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt?: Date;
 

@@ -13,8 +13,9 @@ export class AuditEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
-  @Property({ type: 'uuid' })
-  organizationId!: string;
+  /** Unset only for a failed login with an email no organization has (CHECK audit_event_actor_known). */
+  @Property({ type: 'uuid', nullable: true })
+  organizationId?: string;
 
   @Property({ type: 'uuid', nullable: true })
   actorUserId?: string;
@@ -22,8 +23,9 @@ export class AuditEvent {
   @Property({ type: 'uuid', nullable: true })
   actorApiKeyId?: string;
 
-  @Enum({ items: () => Role, nativeEnumName: 'role' })
-  role!: Role;
+  /** The caller's role; for a login, the role of the account tried. Unset like organizationId. */
+  @Enum({ items: () => Role, nativeEnumName: 'role', nullable: true })
+  role?: Role;
 
   @Enum({ items: () => AuditAction, nativeEnumName: 'audit_action' })
   action!: AuditAction;
@@ -51,6 +53,18 @@ export class AuditEvent {
   /** The id the client sent as x-request-id, if any: the client's to choose, so kept apart. */
   @Property({ length: 64, nullable: true })
   correlationId?: string;
+
+  /** The client address of a login (as the server determines it, see TRUST_PROXY). */
+  @Property({ columnType: 'inet', nullable: true })
+  clientAddress?: string;
+
+  /** Why a login failed: UNKNOWN_EMAIL, WRONG_PASSWORD, ACCOUNT_INACTIVE. */
+  @Property({ length: 50, nullable: true })
+  reason?: string;
+
+  /** SHA-256 of the (normalized) email tried, when no account matched: the email itself is not kept. */
+  @Property({ length: 64, nullable: true })
+  emailHash?: string;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   occurredAt: Date = new Date();

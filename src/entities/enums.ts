@@ -143,6 +143,8 @@ export enum AuditAction {
   ARCHIVE = 'ARCHIVE',
   RESTORE = 'RESTORE',
   LOGIN = 'LOGIN',
+  /** A refused password check (wrong password, unknown email, inactive account); never the password. */
+  LOGIN_FAILED = 'LOGIN_FAILED',
 }
 
 /** How strongly a contraindication speaks against a service: 禁用 (avoid) or 慎用 (caution). */

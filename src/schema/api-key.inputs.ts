@@ -1,5 +1,5 @@
 import { ArrayMaxSize, Length } from 'class-validator';
-import { Field, InputType } from 'type-graphql';
+import { Field, InputType, Int } from 'type-graphql';
 
 @InputType()
 export class CreateApiKeyInput {
@@ -17,4 +17,11 @@ export class CreateApiKeyInput {
 
   @Field({ nullable: true })
   expiresAt?: Date;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Query cost points this key may spend per minute (every response says what is left in RateLimit-* headers). Default: the server's API_KEY_RATE_LIMIT_PER_MINUTE.",
+  })
+  rateLimitPerMinute?: number;
 }

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('ApiKey', {
   description: 'A credential of a third-party system (POS); the secret is never shown again.',
@@ -18,6 +18,12 @@ export class ApiKeyType {
 
   @Field({ nullable: true })
   expiresAt?: Date;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Query cost points per minute; null: the server's default for API keys.",
+  })
+  rateLimitPerMinute?: number;
 
   @Field({ nullable: true })
   revokedAt?: Date;

@@ -39,6 +39,15 @@ export class AuditEventType {
   @Field({ nullable: true })
   requestId?: string;
 
+  @Field({ nullable: true, description: 'Client address of a login or failed login.' })
+  clientAddress?: string;
+
+  @Field({
+    nullable: true,
+    description: 'Why a login failed: WRONG_PASSWORD, ACCOUNT_INACTIVE (entityId is the account tried).',
+  })
+  reason?: string;
+
   @Field()
   occurredAt!: Date;
 }

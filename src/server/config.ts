@@ -1,4 +1,7 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleSettings } from '../services/login-throttle.service';
+import { DEFAULT_API_RATE_LIMITS, type ApiRateLimitSettings } from '../services/rate-limit.service';
 
 /**
  * Configuration comes from the environment only, and is validated once at start so that a bad value
@@ -7,6 +10,37 @@ import { z } from 'zod';
 const booleanFromString = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * express's `trust proxy`: unset or false, the client address is the socket's (X-Forwarded-For is
+ * ignored); true trusts every hop (only behind a proxy that overwrites the header); a number trusts
+ * that many hops; else a comma list of addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, context): boolean | number | string[] => {
+    if (value === 'true' || value === 'false') return value === 'true';
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    for (const entry of entries) {
+      const [address, bits, ...rest] = entry.split('/');
+      const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= 128);
+      if (!PROXY_NAMES.has(entry) && (!isIP(address) || !validBits || rest.length > 0)) {
+        context.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not true, false, a hop count, an address, a subnet or loopback/linklocal/uniquelocal`,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
+
+const seconds = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -25,6 +59,31 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SEED_DEMO_DATA: booleanFromString.optional(),
   RUN_JOBS: booleanFromString.default(true),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUST_PROXY: trustProxy.optional(),
+  LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_LOGIN_THROTTLE.freeAttempts),
+  LOGIN_DELAY_SECONDS: seconds(1, 86_400, DEFAULT_LOGIN_THROTTLE.firstDelaySeconds),
+  LOGIN_MAX_DELAY_SECONDS: seconds(1, 86_400, DEFAULT_LOGIN_THROTTLE.maxDelaySeconds),
+  LOGIN_FAILURE_WINDOW_SECONDS: seconds(60, 30 * 86_400, DEFAULT_LOGIN_THROTTLE.failureWindowSeconds),
+  LOGIN_ADDRESS_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(DEFAULT_LOGIN_THROTTLE.addressMaxFailures),
+  LOGIN_ADDRESS_WINDOW_SECONDS: seconds(60, 30 * 86_400, DEFAULT_LOGIN_THROTTLE.addressWindowSeconds),
+  USER_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .default(DEFAULT_API_RATE_LIMITS.userPerMinute),
+  API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .default(DEFAULT_API_RATE_LIMITS.apiKeyPerMinute),
 });
 
 export interface AppConfig {
@@ -44,6 +103,17 @@ export interface AppConfig {
   seedDemoData: boolean;
   /** Run the scheduled jobs (care tasks, points expiry) in this process; `npm run worker` runs them alone. */
   runJobs: boolean;
+  /** Bearer token for GET /metrics; without it the endpoint is open in development and off in production. */
+  metricsToken?: string;
+  /**
+   * express's `trust proxy`, which decides the client address that logins are throttled by. Unset:
+   * the socket's address, X-Forwarded-For ignored (a client could otherwise pick any address).
+   */
+  trustProxy?: boolean | number | string[];
+  /** Unset (configurations built by hand): DEFAULT_LOGIN_THROTTLE. */
+  loginThrottle?: LoginThrottleSettings;
+  /** Query cost budgets per minute; unset: DEFAULT_API_RATE_LIMITS. */
+  rateLimits?: ApiRateLimitSettings;
 }
 
 export class ConfigError extends Error {}
@@ -75,6 +145,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     maxBodyBytes: values.MAX_BODY_BYTES,
     seedDemoData: values.SEED_DEMO_DATA ?? !values.DATABASE_URL,
     runJobs: values.RUN_JOBS,
+    metricsToken: values.METRICS_TOKEN,
+    trustProxy: values.TRUST_PROXY,
+    loginThrottle: {
+      freeAttempts: values.LOGIN_FREE_ATTEMPTS,
+      firstDelaySeconds: values.LOGIN_DELAY_SECONDS,
+      maxDelaySeconds: Math.max(values.LOGIN_MAX_DELAY_SECONDS, values.LOGIN_DELAY_SECONDS),
+      failureWindowSeconds: values.LOGIN_FAILURE_WINDOW_SECONDS,
+      addressMaxFailures: values.LOGIN_ADDRESS_MAX_FAILURES,
+      addressWindowSeconds: values.LOGIN_ADDRESS_WINDOW_SECONDS,
+    },
+    rateLimits: {
+      userPerMinute: values.USER_RATE_LIMIT_PER_MINUTE,
+      apiKeyPerMinute: values.API_KEY_RATE_LIMIT_PER_MINUTE,
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { Role } from '../entities/enums';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
 import { authenticateApiKey } from '../services/api-key.service';
 import { AuditService } from '../services/audit.service';
+import { defaultRateLimits, type RateBudget, type RateLimits } from '../services/rate-limit.service';
 import type { TokenService } from '../services/token.service';
 import { DirectoryCache } from './directory-cache';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
@@ -16,6 +17,10 @@ import type { Viewer } from './viewer';
 /** Everything one request needs; built fresh for every request, shared by nothing. */
 export interface AppContext {
   requestId: string;
+  /** The id the client sent as x-request-id, if it is a plain token. */
+  correlationId?: string;
+  /** The client's address as express determines it (see TRUST_PROXY); unset outside HTTP. */
+  clientAddress?: string;
   logger: Logger;
   em: EntityManager;
   viewer: Viewer | null;
@@ -25,16 +30,27 @@ export interface AppContext {
   tokens: TokenService;
   /** What the operation costs (server/query-cost.ts), set once it is resolved. */
   queryCost?: number;
+  rateLimits: RateLimits;
+  /** The caller's query cost budget after this request (server/rate-limit.plugin.ts). */
+  rateBudget?: RateBudget;
 }
 
 export interface ContextDependencies {
   orm: MikroORM;
   tokens: TokenService;
+  /** The app's limiters (server/http.ts); without them, default limits on the ORM's pool. */
+  rateLimits?: RateLimits;
 }
 
 export async function createContext(
   dependencies: ContextDependencies,
-  request: { headers: IncomingHttpHeaders; requestId: string; correlationId?: string; logger: Logger },
+  request: {
+    headers: IncomingHttpHeaders;
+    requestId: string;
+    correlationId?: string;
+    clientAddress?: string;
+    logger: Logger;
+  },
 ): Promise<AppContext> {
   const em = dependencies.orm.em.fork();
   const directory = DirectoryCache.of(dependencies.orm);
@@ -53,6 +69,8 @@ export async function createContext(
   const loaders = createLoaders(em, viewer, directory);
   return {
     requestId: request.requestId,
+    correlationId: request.correlationId,
+    clientAddress: request.clientAddress,
     logger,
     em,
     viewer,
@@ -60,6 +78,7 @@ export async function createContext(
     loaders,
     services: createServices(em, viewer, audit, dependencies.tokens, loaders),
     tokens: dependencies.tokens,
+    rateLimits: dependencies.rateLimits ?? defaultRateLimits(dependencies.orm.em.getConnection().getKnex()),
   };
 }
 
@@ -89,6 +108,7 @@ async function authenticate(
       role: Role.INTEGRATION,
       displayName: apiKey.name,
       scopes: apiKey.scopes,
+      rateLimitPerMinute: apiKey.rateLimitPerMinute ?? undefined,
     };
   }
   const claims = await tokens.verify(credential);

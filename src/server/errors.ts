@@ -77,3 +77,10 @@ export class IdempotencyKeyReusedError extends DomainError {
     );
   }
 }
+
+/** Too many attempts or too much work in the window: nothing was done; retry after the given seconds. */
+export class RateLimitedError extends DomainError {
+  constructor(retryAfterSeconds: number, message: string, details: Record<string, unknown> = {}) {
+    super('RATE_LIMITED', message, { ...details, retryAfterSeconds });
+  }
+}

@@ -17,9 +17,13 @@ import type { TokenService } from '../services/token.service';
 import type { AppConfig } from './config';
 import { createContext, type AppContext } from './context';
 import { createErrorFormatter } from './error-formatter';
+import { createMetrics, metricsRoute, type AppMetrics } from './metrics';
 import { playgroundRouter } from './playground';
 import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
+import { rateLimitPlugin } from './rate-limit.plugin';
+import { createRateLimits, DEFAULT_API_RATE_LIMITS, type RateLimits } from '../services/rate-limit.service';
+import { DEFAULT_LOGIN_THROTTLE } from '../services/login-throttle.service';
 import { unavailablePlugin } from './unavailable';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -34,6 +38,10 @@ export const MAX_TOKENS = 2000;
 export interface HttpApp {
   app: Express;
   apollo: ApolloServer<AppContext>;
+  /** Login throttle and query cost budgets, state in PostgreSQL (shared by every instance). */
+  rateLimits: RateLimits;
+  /** main.ts hands it the job runner (metrics.observeJobs) so that /metrics shows the queues. */
+  metrics: AppMetrics;
 }
 
 /** Writes the collected health reads of a request in one INSERT, before the response leaves. */
@@ -75,6 +83,11 @@ export async function createHttpApp(
     blockFieldSuggestion: { enabled: !development },
   });
   const protection = armor.protect();
+  const rateLimits = createRateLimits(orm.em.getConnection().getKnex(), {
+    login: config.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
+    api: config.rateLimits ?? DEFAULT_API_RATE_LIMITS,
+  });
+  const metrics = createMetrics(orm, logger);
   const apollo = new ApolloServer<AppContext>({
     schema,
     introspection: config.introspection,
@@ -90,8 +103,10 @@ export async function createHttpApp(
       ...protection.plugins,
       nulInputPlugin,
       queryCostPlugin,
+      rateLimitPlugin,
       unavailablePlugin,
       auditPlugin,
+      metrics.plugin,
       ApolloServerPluginLandingPageDisabled(),
       // Responses carry no cache hints; the plugin otherwise wraps every field resolver of every request.
       ApolloServerPluginCacheControlDisabled(),
@@ -102,6 +117,8 @@ export async function createHttpApp(
 
   const app = express();
   app.disable('x-powered-by');
+  // The client address (req.ip) that logins are throttled by: X-Forwarded-For only from trusted proxies.
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(
     pinoHttp({
       logger,
@@ -120,7 +137,10 @@ export async function createHttpApp(
       },
       customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: {
-        ignore: (request) => request.url === '/healthz' || request.url?.startsWith('/playground/') === true,
+        ignore: (request) =>
+          request.url === '/healthz' ||
+          request.url === '/metrics' ||
+          request.url?.startsWith('/playground/') === true,
       },
       serializers: {
         req: (request) => ({ id: request.id, method: request.method, url: request.url }),
@@ -140,6 +160,8 @@ export async function createHttpApp(
       response.status(503).json({ status: 'unavailable', reason: 'database not reachable' });
     }
   });
+  const metricsHandler = metricsRoute(config, metrics);
+  if (metricsHandler) app.get('/metrics', metricsHandler);
   if (config.playground) app.use(playgroundRouter());
   app.use(
     '/graphql',
@@ -147,11 +169,12 @@ export async function createHttpApp(
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         createContext(
-          { orm, tokens },
+          { orm, tokens, rateLimits },
           {
             headers: req.headers,
             requestId: String(req.id),
             correlationId: correlationIdOf(req.headers['x-request-id']),
+            clientAddress: req.ip,
             logger: req.log,
           },
         ),
@@ -187,5 +210,5 @@ export async function createHttpApp(
       });
     },
   );
-  return { app, apollo };
+  return { app, apollo, metrics, rateLimits };
 }

@@ -12,4 +12,6 @@ export interface Viewer {
   userId?: string;
   apiKeyId?: string;
   scopes: string[];
+  /** An API key's own query cost budget per minute, when it has one (else the configured default). */
+  rateLimitPerMinute?: number;
 }

@@ -7,6 +7,8 @@ import { AuditService } from './audit.service';
 import { AuditAction } from '../entities/enums';
 
 const LAST_USED_PRECISION_MS = 60_000;
+/** Per-minute budgets fit the limiter's integer column with room for a query's cost on top. */
+const MAX_RATE_LIMIT = 1_000_000_000;
 
 /** Keys look like `wk_<prefix>_<secret>`: the prefix finds the row, the secret is compared by hash. */
 const KEY_PATTERN = /^wk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -33,13 +35,26 @@ export class ApiKeyService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(input: { name: string; scopes?: string[]; expiresAt?: Date }): Promise<CreatedApiKey> {
+  async create(input: {
+    name: string;
+    scopes?: string[];
+    expiresAt?: Date;
+    rateLimitPerMinute?: number | null;
+  }): Promise<CreatedApiKey> {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) {
       throw new BadInputError('name', 'length', 'name must be 1 to 100 characters.');
     }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new BadInputError('expiresAt', 'future', 'expiresAt must be in the future.');
+    }
+    const rateLimitPerMinute = input.rateLimitPerMinute ?? undefined;
+    if (rateLimitPerMinute !== undefined && (rateLimitPerMinute < 1 || rateLimitPerMinute > MAX_RATE_LIMIT)) {
+      throw new BadInputError(
+        'rateLimitPerMinute',
+        'range',
+        `rateLimitPerMinute must be 1 to ${MAX_RATE_LIMIT} query cost points per minute.`,
+      );
     }
     const scopes = input.scopes ?? [...DEFAULT_API_KEY_SCOPES];
     const unknown = scopes.filter((scope) => !(API_KEY_SCOPES as readonly string[]).includes(scope));
@@ -63,12 +78,14 @@ export class ApiKeyService {
       secretHash: hashSecret(secretPart),
       scopes,
       expiresAt: input.expiresAt,
+      rateLimitPerMinute,
       createdBy: this.viewer.userId,
     });
     this.audit.recordChange(this.em, AuditAction.CREATE, 'ApiKey', apiKey.id, undefined, [
       'name',
       'scopes',
       'expiresAt',
+      'rateLimitPerMinute',
     ]);
     await this.em.flush();
     return { apiKey, secret: `wk_${prefix}_${secretPart}` };

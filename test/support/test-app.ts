@@ -9,6 +9,7 @@ import { createContext, type AppContext } from '../../src/server/context';
 import { DIRECTORY_SQL_TAG, DirectoryCache } from '../../src/server/directory-cache';
 import { ensureDatabase, migrateAndOpen } from '../../src/server/database';
 import { createHttpApp } from '../../src/server/http';
+import type { RateLimits } from '../../src/services/rate-limit.service';
 import { TokenService } from '../../src/services/token.service';
 import type { Express } from 'express';
 
@@ -25,6 +26,8 @@ export const testConfig: AppConfig = {
   maxBodyBytes: 100_000,
   seedDemoData: false,
   runJobs: false,
+  // Suites run many large queries per minute as one user; test/rate-limit.test.ts sets its own budgets.
+  rateLimits: { userPerMinute: 1_000_000_000, apiKeyPerMinute: 1_000_000_000 },
 };
 
 export interface TestApp {
@@ -32,6 +35,7 @@ export interface TestApp {
   apollo: ApolloServer<AppContext>;
   app: Express;
   tokens: TokenService;
+  rateLimits: RateLimits;
   /** Number of SQL statements sent since the last reset. */
   statements: { count: number; reset(): void };
   /** Connection URL of the tables' owner (what the job runner connects with). */
@@ -41,15 +45,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh database (its name says test) with migrations applied, and the real Apollo + express app. */
-export async function createTestApp(logger = pino({ level: 'silent' })): Promise<TestApp> {
+/**
+ * A fresh database (its name says test) with migrations applied, and the real Apollo + express app.
+ * `databaseUrl` (another test app's `url`): a second instance on the same database. `config`: settings
+ * over testConfig.
+ */
+export async function createTestApp(
+  logger = pino({ level: 'silent' }),
+  options: { config?: Partial<AppConfig>; databaseUrl?: string } = {},
+): Promise<TestApp> {
   const serverUrl = process.env.WELLNESS_TEST_SERVER_URL;
   if (!serverUrl)
     throw new Error('WELLNESS_TEST_SERVER_URL is not set: run the tests through jest (global setup).');
   const name = `app_test_${process.env.JEST_WORKER_ID ?? 0}_${randomBytes(4).toString('hex')}`;
   if (!name.includes('test'))
     throw new Error('Refusing to run tests against a database whose name does not say test');
-  const url = await ensureDatabase(serverUrl, name);
+  const url = options.databaseUrl ?? (await ensureDatabase(serverUrl, name));
   // Requests and fixtures run as the runtime role, exactly as in production.
   const { orm } = await migrateAndOpen(url, 30);
   const statements = { count: 0, reset: () => void (statements.count = 0) };
@@ -62,12 +73,18 @@ export async function createTestApp(logger = pino({ level: 'silent' })): Promise
       if (!query.sql.startsWith(DIRECTORY_SQL_TAG)) statements.count++;
     });
   const tokens = new TokenService(testConfig.jwtSecret!, testConfig.jwtTtlSeconds);
-  const { app, apollo } = await createHttpApp(testConfig, orm, tokens, logger);
+  const { app, apollo, rateLimits } = await createHttpApp(
+    { ...testConfig, ...options.config },
+    orm,
+    tokens,
+    logger,
+  );
   return {
     orm,
     apollo,
     app,
     tokens,
+    rateLimits,
     statements,
     url,
     async asOwner(sql: string, params: unknown[] = []) {
@@ -100,7 +117,7 @@ export async function execute<TData = Record<string, any>>(
   variables?: Record<string, unknown>,
 ): Promise<GraphQLResult<TData>> {
   const contextValue = await createContext(
-    { orm: testApp.orm, tokens: testApp.tokens },
+    { orm: testApp.orm, tokens: testApp.tokens, rateLimits: testApp.rateLimits },
     {
       headers: token ? { authorization: `Bearer ${token}` } : {},
       requestId: randomBytes(8).toString('hex'),
