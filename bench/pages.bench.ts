@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       // The per-user query-cost budget stays on (its PostgreSQL upsert is part of every request) but is
       // set above what the timed runs spend, so no request is refused.
-      USER_RATE_LIMIT_PER_MINUTE: '1000000000',
+      USER_RATE_LIMIT_PER_MINUTE: process.env.BENCH_USER_RATE_LIMIT ?? '1000000000',
       HOST: '127.0.0.1',
       PORT: String(serverPort),
     });

@@ -33,7 +33,7 @@ export class CustomerResolver {
     orderBy?: CustomerOrder,
   ) {
     const node = LookAhead.of(info).child('edges')?.child('node');
-    const prefetch = { companions: customerCompanions(context, node) };
+    const prefetch = { companions: customerCompanions(context, node, 'page') };
     return context.services.customerQueries.list({ first, after, filter, orderBy, prefetch });
   }
 
