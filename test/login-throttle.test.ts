@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from '../src/server/config';
 import * as passwords from '../src/services/password.service';
 import { LoginThrottle, type LoginThrottleSettings } from '../src/services/login-throttle.service';
 import { RateLimitedError } from '../src/server/errors';
 import { createOrganization, PASSWORD, type OrganizationFixture } from './support/fixtures';
 import { createTestApp, listen, type TestApp } from './support/test-app';
+import { twoInstances, type TwoInstances } from './support/two-instances';
 
 const throttle: LoginThrottleSettings = {
   freeAttempts: 3,
@@ -18,29 +18,19 @@ const throttle: LoginThrottleSettings = {
 // The test client sits behind "a proxy" on loopback: X-Forwarded-For says which address it is.
 const config = { trustProxy: ['loopback'], loginThrottle: throttle };
 
+let instances: TwoInstances;
 let testApp: TestApp;
-let secondInstance: TestApp;
 let org: OrganizationFixture;
-const servers: Server[] = [];
 let url: string;
 let secondUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp(undefined, { config });
   // A second instance on the same database: the throttle's state is in PostgreSQL, not in a process.
-  secondInstance = await createTestApp(undefined, { config, databaseUrl: testApp.url });
+  instances = await twoInstances(config);
+  ({ first: testApp, url, secondUrl } = instances);
   org = await createOrganization(testApp);
-  const first = await listen(testApp.app);
-  const second = await listen(secondInstance.app);
-  servers.push(first.server, second.server);
-  ({ url } = first);
-  secondUrl = second.url;
 });
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  await secondInstance.close();
-  await testApp.close();
-});
+afterAll(() => instances.close());
 afterEach(() => jest.restoreAllMocks());
 
 async function login(email: string, password: string, address: string, base = url) {

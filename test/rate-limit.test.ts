@@ -1,32 +1,22 @@
-import type { Server } from 'node:http';
 import { createOrganization, type OrganizationFixture } from './support/fixtures';
-import { createTestApp, listen, type TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
+import { twoInstances, type TwoInstances } from './support/two-instances';
 
 const USER_BUDGET = 200;
 const config = { rateLimits: { userPerMinute: USER_BUDGET, apiKeyPerMinute: 100_000 } };
 
+let instances: TwoInstances;
 let testApp: TestApp;
-let secondInstance: TestApp;
 let org: OrganizationFixture;
-const servers: Server[] = [];
 let url: string;
 let secondUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp(undefined, { config });
-  secondInstance = await createTestApp(undefined, { config, databaseUrl: testApp.url });
+  instances = await twoInstances(config);
+  ({ first: testApp, url, secondUrl } = instances);
   org = await createOrganization(testApp);
-  const first = await listen(testApp.app);
-  const second = await listen(secondInstance.app);
-  servers.push(first.server, second.server);
-  ({ url } = first);
-  secondUrl = second.url;
 });
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  await secondInstance.close();
-  await testApp.close();
-});
+afterAll(() => instances.close());
 
 async function post(credential: string, query: string, base = url) {
   const response = await fetch(`${base}/graphql`, {
