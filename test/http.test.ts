@@ -81,6 +81,18 @@ test("the audit log keeps the server's request id; a client's x-request-id is it
     { request_id: response.headers.get('x-request-id'), correlation_id: 'pos-receipt-7788' },
   ]);
   expect(rows[0].request_id).not.toBe('pos-receipt-7788');
+  const audit = await (
+    await post(
+      {
+        query: `{ auditEvents(customerId: "${org.assigned.id}", first: 1) { edges { node { requestId correlationId } } } }`,
+      },
+      { authorization: `Bearer ${org.tokens.AUDITOR}` },
+    )
+  ).json();
+  expect(audit.data.auditEvents.edges[0].node).toEqual({
+    requestId: response.headers.get('x-request-id'),
+    correlationId: 'pos-receipt-7788',
+  });
 });
 
 test('a wrong password and an unknown email fail alike with UNAUTHENTICATED', async () => {

@@ -70,6 +70,7 @@ export const accountPolicy: PolicyMap = {
       'fields',
       'operationName',
       'requestId',
+      'correlationId',
       'clientAddress',
       'reason',
       'occurredAt',

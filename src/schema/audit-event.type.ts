@@ -36,8 +36,14 @@ export class AuditEventType {
   @Field({ nullable: true })
   operationName?: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: "The server's own id of the request (its x-request-id header)." })
   requestId?: string;
+
+  @Field({
+    nullable: true,
+    description: "The client's x-request-id, when it sent one (a POS receipt number …): its correlation id.",
+  })
+  correlationId?: string;
 
   @Field({ nullable: true, description: 'Client address of a login or failed login.' })
   clientAddress?: string;
