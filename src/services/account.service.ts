@@ -5,6 +5,7 @@ import { BadInputError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { lockAccount } from './ledger';
+import { inTransaction } from './transaction';
 
 /** 冻结 / 解冻 of punch cards: a frozen card cannot be used; unfreezing extends its validity by the pause. */
 export class AccountService {
@@ -15,7 +16,7 @@ export class AccountService {
   ) {}
 
   setFrozen(id: string, frozen: boolean): Promise<Account> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const account = await lockAccount(em, id);
       if (account.kind !== AccountKind.PUNCH_CARD)
         throw new BadInputError(

@@ -6,6 +6,7 @@ import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { localTime } from './local-time';
+import { inTransaction } from './transaction';
 
 const { BOOKED, CONFIRMED, ARRIVED, CANCELLED, NO_SHOW } = AppointmentStatus;
 
@@ -61,7 +62,7 @@ export class AppointmentStatusService {
     transition: Transition,
     apply: (appointment: Appointment, now: Date) => unknown,
   ): Promise<Appointment> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const appointment = await em.findOne(Appointment, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!appointment) throw new NotFoundError('Appointment', id);
       if (this.viewer.role === Role.THERAPIST && !(await this.servesIn(em, appointment)))

@@ -6,6 +6,7 @@ import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_CODE = {
   constraint: 'card_product_organization_id_code_unique',
@@ -40,7 +41,7 @@ export class CardProductService {
     if (!punch && (input.uses || input.serviceIds?.length))
       throw new BadInputError('uses', 'punchCardOnly', 'Only punch cards have uses and services.');
     return withUniqueConflicts([UNIQUE_CODE], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const product = em.create(CardProduct, {
           organization: this.viewer.organizationId,
           code: input.code,
@@ -74,7 +75,7 @@ export class CardProductService {
   }
 
   setActive(id: string, active: boolean): Promise<CardProduct> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const product = await em.findOne(CardProduct, { id });
       if (!product) throw new NotFoundError('CardProduct', id);
       if (product.active !== active) {

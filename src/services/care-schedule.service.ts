@@ -4,6 +4,7 @@ import { lockOrganization } from './organization-lock';
 import { Organization } from '../entities';
 import type { CareTaskKind } from '../entities/enums';
 import { CARE_GENERATORS, GENERATION_ORDER } from './care-generators';
+import { inTransaction } from './transaction';
 
 export interface CareScheduleRun {
   organizationId: string;
@@ -51,7 +52,7 @@ export async function runCareSchedule(
 }
 
 function runForOrganization(em: EntityManager, organizationId: string, now: Date): Promise<CareScheduleRun> {
-  return em.transactional(async (transaction) => {
+  return inTransaction(em, async (transaction) => {
     const connection = transaction.getConnection();
     const context = transaction.getTransactionContext();
     await lockOrganization(transaction, 'care-schedule', organizationId);

@@ -10,6 +10,7 @@ import { runCareSchedule } from './care-schedule.service';
 import { pageByTime } from './newest-first';
 import { requiredText } from './text-input';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const BY_DUE_DATE = { property: 'dueAt', column: 'due_at', direction: 'asc' } as const;
 /** Roles that act on any task of the organization; others only on tasks they own. */
@@ -81,7 +82,7 @@ export class CareTaskService {
     alsoDo?: (em: EntityManager, task: CareTask) => void,
   ): Promise<CareTask> {
     return withUniqueConflicts([], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const task = await em.findOne(CareTask, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!task) throw new NotFoundError('CareTask', id);
         if (!TASK_MANAGERS.includes(this.viewer.role) && task.owner?.id !== this.viewer.userId)

@@ -15,6 +15,7 @@ import { pageByTime } from './newest-first';
 import { optionalText, requiredText } from './text-input';
 import { activeStaff, CONTACT_ROLES } from './staff-reference';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const DAY = 86_400_000;
 const NOBODY = '00000000-0000-0000-0000-000000000000';
@@ -63,7 +64,7 @@ export class CommunicationService {
         'future',
         'occurredAt lies in the future: log contacts that happened.',
       );
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await em.findOne(Customer, { id: input.customerId, archivedAt: null });
       if (!customer) throw new NotFoundError('Customer', input.customerId);
       if (input.storeId && !(await em.findOne(Store, { id: input.storeId })))
@@ -94,7 +95,7 @@ export class CommunicationService {
 
   update(input: UpdateCommunicationInput): Promise<Communication> {
     return withUniqueConflicts([], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const entry = await em.findOne(
           Communication,
           { id: input.id },

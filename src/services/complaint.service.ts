@@ -19,6 +19,7 @@ import { pageByTime } from './newest-first';
 import { requiredText } from './text-input';
 import { activeStaff, CONTACT_ROLES } from './staff-reference';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const HOUR = 3_600_000;
 /** Service levels from the seeds: 24小时内响应, 48小时内给出解决方案. */
@@ -74,7 +75,7 @@ export class ComplaintService {
     const receivedAt = input.receivedAt ?? new Date();
     if (receivedAt.getTime() > Date.now() + 5 * 60_000)
       throw new BadInputError('receivedAt', 'future', 'receivedAt lies in the future.');
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await em.findOne(Customer, { id: input.customerId });
       if (!customer) throw new NotFoundError('Customer', input.customerId);
       const store = await em.findOne(Store, { id: input.storeId });
@@ -169,7 +170,7 @@ export class ComplaintService {
       { fields: string[]; settles: CareTaskKind[] } | Promise<{ fields: string[]; settles: CareTaskKind[] }>,
   ): Promise<Complaint> {
     return withUniqueConflicts([], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         // The schedule may be creating an overdue task for this complaint right now: wait for it, so
         // that closing the complaint's tasks below also closes that one.
         await lockOrganization(em, 'care-schedule', this.viewer.organizationId);

@@ -10,6 +10,7 @@ import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
+import { inTransaction } from './transaction';
 
 /** Marketing consent per channel, 勿扰, preferred channel and frequency cap; the care settings. */
 export class ContactPreferenceService {
@@ -27,7 +28,7 @@ export class ContactPreferenceService {
         'marketingChannel',
         'Consent is given per WECHAT, SMS, PHONE or EMAIL.',
       );
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await this.customer(em, input.customerId);
       // One row per channel; two clerks recording at once both land, the later one wins.
       await em.getConnection().execute(
@@ -62,7 +63,7 @@ export class ContactPreferenceService {
         'pair',
         'Give marketingCapCount and marketingCapDays together.',
       );
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await this.customer(em, input.customerId);
       const fields = changedFields(customer, {
         doNotContact: input.doNotContact ?? undefined,
@@ -77,7 +78,7 @@ export class ContactPreferenceService {
   }
 
   updateCareSettings(input: CareSettingsInput): Promise<Organization> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const organization = await em.findOneOrFail(Organization, { id: this.viewer.organizationId });
       const fields = changedFields(organization, {
         visitFollowUpAfterHours: input.visitFollowUpAfterHours,

@@ -8,6 +8,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_NAME = {
   constraint: 'contraindication_tag_organization_id_name_unique',
@@ -34,7 +35,7 @@ export class ContraindicationTagService {
       throw new BadInputError('severity', 'required', 'severity (AVOID or CAUTION) is required.');
     const { name, severity } = input;
     return withUniqueConflicts([UNIQUE_NAME], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const tag = em.create(ContraindicationTag, {
           organization: this.viewer.organizationId,
           name,
@@ -49,7 +50,7 @@ export class ContraindicationTagService {
 
   update(id: string, input: ContraindicationTagInput): Promise<ContraindicationTag> {
     return withUniqueConflicts([UNIQUE_NAME], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const tag = await em.findOne(ContraindicationTag, { id });
         if (!tag) throw new NotFoundError('ContraindicationTag', id);
         const fields = this.apply(tag, input);
@@ -62,7 +63,7 @@ export class ContraindicationTagService {
 
   /** Refused with CONFLICT reason IN_USE while a service carries the tag, naming those services. */
   delete(id: string): Promise<string> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       // Locked first, counted after: attaching the tag to a service takes a key-share lock on it, so
       // the count below sees every attachment committed before the delete.
       const tag = await em.findOne(ContraindicationTag, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });

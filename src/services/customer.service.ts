@@ -10,6 +10,7 @@ import { normalizePhone } from './phone';
 import { pinyinKeys } from './pinyin';
 import { todayIn } from './time';
 import { assertVersion, withUniqueConflicts, type UniqueRule } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const CUSTOMER_UNIQUE: UniqueRule[] = [
   {
@@ -46,7 +47,7 @@ export class CustomerService {
 
   async create(input: CreateCustomerInput): Promise<Customer> {
     return withUniqueConflicts(CUSTOMER_UNIQUE, () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const code = await this.nextCustomerCode(em);
         const customer = em.create(Customer, {
           organization: this.viewer.organizationId,
@@ -65,7 +66,7 @@ export class CustomerService {
 
   async update(id: string, expectedVersion: number, input: UpdateCustomerInput): Promise<Customer> {
     return withUniqueConflicts(CUSTOMER_UNIQUE, () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const customer = await this.findForChange(em, id, expectedVersion);
         const changed = await this.apply(em, customer, input);
         if (changed.length > 0) {
@@ -77,7 +78,7 @@ export class CustomerService {
   }
 
   async setArchived(id: string, archived: boolean): Promise<Customer> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await em.findOne(Customer, { id });
       if (!customer) throw new NotFoundError('Customer', id);
       if (Boolean(customer.archivedAt) !== archived) {
@@ -98,7 +99,7 @@ export class CustomerService {
     if (wanted.length > 30)
       throw new BadInputError('tagNames', 'count', 'A customer can have at most 30 tags.');
     return withUniqueConflicts(CUSTOMER_UNIQUE, () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const customer = await em.findOne(Customer, { id }, { populate: ['tags'] });
         if (!customer) throw new NotFoundError('Customer', id);
         const existing = await em.find(Tag, { name: { $in: wanted } });
@@ -142,7 +143,7 @@ export class CustomerService {
     consultantId: string | null | undefined,
     therapistId: string | null | undefined,
   ) {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await em.findOne(Customer, { id });
       if (!customer) throw new NotFoundError('Customer', id);
       const changed: string[] = [];

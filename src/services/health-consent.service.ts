@@ -8,6 +8,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { GUARDIAN_CONSENT_BELOW_AGE, healthConsentStatus, isMinor } from './health-consent';
 import { todayIn } from './time';
+import { inTransaction } from './transaction';
 
 /** The separate consent to process health data (PIPL art. 29 / 31), given and withdrawn. */
 export class HealthConsentService {
@@ -20,7 +21,7 @@ export class HealthConsentService {
   give(input: GiveHealthConsentInput): Promise<Customer> {
     const source = input.source.trim();
     const guardian = input.guardian?.trim() || undefined;
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await this.customer(em, input.customerId);
       const organization = await em.findOneOrFail(Organization, { id: this.viewer.organizationId });
       if (isMinor(customer, todayIn(organization.timezone)) && !guardian)
@@ -42,7 +43,7 @@ export class HealthConsentService {
 
   /** The health profile is hidden from every role but OWNER from now on; the withdrawal is audited. */
   withdraw(input: WithdrawHealthConsentInput): Promise<Customer> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const customer = await this.customer(em, input.customerId);
       if (healthConsentStatus(customer) !== 'GIVEN')
         throw new BadInputError(

@@ -22,6 +22,7 @@ import { BadInputError, ForbiddenError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 type RecordKind = 'Allergy' | 'MedicalCondition' | 'SpecialCondition';
 type HealthRecordEntity = Allergy | MedicalCondition | SpecialCondition;
@@ -48,7 +49,7 @@ export class HealthService {
 
   async updateProfile(customerId: string, expectedVersion: number | undefined, input: HealthProfileInput) {
     return withUniqueConflicts([], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         await this.customerFor(em, customerId, HealthSection.CLINICAL);
         const profile = await em.findOneOrFail(HealthProfile, { customer: customerId });
         assertVersion('Health profile', profile.version, expectedVersion);
@@ -91,7 +92,7 @@ export class HealthService {
         throw new BadInputError(field, 'required', `${field} is required to add a ${kind}.`);
       }
     }
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       await this.customerFor(em, customerId, definition.section);
       const record = em.create(
         definition.entity as typeof Allergy,
@@ -109,7 +110,7 @@ export class HealthService {
   }
 
   async updateRecord(kind: RecordKind, id: string, input: RecordInput): Promise<HealthRecordEntity> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const record = await this.recordFor(em, kind, id);
       const changed = this.copy(record, input);
       this.validateRecord(record);
@@ -120,7 +121,7 @@ export class HealthService {
   }
 
   async removeRecord(kind: RecordKind, id: string): Promise<string> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const record = await this.recordFor(em, kind, id, 'remove');
       this.audit.recordChange(em, AuditAction.DELETE, kind, record.id, record.customer.id, []);
       em.remove(record);

@@ -8,6 +8,7 @@ import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { evaluateTiers } from './tier-evaluation';
 import { withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE = [
   {
@@ -42,7 +43,7 @@ export class MembershipTierService {
       throw new BadInputError('rank', 'required', 'rank is required to create a tier.');
     const { name, rank } = input;
     return withUniqueConflicts(UNIQUE, () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const tier = em.create(MembershipTier, { organization: this.viewer.organizationId, name, rank });
         const fields = this.apply(tier, input);
         this.audit.recordChange(em, AuditAction.CREATE, 'MembershipTier', tier.id, undefined, fields);
@@ -53,7 +54,7 @@ export class MembershipTierService {
 
   update(id: string, input: MembershipTierInput): Promise<MembershipTier> {
     return withUniqueConflicts(UNIQUE, () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const tier = await em.findOne(MembershipTier, { id });
         if (!tier) throw new NotFoundError('MembershipTier', id);
         const fields = this.apply(tier, input);
@@ -66,7 +67,8 @@ export class MembershipTierService {
 
   /** Re-evaluates every customer now (e.g. after changing thresholds); returns how many moved. */
   evaluateAll(): Promise<number> {
-    return this.em.transactional(
+    return inTransaction(
+      this.em,
       async (em) => (await evaluateTiers(em, this.viewer.organizationId, null)).length,
     );
   }

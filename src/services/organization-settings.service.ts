@@ -6,6 +6,7 @@ import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
+import { inTransaction } from './transaction';
 
 /** Settings of the caller's organization and its stores. */
 export class OrganizationSettingsService {
@@ -16,7 +17,7 @@ export class OrganizationSettingsService {
   ) {}
 
   updateCustomerStatusThresholds(input: CustomerStatusSettingsInput): Promise<Organization> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const organization = await em.findOneOrFail(Organization, { id: this.viewer.organizationId });
       const dormant = input.dormantAfterDays ?? organization.dormantAfterDays;
       const lost = input.lostAfterDays ?? organization.lostAfterDays;
@@ -43,7 +44,7 @@ export class OrganizationSettingsService {
         'timeZone',
         `${input.timezone} is not an IANA time zone such as Asia/Shanghai.`,
       );
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       // Local dates are computed in SQL too: PostgreSQL must know the zone as well as Node does.
       if (input.timezone && !(await postgresKnowsZone(em, input.timezone)))
         throw new BadInputError(

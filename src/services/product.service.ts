@@ -10,6 +10,7 @@ import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { decodeCursor, pageSize, toConnection } from './cursor';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_CODE = {
   constraint: 'product_organization_id_code_unique',
@@ -68,7 +69,7 @@ export class ProductService {
     const missing = REQUIRED.find((field) => input[field] === undefined || input[field] === null);
     if (missing) throw new BadInputError(missing, 'required', `${missing} is required to create a product.`);
     return withUniqueConflicts([UNIQUE_CODE], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const product = em.create(Product, {
           organization: this.viewer.organizationId,
           code: input.code!,
@@ -86,7 +87,7 @@ export class ProductService {
 
   update(id: string, expectedVersion: number, input: ProductInput): Promise<Product> {
     return withUniqueConflicts([UNIQUE_CODE], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const product = await em.findOne(Product, { id });
         if (!product) throw new NotFoundError('Product', id);
         assertVersion('Product', product.version, expectedVersion);
@@ -100,7 +101,7 @@ export class ProductService {
 
   /** An inactive product is kept for history, left off low-stock lists and not receivable. */
   setActive(id: string, active: boolean): Promise<Product> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const product = await em.findOne(Product, { id });
       if (!product) throw new NotFoundError('Product', id);
       if (product.active !== active) {

@@ -7,6 +7,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_NAME = {
   constraint: 'room_store_id_name_unique',
@@ -25,7 +26,7 @@ export class RoomService {
 
   create(input: CreateRoomInput): Promise<Room> {
     return withUniqueConflicts([UNIQUE_NAME], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const store = await em.findOne(Store, { id: input.storeId });
         if (!store) throw new NotFoundError('Store', input.storeId);
         const room = em.create(Room, {
@@ -42,7 +43,7 @@ export class RoomService {
 
   update(id: string, input: UpdateRoomInput): Promise<Room> {
     return withUniqueConflicts([UNIQUE_NAME], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const room = await em.findOne(Room, { id });
         if (!room) throw new NotFoundError('Room', id);
         const fields = changedFields(room, {

@@ -10,6 +10,7 @@ import { assertOwnReferences } from './segment-references';
 import { toRule } from './segment.service';
 import { recomputeRuleTags } from './tag-rules';
 import { withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_NAME = {
   constraint: 'tag_organization_id_name_unique',
@@ -41,7 +42,7 @@ export class RuleTagService {
     if (input.color && !/^#[0-9a-fA-F]{6}$/.test(input.color))
       throw new BadInputError('color', 'format', 'color must be #RRGGBB.');
     const tag = await withUniqueConflicts([UNIQUE_NAME], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const found = id ? await em.findOne(Tag, { id }) : undefined;
         if (id && !found) throw new NotFoundError('Tag', id);
         if (found && !found.rule)

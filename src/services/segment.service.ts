@@ -17,6 +17,7 @@ import {
 import { requiredText } from './text-input';
 import { todayIn } from './time';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_NAME = {
   constraint: 'segment_organization_id_name_unique',
@@ -97,7 +98,7 @@ export class SegmentService {
     assertMayFilterOnHealth(this.viewer, rule);
     await assertOwnReferences(this.em, this.viewer, rule);
     return withUniqueConflicts([UNIQUE_NAME], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const segment = em.create(Segment, {
           organization: this.viewer.organizationId,
           name: requiredText('name', input.name, 50),
@@ -118,7 +119,7 @@ export class SegmentService {
       await assertOwnReferences(this.em, this.viewer, rule);
     }
     return withUniqueConflicts([UNIQUE_NAME], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const segment = await em.findOne(Segment, { id: input.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!segment) throw new NotFoundError('Segment', input.id);
         assertVersion('The segment', segment.version, input.expectedVersion);
@@ -145,7 +146,7 @@ export class SegmentService {
   }
 
   delete(id: string): Promise<string> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const segment = await em.findOne(Segment, { id });
       if (!segment) throw new NotFoundError('Segment', id);
       this.audit.recordChange(em, AuditAction.DELETE, 'Segment', segment.id, undefined, []);

@@ -7,6 +7,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_CODE = {
   constraint: 'service_item_organization_id_code_unique',
@@ -35,7 +36,7 @@ export class ServiceItemService {
     const missing = REQUIRED.find((field) => input[field] === undefined || input[field] === null);
     if (missing) throw new BadInputError(missing, 'required', `${missing} is required to create a service.`);
     return withUniqueConflicts([UNIQUE_CODE], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const service = em.create(ServiceItem, {
           organization: this.viewer.organizationId,
           code: input.code!,
@@ -54,7 +55,7 @@ export class ServiceItemService {
   /** CONFLICT reason STALE_VERSION when `expectedVersion` is not the current version. */
   update(id: string, expectedVersion: number, input: ServiceItemInput): Promise<ServiceItem> {
     return withUniqueConflicts([UNIQUE_CODE], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const service = await em.findOne(ServiceItem, { id }, { populate: ['contraindications'] });
         if (!service) throw new NotFoundError('ServiceItem', id);
         assertVersion('ServiceItem', service.version, expectedVersion);
@@ -68,7 +69,7 @@ export class ServiceItemService {
 
   /** 上架 / 下架: an inactive service is not offered or bookable; its history stays. */
   setActive(id: string, active: boolean): Promise<ServiceItem> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const service = await em.findOne(ServiceItem, { id });
       if (!service) throw new NotFoundError('ServiceItem', id);
       if (service.active !== active) {

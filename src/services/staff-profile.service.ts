@@ -7,6 +7,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { withUniqueConflicts } from './unique-conflict';
+import { inTransaction } from './transaction';
 
 const UNIQUE_PROFILE = {
   constraint: 'staff_profile_store_id_user_id_unique',
@@ -41,7 +42,7 @@ export class StaffProfileService {
   /** Creates the profile of a staff member in a store, or updates it; omitted fields stay. */
   upsert(input: StaffProfileInput): Promise<StaffProfile> {
     return withUniqueConflicts([UNIQUE_PROFILE], () =>
-      this.em.transactional(async (em) => {
+      inTransaction(this.em, async (em) => {
         const store = await em.findOne(Store, { id: input.storeId });
         if (!store) throw new NotFoundError('Store', input.storeId);
         const user = await em.findOne(User, { id: input.staffMemberId });

@@ -9,6 +9,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { instantAt } from './local-time';
 import { formatClock, parseClock } from './staff-hours';
+import { inTransaction } from './transaction';
 
 const OPEN_STATUSES = [AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED, AppointmentStatus.ARRIVED];
 
@@ -23,7 +24,7 @@ export class StaffScheduleService {
   /** Replaces the whole week; periods of one weekday may touch (10:00–14:00, 14:00–18:00), not overlap. */
   setWorkingHours(staffProfileId: string, hours: WorkingHoursInput[]): Promise<StaffProfile> {
     const periods = validateWeek(hours);
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const profile = await em.findOne(StaffProfile, { id: staffProfileId });
       if (!profile) throw new NotFoundError('StaffProfile', staffProfileId);
       await em.nativeDelete(WorkingHours, { staffProfile: profile.id });
@@ -50,7 +51,7 @@ export class StaffScheduleService {
     input: ScheduleExceptionInput,
   ): Promise<{ exception: ScheduleException; affectedAppointments: Appointment[] }> {
     const range = validateException(input);
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const profile = await em.findOne(StaffProfile, { id: input.staffProfileId }, { populate: ['store'] });
       if (!profile) throw new NotFoundError('StaffProfile', input.staffProfileId);
       const exception = em.create(ScheduleException, {
@@ -88,7 +89,7 @@ export class StaffScheduleService {
   }
 
   removeException(id: string): Promise<string> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const exception = await em.findOne(ScheduleException, { id });
       if (!exception) throw new NotFoundError('ScheduleException', id);
       em.remove(exception);

@@ -6,6 +6,7 @@ import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { ensureStockRow, moveStock } from './stock';
+import { inTransaction } from './transaction';
 
 /**
  * 入库 and 盘点调整 of one product in one store. Both go through `moveStock` (one conditional UPDATE
@@ -38,7 +39,7 @@ export class StockChangeService {
         'range',
         'threshold is 0–1,000,000 units, or null for the product default.',
       );
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const { store, product } = await this.find(em, storeId, productId);
       const stock = await this.stockRow(em, store, product);
       if ((stock.lowStockThreshold ?? null) !== threshold) {
@@ -58,7 +59,7 @@ export class StockChangeService {
     field: string,
     note: string | undefined,
   ): Promise<ProductStock> {
-    return this.em.transactional(async (em) => {
+    return inTransaction(this.em, async (em) => {
       const { store, product } = await this.find(em, target.storeId, target.productId);
       if (reason === StockMovementReason.RECEIPT && !product.active)
         throw new BadInputError(

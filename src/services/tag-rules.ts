@@ -3,13 +3,14 @@ import { lockOrganization } from './organization-lock';
 import { Organization, Tag } from '../entities';
 import { ruleCondition } from './segment-rule';
 import { todayIn } from './time';
+import { inTransaction } from './transaction';
 
 /**
  * Recomputes the rule-based tags of one organization in one transaction: each rule tag ends up on
  * exactly the customers its rule matches now. Set-based: two statements per rule tag.
  */
 export async function recomputeRuleTags(em: EntityManager, organizationId: string): Promise<number> {
-  return em.transactional(async (transaction) => {
+  return inTransaction(em, async (transaction) => {
     const connection = transaction.getConnection();
     const context = transaction.getTransactionContext();
     await lockOrganization(transaction, 'tag-rules', organizationId);
