@@ -38,10 +38,6 @@ export async function customersServedToday(
     viewer.organizationId,
     viewer.userId,
   ];
-  // Inside a transaction (a health write asks this) the transaction's own connection answers: runPrepared
-  // takes another from the pool, and with every connection held by a waiting transaction none came.
-  const rows: { id: string }[] = em.isInTransaction()
-    ? await em.getConnection().execute(SERVED_TODAY, values, 'all', em.getTransactionContext())
-    : await runPrepared(em, SERVED_TODAY, values);
+  const rows: { id: string }[] = await runPrepared(em, SERVED_TODAY, values);
   return new Set(rows.map((row) => row.id));
 }

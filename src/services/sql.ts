@@ -37,8 +37,8 @@ function prepared(sql: string): Statement {
 }
 
 /**
- * A statement of the read path (and the health-read audit INSERT) as a named prepared statement on a connection of the ORM's pool (same role, same
- * type parsers), outside any transaction. `em.getConnection().execute` inlines every value into the
+ * A statement of the read path (and the health-read audit INSERT) as a named prepared statement on a
+ * connection of the ORM's pool (same role, same type parsers); inside a transaction, on its connection. `em.getConnection().execute` inlines every value into the
  * text (MikroORM formats the query, then knex again): CPU on every call, and PostgreSQL parsed and
  * planned each text anew. Values are bound, never inlined. The statement is announced like every
  * knex query (statement counters and query logs see it); a driver error is converted like the ORM's.
@@ -50,6 +50,10 @@ export async function runPrepared<R = Record<string, unknown>>(
   options: { plan?: 'cached' | 'per-call' } = {},
 ): Promise<R[]> {
   const connection = em.getConnection();
+  // Inside a transaction the statement belongs to it, on its connection: another one from the pool
+  // neither sees the transaction's writes nor is sure to come (every connection may be held by a
+  // transaction waiting for this one; 32 concurrent health writes by therapists hung).
+  if (em.isInTransaction()) return connection.execute<R[]>(sql, values, 'all', em.getTransactionContext());
   const client = connection.getKnex().client as {
     acquireConnection(): Promise<PgClient>;
     releaseConnection(pg: PgClient): Promise<void>;
