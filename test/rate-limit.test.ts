@@ -117,6 +117,20 @@ test('a query that does not fit is refused, and smaller ones that fit still run'
   expect(small.remaining).toBeLessThan(accepted.remaining);
 });
 
+test('a query over the whole budget, in flight, never makes a concurrent small one look over budget', async () => {
+  const huge = '{ customers(first: 100) { edges { node { id name phone tags { name } } } } }';
+  for (let round = 0; round < 10; round++) {
+    const [refused, small] = await Promise.all([
+      post(org.tokens.CONSULTANT, huge),
+      post(org.tokens.CONSULTANT, '{ viewer { role } }'),
+    ]);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors![0].extensions.code).toBe('RATE_LIMITED');
+    expect(small.status).toBe(200);
+    expect(small.body.data.viewer.role).toBe('CONSULTANT');
+  }
+});
+
 test('an API key without its own budget gets the default; a budget below 1 is BAD_USER_INPUT', async () => {
   const created = await createKey(`name: "POS"`);
   expect(created.body.data.createApiKey.apiKey.rateLimitPerMinute).toBeNull();

@@ -57,6 +57,10 @@ export class ApiRateLimiter {
   async spend(viewer: Viewer, cost: number): Promise<RateBudget | undefined> {
     const limit = this.limitOf(viewer);
     if (limit <= 0) return undefined;
+    // A request over the whole budget never fits: refused without counting it, so that requests of
+    // the same caller in flight meanwhile never see its cost (counted, then given back, it made a
+    // concurrent small request look over budget).
+    if (cost > limit) return { ...(await this.peek(viewer))!, exceeded: true };
     const key = keyOf(viewer);
     const result = await this.spent.consume(key, cost);
     if (result.consumedPoints <= limit) return budget(limit, result, false);
