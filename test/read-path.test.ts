@@ -254,3 +254,32 @@ test('a staff member renamed by plain SQL is named anew on the rows that name th
   ]);
   await eventually(therapistName, before);
 });
+
+test('a bad page argument below customer(id) is an error at that connection only, the customer intact', async () => {
+  const result = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `query($id: ID!) { customer(id: $id) { name visits(first: 500) { edges { node { id } } } } }`,
+    { id: org.assigned.id },
+  );
+  expect(result.data!.customer.name).toBeTruthy();
+  expect(result.data!.customer.visits).toBeNull();
+  expect(result.errors![0]).toMatchObject({
+    path: ['customer', 'visits'],
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+});
+
+test('a forged cursor with a date PostgreSQL cannot read is BAD_USER_INPUT on every time-ordered list', async () => {
+  const forged = Buffer.from(JSON.stringify(['not a date', org.assigned.id])).toString('base64url');
+  for (const query of [
+    `{ customers(after: "${forged}") { edges { node { id } } } }`,
+    `{ complaints(after: "${forged}") { edges { node { id } } } }`,
+    `{ careTasks(after: "${forged}") { edges { node { id } } } }`,
+    `{ ledgerEntries(customerId: "${org.assigned.id}", after: "${forged}") { edges { node { id } } } }`,
+    `{ customer(id: "${org.assigned.id}") { visits(after: "${forged}") { edges { node { id } } } } }`,
+  ]) {
+    const result = await execute(testApp, org.tokens.MANAGER, query);
+    expect({ query, code: result.errors?.[0]?.extensions?.code }).toEqual({ query, code: 'BAD_USER_INPUT' });
+  }
+});

@@ -1,5 +1,6 @@
 import { Account, Customer, Tag, TierChange } from '../entities';
 import type { AppContext } from '../server/context';
+import { BadInputError } from '../server/errors';
 import { healthAlertSql } from '../server/loaders';
 import { jsonRow } from '../server/row-loaders';
 import type { Companion } from '../services/companions';
@@ -47,15 +48,21 @@ export function customerCompanions(
     const args = connection && definition ? connection.arguments(definition) : undefined;
     if (!connection || !args) continue;
     const nodeFields = connection.child('edges')?.child('node')?.fields ?? new Set<string>();
-    companions.push(
-      ...pages
-        .want(nodeFields)
-        .companions(
-          { first: args.first as number | undefined, after: args.after as string | undefined },
-          nodeFields,
-          connection.has('totalCount'),
-        ),
-    );
+    try {
+      companions.push(
+        ...pages
+          .want(nodeFields)
+          .companions(
+            { first: args.first as number | undefined, after: args.after as string | undefined },
+            nodeFields,
+            connection.has('totalCount'),
+          ),
+      );
+    } catch (error) {
+      // A bad `first` or cursor is the connection's own error, at its path, when its resolver runs:
+      // here it would fail the whole customer.
+      if (!(error instanceof BadInputError)) throw error;
+    }
   }
   return companions;
 }

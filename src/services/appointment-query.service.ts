@@ -6,7 +6,7 @@ import type { ConnectionShape } from '../schema/connection.type';
 import type { AppointmentFilter } from '../schema/appointment.inputs';
 import { NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
-import { decodeCursor, pageSize, toConnection } from './cursor';
+import { decodeTimeCursor, pageSize, toConnection } from './cursor';
 
 /**
  * Reads appointments in start order. A therapist sees only appointments where they give a service;
@@ -33,11 +33,8 @@ export class AppointmentQueryService {
     const where = this.condition(args.filter);
     const page: FilterQuery<Appointment>[] = [where];
     if (args.after) {
-      const cursor = decodeCursor(args.after);
-      const keyset = raw(
-        (alias) => `(${alias}.starts_at, ${alias}.id) > (?, ?)`,
-        [new Date(String(cursor.sortValue)), cursor.id],
-      );
+      const cursor = decodeTimeCursor(args.after);
+      const keyset = raw((alias) => `(${alias}.starts_at, ${alias}.id) > (?, ?)`, [cursor.at, cursor.id]);
       page.push({ [keyset]: [] } as FilterQuery<Appointment>);
     }
     const rows = await this.em.find(

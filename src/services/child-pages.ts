@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConnectionShape } from '../schema/connection.type';
-import { BadInputError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
-import { decodeCursor, pageSize, toConnection } from './cursor';
+import { decodeTimeCursor, pageSize, toConnection } from './cursor';
 import { rowShape, selectList, type RowOf } from './rows';
 import { runPrepared } from './sql';
 
@@ -24,8 +23,6 @@ export interface ChildList<T> {
   /** Extra SQL condition on alias `t` for this viewer (e.g. a therapist's own rows), with params. */
   scope: (viewer: Viewer) => { sql: string; params: unknown[] };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Children of each row fetched in the page's own statement (e.g. a visit's lines), as json. */
 export interface Embedded<T> {
@@ -118,14 +115,7 @@ export async function countChildren<T>(
 /** A checked cursor: its values go into an array literal, so only a date and a uuid pass. */
 export function cursorOf(after: string | undefined): { at: string; id: string } | null {
   if (!after) return null;
-  const { sortValue, id } = decodeCursor(after);
-  const at = new Date(String(sortValue));
-  if (Number.isNaN(at.getTime()) || !UUID.test(id))
-    throw new BadInputError(
-      'after',
-      'cursor',
-      'after is not a cursor returned by this list: pass an endCursor unchanged.',
-    );
+  const { at, id } = decodeTimeCursor(after);
   return { at: at.toISOString(), id };
 }
 

@@ -23,6 +23,24 @@ export function decodeCursor(cursor: string): { sortValue: string | number | nul
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The cursor of a list in time order, checked: a valid instant and a row id (a forged cursor with a
+ * date PostgreSQL cannot read answered INTERNAL_SERVER_ERROR).
+ */
+export function decodeTimeCursor(cursor: string): { at: Date; id: string } {
+  const { sortValue, id } = decodeCursor(cursor);
+  const at = new Date(String(sortValue));
+  if (Number.isNaN(at.getTime()) || !UUID.test(id))
+    throw new BadInputError(
+      'after',
+      'cursor',
+      'after is not a cursor returned by this list: pass an endCursor unchanged.',
+    );
+  return { at, id };
+}
+
 export function pageSize(first: number | undefined, fallback = 20, maximum = 100): number {
   const size = first ?? fallback;
   if (!Number.isInteger(size) || size < 0 || size > maximum) {

@@ -14,7 +14,7 @@ import type { Viewer } from '../server/viewer';
 import type { Loaders } from '../server/loaders';
 import type { Companion } from './companions';
 import { runPrepared } from './sql';
-import { decodeCursor, pageSize, toConnection } from './cursor';
+import { decodeCursor, decodeTimeCursor, pageSize, toConnection } from './cursor';
 import { rowShape, selectList, type RowOf } from './rows';
 import { statusBoundaries } from './customer-status';
 
@@ -159,8 +159,8 @@ export class CustomerQueryService {
     const where = await this.filterCondition(args.filter);
     const pageWhere: FilterQuery<Customer>[] = [where];
     if (args.after) {
-      const cursor = decodeCursor(args.after);
-      const value = property === 'createdAt' ? new Date(String(cursor.sortValue)) : cursor.sortValue;
+      const cursor = property === 'createdAt' ? decodeTimeCursor(args.after) : decodeCursor(args.after);
+      const value = 'at' in cursor ? cursor.at : cursor.sortValue;
       // A row comparison is one index range condition; the equivalent `a < x or (a = x and id < y)` is
       // only a filter, which walked half the table for a cursor in the middle (docs/benchmarks.md).
       const keyset = raw(

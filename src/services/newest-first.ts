@@ -1,7 +1,7 @@
 import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import type { ConnectionShape } from '../schema/connection.type';
-import { decodeCursor, pageSize, toConnection } from './cursor';
+import { decodeTimeCursor, pageSize, toConnection } from './cursor';
 import { rowShape, selectList, type RowOf } from './rows';
 import { runPrepared } from './sql';
 
@@ -26,11 +26,11 @@ export async function pageByTime<T extends { id: string }>(
   const limit = pageSize(args.first);
   const page: FilterQuery<T>[] = [where];
   if (args.after) {
-    const cursor = decodeCursor(args.after);
+    const cursor = decodeTimeCursor(args.after);
     const comparison = order.direction === 'desc' ? '<' : '>';
     const keyset = raw(
       (alias) => `(${alias}.${order.column}, ${alias}.id) ${comparison} (?, ?)`,
-      [new Date(String(cursor.sortValue)), cursor.id],
+      [cursor.at, cursor.id],
     );
     page.push({ [keyset]: [] } as FilterQuery<T>);
   }
