@@ -67,8 +67,10 @@ export class HealthProfileLoader {
     };
   }
 
+  /** The mapped columns of each record only (`json_agg(r)` sent every column, lazy ones too). */
   private recordsSql(field: HealthRecordField): string {
-    return `(select coalesce(json_agg(r order by r.recorded_at, r.id), '[]'::json) from "${RECORDS[field].table}" r
+    const shape = rowShape<object>(this.em, RECORDS[field].entity);
+    return `(select coalesce(json_agg(${jsonRow(shape, 'r')} order by r.recorded_at, r.id), '[]'::json) from "${RECORDS[field].table}" r
            where r.customer_id = t.customer_id and r.organization_id = t.organization_id)`;
   }
 
