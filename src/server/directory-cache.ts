@@ -3,7 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { MembershipTier, Organization, User } from '../entities';
 import { rowShape, selectList, type RowOf } from '../services/rows';
 import { runPrepared } from '../services/sql';
-import { uuidArray } from './row-loaders';
+import { uuidArray } from '../services/uuid';
 
 /** Leads every statement of the cache: per process, not per request (test statement counters skip it). */
 export const DIRECTORY_SQL_TAG = '/* directory-cache */';

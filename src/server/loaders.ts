@@ -18,7 +18,8 @@ import type { RowOf } from '../services/rows';
 import type { DirectoryCache } from './directory-cache';
 import { HealthProfileLoader } from './health-profile-loader';
 import { ChildPageLoader } from './child-page-loader';
-import { createRowLoaders, RecordingLoader, uuidArray, type RowLoaders } from './row-loaders';
+import { createRowLoaders, RecordingLoader, type RowLoaders } from './row-loaders';
+import { uuidArray } from '../services/uuid';
 import { customersServedToday } from '../services/serving';
 import { countChildren, type ChildPageKey } from '../services/child-pages';
 import {

@@ -5,13 +5,7 @@ import type { Companion } from '../services/companions';
 import { rowShape, selectList, type RowOf, type RowShape } from '../services/rows';
 import type { Viewer } from './viewer';
 import { runPrepared } from '../services/sql';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A uuid[] literal; anything that is not a uuid is left out, so nothing reaches the SQL text. */
-export function uuidArray(ids: readonly string[]): string {
-  return `{${ids.filter((id) => UUID.test(id)).join(',')}}`;
-}
+import { uuidArray } from '../services/uuid';
 
 /**
  * A DataLoader that also remembers, synchronously, what it has loaded or was primed with: a resolver
@@ -130,6 +124,8 @@ export function createRowLoaders(
     byId<T>(entity: EntityClass<T>) {
       return once(`id:${entity.name}`, () => {
         const shape = rowShape(em, entity);
+        // Rows by id are always the viewer's organization's: a table without organization_id has none.
+        if (!shape.scoped) throw new Error(`${entity.name} has no organization_id: it has no rows by id`);
         return new RecordingLoader<string, RowOf<T> | null>(async (ids) => {
           if (!viewer) return ids.map(() => null);
           // What this request wrote (a mutation's answer, a dry run's rows) is in its unit of work.
@@ -147,10 +143,8 @@ export function createRowLoaders(
                 byId.set((row as { id: string }).id, row as RowOf<T>);
           } else if (missing.length > 0) {
             const rows = await execute(
-              `select ${selectList(shape, 't')} from "${shape.table}" t where t.id = any(?::uuid[])${
-                shape.scoped ? ' and t.organization_id = ?' : ''
-              }`,
-              [uuidArray(missing), ...(shape.scoped ? [viewer.organizationId] : [])],
+              `select ${selectList(shape, 't')} from "${shape.table}" t where t.id = any(?::uuid[]) and t.organization_id = ?`,
+              [uuidArray(missing), viewer.organizationId],
             );
             for (const raw of rows) byId.set(String(raw.id), shape.map(raw));
           }

@@ -1,5 +1,6 @@
 import { lazy, type ConnectionShape } from '../schema/connection.type';
 import { BadInputError } from '../server/errors';
+import { isUuid } from './uuid';
 
 /** Opaque keyset cursors: the sort value and id of the last row seen. */
 export function encodeCursor(sortValue: string | number | null, id: string): string {
@@ -23,8 +24,6 @@ export function decodeCursor(cursor: string): { sortValue: string | number | nul
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The cursor of a list in time order, checked: a valid instant and a row id (a forged cursor with a
  * date PostgreSQL cannot read answered INTERNAL_SERVER_ERROR).
@@ -32,7 +31,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function decodeTimeCursor(cursor: string): { at: Date; id: string } {
   const { sortValue, id } = decodeCursor(cursor);
   const at = new Date(String(sortValue));
-  if (Number.isNaN(at.getTime()) || !UUID.test(id))
+  if (Number.isNaN(at.getTime()) || !isUuid(id))
     throw new BadInputError(
       'after',
       'cursor',

@@ -17,8 +17,7 @@ import { runPrepared } from './sql';
 import { decodeCursor, decodeTimeCursor, pageSize, toConnection } from './cursor';
 import { rowShape, selectList, type RowOf } from './rows';
 import { statusBoundaries } from './customer-status';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './uuid';
 
 const ORDER_COLUMN = { createdAt: 'created_at', namePinyin: 'name_pinyin', code: 'code' } as const;
 
@@ -74,7 +73,7 @@ export class CustomerQueryService {
   ) {}
 
   async get(id: string, prefetch: CustomerPrefetch = {}): Promise<RowOf<Customer>> {
-    if (!UUID.test(id))
+    if (!isUuid(id))
       throw new BadInputError('id', 'uuid', 'id is not a customer id: pass an id returned by this API.');
     const [customer] = await this.select({ $and: [{ id }, this.audience()] }, { limit: 1, ...prefetch });
     if (!customer) throw new NotFoundError('Customer', id);

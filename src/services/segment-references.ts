@@ -5,8 +5,7 @@ import type { Viewer } from '../server/viewer';
 import { rowShape } from './rows';
 import type { SegmentRule } from './segment-rule';
 import { runPrepared } from './sql';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './uuid';
 
 const REFERENCES = [
   { field: 'tierIds', entity: MembershipTier, noun: 'membership tier' },
@@ -28,7 +27,7 @@ export async function assertOwnReferences(
     (rule[field] ?? []).map((id, index) => ({ field, id, index })),
   );
   if (wanted.length === 0) return;
-  const malformed = wanted.find(({ id }) => !UUID.test(id));
+  const malformed = wanted.find(({ id }) => !isUuid(id));
   const known = malformed
     ? new Set<string>()
     : new Set(

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../entities/enums';
 import type { Viewer } from '../server/viewer';
 import { runPrepared } from './sql';
+import { uuidArray } from './uuid';
 
 const SERVED_TODAY = `select c.id
        from unnest(?::uuid[]) as c(id)
@@ -32,7 +33,7 @@ export async function customersServedToday(
 ): Promise<Set<string>> {
   if (!viewer?.userId || viewer.role !== Role.THERAPIST || customerIds.length === 0) return new Set();
   const values = [
-    `{${customerIds.join(',')}}`,
+    uuidArray(customerIds),
     viewer.organizationId,
     viewer.userId,
     viewer.organizationId,
