@@ -14,6 +14,7 @@ import type { Viewer } from '../server/viewer';
 import type { Loaders } from '../server/loaders';
 import type { Companion } from './companions';
 import { runPrepared } from './sql';
+import { countRows } from './newest-first';
 import { decodeCursor, decodeTimeCursor, pageSize, toConnection } from './cursor';
 import { rowShape, selectList, type RowOf } from './rows';
 import { statusBoundaries } from './customer-status';
@@ -78,27 +79,6 @@ export class CustomerQueryService {
     const [customer] = await this.select({ $and: [{ id }, this.audience()] }, { limit: 1, ...prefetch });
     if (!customer) throw new NotFoundError('Customer', id);
     return customer;
-  }
-
-  /**
-   * totalCount: the page's conditions (filters applied) counted as `count(*)` over a select of
-   * nothing, so an index-only scan answers it (`count(c.id)` read the heap: 5× slower at 1M), and
-   * planned for its values each time (a generic plan of a search count was no better).
-   */
-  private async count(where: FilterQuery<Customer>, distinct: boolean): Promise<number> {
-    const query = this.em
-      .createQueryBuilder(Customer, 'c')
-      .select(raw(distinct ? 'c.id' : '1'), distinct)
-      .where(where as QBFilterQuery<Customer>);
-    await query.applyFilters();
-    const { sql, bindings } = query.getKnexQuery().toSQL();
-    const [row] = await runPrepared<{ count: string | number }>(
-      this.em,
-      `select count(*) as count from (${sql}) matching`,
-      [...bindings],
-      { plan: 'per-call' },
-    );
-    return Number(row.count);
   }
 
   /** One statement, the organization filter applied, rows mapped without the unit of work. */
@@ -186,7 +166,7 @@ export class CustomerQueryService {
         const sortValue = node[property];
         return sortValue instanceof Date ? sortValue.toISOString() : sortValue;
       },
-      () => this.count(where, (args.filter?.tagIds?.length ?? 0) > 0),
+      () => countRows(this.em, Customer, where, { distinct: (args.filter?.tagIds?.length ?? 0) > 0 }),
     );
   }
 
