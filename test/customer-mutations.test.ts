@@ -196,9 +196,17 @@ test('set tags creates unknown tags and replaces the set; tag filter finds the c
   const filtered = await execute(
     testApp,
     org.tokens.MANAGER,
-    `{ customers(filter: { tagIds: ["${high.id}"] }) { edges { node { name } } } }`,
+    `{ customers(filter: { tagIds: ["${high.id}"] }) { totalCount edges { node { name } } } }`,
   );
   expect(filtered.data!.customers.edges).toEqual([{ node: { name: '李四' } }]);
+  expect(filtered.data!.customers.totalCount).toBe(1);
+  const potential = tags.find((tag: any) => tag.name === '潜力客户');
+  const both = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `{ customers(filter: { tagIds: ["${high.id}", "${potential.id}"] }) { totalCount edges { node { name } } } }`,
+  );
+  expect(both.data!.customers).toEqual({ totalCount: 1, edges: [{ node: { name: '李四' } }] });
 });
 
 test('assign consultant: role is checked; the new consultant then reads the health profile', async () => {
