@@ -24,6 +24,21 @@ interface Service {
 
 async function startService(config: AppConfig, logger: Logger): Promise<Service> {
   const database = await openDatabase(config, logger);
+  try {
+    return await startOn(database, config, logger);
+  } catch (error) {
+    // A start that fails once the database is open (a taken port …) stops it again: no PostgreSQL of
+    // ours is left running without its service.
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startOn(
+  database: Awaited<ReturnType<typeof openDatabase>>,
+  config: AppConfig,
+  logger: Logger,
+): Promise<Service> {
   if (config.seedDemoData) {
     const em = database.orm.em.fork();
     if ((await em.count(Organization, {}, { filters: false })) === 0) {
@@ -39,7 +54,14 @@ async function startService(config: AppConfig, logger: Logger): Promise<Service>
   const httpServer = createServer();
   const { app, apollo, metrics } = await createHttpApp(config, database.orm, tokens, logger, httpServer);
   httpServer.on('request', app);
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  // A taken port is a failed start (main's catch says so), not an uncaught exception.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   const jobs = config.runJobs ? await startJobRunner(database.url, database.orm, logger) : undefined;
   if (jobs) metrics.observeJobs(jobs.boss);
   const address = httpServer.address();

@@ -118,6 +118,32 @@ test('start seeds, serves the playground, stops cleanly, and a second start reus
   expect(clashOutput).toContain('another DATA_DIR');
   expect(await customerCount(second.port)).toBe(50);
 
+  // A port that is taken fails the start with a message, and leaves no PostgreSQL of its own behind.
+  const otherDir = mkdtempSync(path.join(tmpdir(), 'wellness-port-'));
+  try {
+    const taken = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(second.port),
+        HOST: '127.0.0.1',
+        DATA_DIR: otherDir,
+        DATABASE_URL: '',
+        NODE_ENV: 'development',
+        RUN_JOBS: 'false',
+      },
+    });
+    let takenOutput = '';
+    taken.stderr!.on('data', (chunk) => (takenOutput += chunk));
+    taken.stdout!.on('data', (chunk) => (takenOutput += chunk));
+    expect(await new Promise((resolve) => taken.once('exit', resolve))).toBe(1);
+    expect(takenOutput).toContain('Failed to start');
+    expect(takenOutput).toContain('EADDRINUSE');
+    expect(postgresRunningFor(otherDir)).toBe(false);
+  } finally {
+    rmSync(otherDir, { recursive: true, force: true });
+  }
+
   // `npm run worker` runs the jobs next to the service, on its PostgreSQL, and stops cleanly.
   const worker = spawn(process.execPath, ['dist/src/worker.js'], {
     cwd: root,
