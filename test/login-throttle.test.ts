@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, loadConfig } from '../src/server/config';
 import * as passwords from '../src/services/password.service';
 import { LoginThrottle, type LoginThrottleSettings } from '../src/services/login-throttle.service';
+import { addressKey } from '../src/services/rate-limit-store';
 import { RateLimitedError } from '../src/server/errors';
 import { createOrganization, PASSWORD, type OrganizationFixture } from './support/fixtures';
 import { createTestApp, listen, type TestApp } from './support/test-app';
@@ -216,4 +217,16 @@ test('the wait doubles per further attempt up to the cap, and waiting as told ge
   await sleep(2);
   expect(await waitOf()).toBe(0);
   expect(await waitOf()).toBe(2); // 4 s, capped at 2
+});
+
+test('an address key: IPv4 as is, IPv6 by its /64, IPv4 written as IPv6 as its IPv4 address', () => {
+  expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+  expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+  expect(addressKey('::ffff:cb00:7107')).toBe('203.0.113.7');
+  expect(addressKey('64:ff9b::203.0.113.7')).toBe('203.0.113.7');
+  expect(addressKey('2001:db8:0:12:a::1')).toBe('2001:db8:0:12::/64');
+  expect(addressKey('2001:db8:0:12:b::2')).toBe('2001:db8:0:12::/64');
+  expect(addressKey('::1')).not.toBe(addressKey('::ffff:c000:0280'));
+  expect(addressKey('not an address')).toBe('unknown');
+  expect(addressKey(undefined)).toBe('unknown');
 });

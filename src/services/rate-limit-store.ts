@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -44,22 +44,28 @@ export function secondsUntil(msBeforeNext: number): number {
 
 /**
  * The key of a client address: IPv4 as is, IPv6 by its /64 network (one subscriber usually holds a
- * whole /64, so single IPv6 addresses would be free for the taking). No address: one shared key.
+ * whole /64, so single IPv6 addresses would be free for the taking). IPv4 written as IPv6 (mapped,
+ * in any notation, or NAT64's 64:ff9b::/96) is its IPv4 address: such clients would otherwise share
+ * one /64 key. No address, or not an address: one shared key. Parsing by ipaddr.js (express's own).
  */
 export function addressKey(address: string | undefined): string {
-  if (!address) return 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1];
-  if (isIPv4(address)) return address;
-  if (!isIPv6(address)) return 'unknown';
-  const [head, tail = ''] = address.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::')
-    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
-    : left;
-  return `${groups
+  // ipaddr.js 1 reads a trailing dotted quad only in ::ffff:a.b.c.d: write it as two hex groups.
+  const text = address?.replace(/:(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (whole, ...bytes: string[]) => {
+    const [a, b, c, d] = bytes.slice(0, 4).map(Number);
+    return [a, b, c, d].some((byte) => byte > 255)
+      ? whole
+      : `:${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  });
+  if (!text || !ipaddr.isValid(text)) return 'unknown';
+  const parsed = ipaddr.parse(text);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const ipv6 = parsed as ipaddr.IPv6;
+  if (ipv6.isIPv4MappedAddress()) return ipv6.toIPv4Address().toString();
+  const range = ipv6.range();
+  if (range === 'rfc6052' || range === 'rfc6145')
+    return ipaddr.fromByteArray(ipv6.toByteArray().slice(12)).toString();
+  return `${ipv6.parts
     .slice(0, 4)
-    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .map((part) => part.toString(16))
     .join(':')}::/64`;
 }
