@@ -1,6 +1,7 @@
 import { Entity, ManyToOne, Property, type Ref, Unique, OptionalProps } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { User } from './user.entity';
+import { TextArrayType } from './text-array.type';
 
 /** A credential for an integration (role INTEGRATION). Only a hash of the secret is kept. */
 @Entity()
@@ -18,7 +19,7 @@ export class ApiKey extends OrganizationScoped {
   @Property({ length: 200, hidden: true, lazy: true })
   secretHash!: string;
 
-  @Property({ type: 'text[]' })
+  @Property({ type: TextArrayType, columnType: 'text[]' })
   scopes: string[] = [];
 
   @Property({ type: 'timestamptz', nullable: true })

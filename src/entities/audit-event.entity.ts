@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
 import { AuditAction, Role } from './enums';
+import { TextArrayType } from './text-array.type';
 
 /**
  * Append-only audit log. A database trigger rejects UPDATE, DELETE and TRUNCATE, so not even the
@@ -40,7 +41,7 @@ export class AuditEvent {
   @Property({ type: 'uuid', nullable: true })
   customerId?: string;
 
-  @Property({ type: 'text[]' })
+  @Property({ type: TextArrayType, columnType: 'text[]' })
   fields: string[] = [];
 
   @Property({ length: 100, nullable: true })

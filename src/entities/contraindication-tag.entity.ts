@@ -1,6 +1,7 @@
 import { Entity, Enum, Property, Unique, OptionalProps } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { AllergyCategory, ContraindicationSeverity, SpecialConditionKind } from './enums';
+import { TextArrayType } from './text-array.type';
 
 /**
  * 禁忌标签 such as 孕期禁用, 高血压慎用, 精油过敏: what a service must not (AVOID) or should only
@@ -31,6 +32,6 @@ export class ContraindicationTag extends OrganizationScoped {
   allergyCategories: AllergyCategory[] = [];
 
   /** Words matched in allergy substances and medical conditions, e.g. 高血压, hypertension. */
-  @Property({ type: 'text[]' })
+  @Property({ type: TextArrayType, columnType: 'text[]' })
   keywords: string[] = [];
 }

@@ -2,6 +2,7 @@ import { Entity, Enum, OneToOne, Property, type Ref, OptionalProps } from '@mikr
 import { OrganizationScoped } from './base.entity';
 import type { Customer } from './customer.entity';
 import { Frequency, Level, SkinType, TcmConstitution } from './enums';
+import { TextArrayType } from './text-array.type';
 
 export interface Lifestyle {
   sleepHours?: number;
@@ -61,11 +62,11 @@ export class HealthProfile extends OrganizationScoped {
   skinProfile: SkinProfile = {};
 
   /** 当前主诉, e.g. 肩颈酸痛, 失眠. */
-  @Property({ type: 'text[]' })
+  @Property({ type: TextArrayType, columnType: 'text[]' })
   currentComplaints: string[] = [];
 
   /** 养生目标 */
-  @Property({ type: 'text[]' })
+  @Property({ type: TextArrayType, columnType: 'text[]' })
   wellnessGoals: string[] = [];
 
   @Property({ type: 'text', nullable: true })

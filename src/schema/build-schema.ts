@@ -58,6 +58,7 @@ import { ComplaintResolver } from '../resolvers/complaint.resolver';
 import { CareSettingsResolver, CustomerContactResolver } from '../resolvers/contact-preference.resolver';
 import { RuleTagResolver, SegmentResolver } from '../resolvers/segment.resolver';
 import { auditMiddleware } from '../server/audit.middleware';
+import { nullArgumentsMiddleware } from '../server/null-arguments.middleware';
 
 export const resolvers = [
   AuthResolver,
@@ -118,14 +119,15 @@ export function buildContractSchema(): Promise<GraphQLSchema> {
 }
 
 /**
- * The executable schema: shield outermost (deny by default), then the health-read audit. Fields whose
+ * The executable schema: shield outermost (deny by default), then the health-read audit and the
+ * dropping of null filters (server/null-arguments.middleware.ts). Fields whose
  * rule cannot deny anyone able to hold their parent (policies/unshielded-fields.ts) keep the audited
  * resolver without the shield's per-field promise; every other field, and every field without a
  * grant, goes through the shield.
  */
 export async function buildExecutableSchema(options: { debug: boolean }): Promise<GraphQLSchema> {
   const contract = await buildContractSchema();
-  const audited = applyMiddleware(contract, auditMiddleware);
+  const audited = applyMiddleware(applyMiddleware(contract, auditMiddleware), nullArgumentsMiddleware);
   const shielded = applyMiddleware(audited, createPermissions(options));
   for (const { typeName, fieldName } of fieldsThatCannotDeny(contract, policies)) {
     const field = objectType(shielded, typeName).getFields()[fieldName];

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DriverException } from '@mikro-orm/core';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError } from './errors';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
@@ -17,6 +17,23 @@ const PASS_THROUGH = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
+
+/**
+ * graphql-js stops coercing variables after 50 errors with this error, which has no code: Apollo marks
+ * the 50 before it BAD_USER_INPUT, and this one answered INTERNAL_SERVER_ERROR.
+ */
+const VARIABLE_ERROR_LIMIT = 'Too many errors processing variables, error limit reached. Execution aborted.';
+
+/**
+ * PostgreSQL data exceptions that only a client's value causes (every column the API writes has its
+ * limits checked before, so what still reaches the database is a value no column can hold).
+ */
+const CLIENT_VALUE_ERRORS: Record<string, string> = {
+  // invalid_text_representation: an id that is not a UUID, a malformed date…
+  '22P02': 'A value has the wrong format: ids are UUIDs as returned by this API, dates are YYYY-MM-DD.',
+  // datetime_field_overflow: a date PostgreSQL cannot hold, such as the day before 0001-01-01.
+  '22008': 'A date or time is out of the range the database can hold: send one after 0001-01-01.',
+};
 
 interface ValidationErrorShape {
   property: string;
@@ -52,12 +69,19 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
         extensions: { ...original.details, code: original.code },
       };
     }
-    // PostgreSQL invalid_text_representation: an id that is not a UUID, a malformed date…
-    if (original instanceof DriverException && original.code === '22P02') {
+    const clientValue =
+      original instanceof DriverException && original.code ? CLIENT_VALUE_ERRORS[original.code] : undefined;
+    if (clientValue) {
       return {
-        message: 'A value has the wrong format: ids are UUIDs as returned by this API, dates are YYYY-MM-DD.',
+        message: clientValue,
         path: formatted.path,
         locations: formatted.locations,
+        extensions: { code: 'BAD_USER_INPUT' },
+      };
+    }
+    if (original instanceof GraphQLError && !original.path && original.message === VARIABLE_ERROR_LIMIT) {
+      return {
+        message: 'Too many variables have the wrong type: the errors before this one name the first 50.',
         extensions: { code: 'BAD_USER_INPUT' },
       };
     }
@@ -75,6 +99,16 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {
       const validationErrors = formatted.extensions?.validationErrors as ValidationErrorShape[] | undefined;
+      // A validator that threw (validator.js's isEmail on a lone surrogate: URIError) instead of
+      // reporting leaves no list here; the formatter threw on it and Apollo answered INTERNAL_SERVER_ERROR.
+      if (validationErrors && !Array.isArray(validationErrors)) {
+        return {
+          message: 'Invalid input: a value could not be checked; send well-formed text.',
+          path: formatted.path,
+          locations: formatted.locations,
+          extensions: { code },
+        };
+      }
       if (validationErrors) {
         const fields = flattenValidation(validationErrors);
         return {

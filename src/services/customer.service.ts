@@ -186,8 +186,10 @@ export class CustomerService {
         changed.push(String(field));
       }
     };
+    // Every field may arrive as an explicit null (GraphQL allows it for optional fields): it clears,
+    // or is refused for the name; it must never reach `.trim()` or `.map()`.
     if (input.name !== undefined) {
-      const name = input.name.trim();
+      const name = input.name?.trim();
       if (!name) throw new BadInputError('name', 'required', 'name must not be blank.');
       const keys = pinyinKeys(name);
       set('name', name);
@@ -227,10 +229,11 @@ export class CustomerService {
     if (input.importantDates !== undefined) {
       set(
         'importantDates',
-        input.importantDates.map(({ kind, label, date }) => ({ kind, label, date })),
+        (input.importantDates ?? []).map(({ kind, label, date }) => ({ kind, label, date })),
       );
     }
-    if (input.preferences !== undefined) {
+    if (input.preferences === null) set('preferences', {});
+    else if (input.preferences !== undefined) {
       const preferences = input.preferences;
       set('preferences', {
         serviceTypes: preferences.serviceTypes ?? [],

@@ -22,6 +22,7 @@ import { BadInputError, ForbiddenError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { changedFields } from './changes';
 import { inTransaction } from './transaction';
 
 type RecordKind = 'Allergy' | 'MedicalCondition' | 'SpecialCondition';
@@ -64,7 +65,9 @@ export class HealthService {
           profile.constitution = undefined;
           changed.push('constitution');
         }
-        assign('secondaryConstitutions', input.secondaryConstitutions);
+        // A null list empties it: its column is never NULL (23502 answered INTERNAL_SERVER_ERROR).
+        const list = <T>(value: T[] | null | undefined) => (value === null ? [] : value);
+        assign('secondaryConstitutions', list(input.secondaryConstitutions));
         assign('lifestyle', input.lifestyle ? { ...input.lifestyle } : undefined);
         assign(
           'skinProfile',
@@ -72,8 +75,8 @@ export class HealthService {
             ? { ...input.skinProfile, concerns: input.skinProfile.concerns ?? [] }
             : undefined,
         );
-        assign('currentComplaints', input.currentComplaints);
-        assign('wellnessGoals', input.wellnessGoals);
+        assign('currentComplaints', list(input.currentComplaints));
+        assign('wellnessGoals', list(input.wellnessGoals));
         if (input.notes !== undefined && (input.notes ?? undefined) !== profile.notes) {
           profile.notes = input.notes ?? undefined;
           changed.push('notes');
@@ -169,18 +172,9 @@ export class HealthService {
     return customer;
   }
 
+  /** A null for a required field (substance, category…) is BAD_USER_INPUT naming it (changes.ts). */
   private copy(record: HealthRecordEntity, input: RecordInput): string[] {
-    const changed: string[] = [];
-    for (const [field, value] of Object.entries(input)) {
-      if (value === undefined) continue;
-      const target = record as unknown as Record<string, unknown>;
-      const next = value === null ? undefined : value;
-      if (target[field] !== next) {
-        target[field] = next;
-        changed.push(field);
-      }
-    }
-    return changed;
+    return changedFields(record as object, input as Record<string, unknown>);
   }
 
   private validateRecord(record: HealthRecordEntity): void {

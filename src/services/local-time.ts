@@ -27,8 +27,9 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
     formatters.set(timeZone, formatter);
   }
   const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, part.value]));
+  // Intl writes the year without leading zeros ("1" for 0001): padded, the date stays YYYY-MM-DD.
   return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
+    date: `${parts.year.padStart(4, '0')}-${parts.month}-${parts.day}`,
     time: `${parts.hour}:${parts.minute}`,
     weekday: WEEKDAYS[parts.weekday],
   };
@@ -43,13 +44,14 @@ export function minutesOf(time: string): number {
 /** The zone's offset from UTC at an instant, in minutes (Asia/Shanghai: 480). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
   const local = localTime(instant, timeZone);
-  const wall = Date.UTC(
-    Number(local.date.slice(0, 4)),
-    Number(local.date.slice(5, 7)) - 1,
-    Number(local.date.slice(8, 10)),
-    ...(local.time.split(':').map(Number) as [number, number]),
-  );
-  return Math.round((wall - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+  // Neither Date.UTC, which reads the years 0–99 as 1900–1999, nor Date.parse, which refuses a year
+  // after 9999 (the end of 9999-12-31 is in 10000).
+  const [year, month, day] = local.date.split('-').map(Number);
+  const [hours, minutes] = local.time.split(':').map(Number);
+  const wall = new Date(0);
+  wall.setUTCFullYear(year, month - 1, day);
+  wall.setUTCHours(hours, minutes);
+  return Math.round((wall.getTime() - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
 }
 
 /**
