@@ -84,6 +84,9 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
       emit: 'ts',
       silent: true,
     },
+    // rate-limiter-flexible owns `rate_limit` (Migration20261201120000_rate_limits creates it, knex
+    // reads it): it has no entity, and without this every generated migration would drop it.
+    schemaGenerator: { skipTables: ['rate_limit'] },
     pool: { min: 0, max: 10 },
     ...overrides,
   });

@@ -1,4 +1,15 @@
-import { BigIntType, Entity, Enum, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  Enum,
+  ManyToOne,
+  Property,
+  type Ref,
+  OptionalProps,
+  Check,
+  Index,
+  Unique,
+} from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { CardProduct } from './card-product.entity';
 import { Customer } from './customer.entity';
@@ -10,6 +21,12 @@ import { AccountKind, AccountStatus } from './enums';
  * statement's transaction, under a row lock; CHECK constraints keep them from going below zero.
  */
 @Entity()
+@Index({ name: 'account_customer_index', properties: ['customer', 'createdAt'] })
+@Unique({
+  name: 'account_customer_wallet_unique',
+  expression: `create unique index account_customer_wallet_unique on account (customer_id, kind) where kind in ('STORED_VALUE', 'POINTS')`,
+})
+@Check({ name: 'account_balance_check', expression: 'principal >= 0 and bonus >= 0 and units >= 0' })
 export class Account extends OrganizationScoped {
   [OptionalProps]?:
     'id' | 'createdAt' | 'updatedAt' | 'status' | 'principal' | 'bonus' | 'units' | 'startsOnFirstUse';

@@ -1,10 +1,11 @@
-import { Entity, ManyToOne, Property, type Ref, Unique, OptionalProps } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, type Ref, Unique, OptionalProps, Check } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { User } from './user.entity';
 import { TextArrayType } from './text-array.type';
 
 /** A credential for an integration (role INTEGRATION). Only a hash of the secret is kept. */
 @Entity()
+@Check({ name: 'api_key_rate_limit_positive', expression: 'rate_limit_per_minute > 0' })
 export class ApiKey extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'scopes';
 

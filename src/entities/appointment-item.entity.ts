@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, type Ref, OptionalProps, Check } from '@mikro-orm/core';
 import type { Appointment } from './appointment.entity';
 import { OrganizationScoped } from './base.entity';
 import { Room } from './room.entity';
@@ -12,6 +12,22 @@ import { User } from './user.entity';
  * a no-show), see the migration.
  */
 @Entity()
+@Index({ name: 'appointment_item_appointment_index', properties: ['appointment', 'position'] })
+@Index({ name: 'appointment_item_room_index', properties: ['room', 'startsAt'] })
+// Exclusion constraints (the database refuses overlaps); MikroORM has no decorator for them and
+// reads them as indexes, so they are declared as expression indexes (compared by name).
+@Index({
+  name: 'appointment_item_therapist_overlap',
+  expression: `alter table appointment_item add constraint appointment_item_therapist_overlap exclude using gist (therapist_id with =, tstzrange(starts_at, blocked_until, '[)') with &&) where (blocking)`,
+})
+@Index({
+  name: 'appointment_item_room_overlap',
+  expression: `alter table appointment_item add constraint appointment_item_room_overlap exclude using gist (room_id with =, tstzrange(starts_at, blocked_until, '[)') with &&) where (blocking and room_id is not null)`,
+})
+@Check({
+  name: 'appointment_item_time_check',
+  expression: 'starts_at < ends_at and ends_at <= blocked_until',
+})
 @Index({ properties: ['therapist', 'startsAt'] })
 export class AppointmentItem extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'blocking';

@@ -9,6 +9,7 @@ import {
   Unique,
   type Ref,
   OptionalProps,
+  Check,
 } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { AppointmentItem } from './appointment-item.entity';
@@ -19,6 +20,11 @@ import { User } from './user.entity';
 
 /** 预约: one customer, one store, one or more services in sequence (the items). */
 @Entity()
+@Check({ name: 'appointment_time_check', expression: 'starts_at < ends_at' })
+@Check({
+  name: 'appointment_cancel_reason_check',
+  expression: `status <> 'CANCELLED' or cancel_reason is not null`,
+})
 @Index({ properties: ['store', 'startsAt'] })
 @Index({ properties: ['customer', 'startsAt'] })
 @Unique({ properties: ['organization', 'idempotencyKey'] })

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property, OptionalProps, Check } from '@mikro-orm/core';
 import { AuditAction, Role } from './enums';
 import { TextArrayType } from './text-array.type';
 
@@ -7,6 +7,10 @@ import { TextArrayType } from './text-array.type';
  * application can rewrite history. Values of health fields are never stored, only their names.
  */
 @Entity()
+@Check({
+  name: 'audit_event_actor_known',
+  expression: `(organization_id is not null and role is not null) or action::text = 'LOGIN_FAILED'`,
+})
 @Index({ properties: ['organizationId', 'customerId', 'occurredAt'] })
 export class AuditEvent {
   [OptionalProps]?: 'fields' | 'occurredAt';

@@ -1,10 +1,28 @@
-import { Collection, Entity, Enum, ManyToMany, Property, Unique, OptionalProps } from '@mikro-orm/core';
+import {
+  Collection,
+  Entity,
+  Enum,
+  ManyToMany,
+  Property,
+  Unique,
+  OptionalProps,
+  Check,
+} from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { CardProductKind } from './enums';
 import { ServiceItem } from './service-item.entity';
 
 /** 卡项 the business sells or gives: 充1000送100, 10次肩颈推拿卡, or a coupon (满200减30). */
 @Entity()
+@Check({
+  name: 'card_product_values_check',
+  expression: `price >= 0 and principal >= 0 and bonus >= 0 and (uses is null or uses > 0) and (validity_days is null or validity_days > 0) and (kind <> 'PUNCH_CARD' or uses is not null)`,
+})
+@Check({
+  name: 'card_product_coupon_check',
+  expression:
+    '(coupon_value is null or coupon_value > 0) and (coupon_min_spend is null or coupon_min_spend >= 0)',
+})
 @Unique({ properties: ['organization', 'code'] })
 export class CardProduct extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'active' | 'bonus' | 'startsOnFirstUse' | 'principal';

@@ -1,4 +1,14 @@
-import { Entity, Enum, Index, ManyToOne, Property, type Ref, OptionalProps, Unique } from '@mikro-orm/core';
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  Property,
+  type Ref,
+  OptionalProps,
+  Unique,
+  Check,
+} from '@mikro-orm/core';
 import { Account } from './account.entity';
 import { OrganizationScoped } from './base.entity';
 import { Complaint } from './complaint.entity';
@@ -14,6 +24,17 @@ import { Visit } from './visit.entity';
  * `dedupeKey` is unique per organization, so re-running a schedule never creates a task twice.
  */
 @Entity()
+@Index({
+  name: 'care_task_organization_status_due_index',
+  properties: ['organization', 'status', 'dueAt', 'id'],
+})
+@Index({
+  name: 'care_task_complaint_index',
+  expression:
+    'create index care_task_complaint_index on care_task (complaint_id) where complaint_id is not null',
+})
+@Check({ name: 'care_task_window_check', expression: 'available_from <= due_at' })
+@Check({ name: 'care_task_done_check', expression: `(status = 'OPEN') = (completed_at is null)` })
 @Unique({ properties: ['organization', 'dedupeKey'] })
 @Index({ properties: ['owner', 'status', 'dueAt'] })
 @Index({ properties: ['customer', 'kind', 'createdAt'] })

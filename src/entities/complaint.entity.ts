@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, type Ref, OptionalProps, Check } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { Customer } from './customer.entity';
 import { ComplaintStatus, ContactChannel } from './enums';
@@ -11,6 +11,22 @@ import { Visit } from './visit.entity';
  * resolve within 48 h of receipt; both deadlines are stored so that breaches are plain queries.
  */
 @Entity()
+@Index({
+  name: 'complaint_open_deadlines_index',
+  expression: `create index complaint_open_deadlines_index on complaint (organization_id, resolve_by) where status <> 'RESOLVED'`,
+})
+@Check({
+  name: 'complaint_deadlines_check',
+  expression: 'respond_by > received_at and resolve_by >= respond_by',
+})
+@Check({
+  name: 'complaint_satisfaction_check',
+  expression: 'satisfaction_after is null or (satisfaction_after >= 1 and satisfaction_after <= 5)',
+})
+@Check({
+  name: 'complaint_status_check',
+  expression: `(status = 'OPEN') = (responded_at is null) and (status = 'RESOLVED') = (resolved_at is not null)`,
+})
 @Index({ properties: ['customer', 'receivedAt', 'id'] })
 @Index({ properties: ['organization', 'receivedAt', 'id'] })
 export class Complaint extends OrganizationScoped {

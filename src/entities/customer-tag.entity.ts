@@ -1,10 +1,11 @@
-import { Entity, ManyToOne, PrimaryKeyProp, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKeyProp, Property, type Ref, OptionalProps, Index } from '@mikro-orm/core';
 import { Organization } from './organization.entity';
 import type { Customer } from './customer.entity';
 import { Tag } from './tag.entity';
 
 /** Pivot between customers and tags; it carries the organization like every other table. */
 @Entity()
+@Index({ name: 'customer_tag_tag_index', properties: ['tag'] })
 export class CustomerTag {
   [OptionalProps]?: 'createdAt';
 

@@ -11,6 +11,7 @@ import {
   type Ref,
   Unique,
   OptionalProps,
+  Check,
 } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { MembershipTier } from './membership-tier.entity';
@@ -45,6 +46,51 @@ export interface ImportantDate {
 
 /** 客户档案: the customer record, shared by all stores of the organization. */
 @Entity()
+@Index({ name: 'customer_assigned_consultant_index', properties: ['assignedConsultant'] })
+@Index({ name: 'customer_assigned_therapist_index', properties: ['assignedTherapist'] })
+@Index({ name: 'customer_phone_last4_index', properties: ['organization', 'phoneLast4'] })
+@Index({ name: 'customer_name_pinyin_order_index', properties: ['organization', 'namePinyin', 'id'] })
+@Index({
+  name: 'customer_live_index',
+  expression: 'create index customer_live_index on customer (organization_id) where archived_at is null',
+})
+@Index({
+  name: 'customer_name_prefix_index',
+  expression:
+    'create index customer_name_prefix_index on customer (organization_id, name text_pattern_ops) where archived_at is null',
+})
+@Index({
+  name: 'customer_pinyin_prefix_index',
+  expression:
+    'create index customer_pinyin_prefix_index on customer (organization_id, name_pinyin text_pattern_ops)',
+})
+@Index({
+  name: 'customer_initials_prefix_index',
+  expression:
+    'create index customer_initials_prefix_index on customer (organization_id, name_initials text_pattern_ops)',
+})
+@Index({
+  name: 'customer_name_trigram_index',
+  expression: 'create index customer_name_trigram_index on customer using gin (name gin_trgm_ops)',
+})
+@Check({ name: 'customer_phone_e164_check', expression: `phone is null or phone ~ '^\\+[1-9][0-9]{6,14}$'` })
+@Check({
+  name: 'customer_phone_last4_check',
+  expression: 'phone_last4 is null or phone_last4 = right(phone, 4)',
+})
+@Check({ name: 'customer_not_own_referrer_check', expression: 'referrer_id is null or referrer_id <> id' })
+@Check({ name: 'customer_visit_count_check', expression: 'visit_count >= 0' })
+@Check({ name: 'customer_lifetime_spend_check', expression: 'lifetime_spend >= 0' })
+@Check({
+  name: 'customer_marketing_cap_check',
+  expression:
+    '(marketing_cap_count is null) = (marketing_cap_days is null) and (marketing_cap_count is null or (marketing_cap_count >= 0 and marketing_cap_days > 0))',
+})
+@Check({
+  name: 'customer_health_consent_check',
+  expression:
+    '(health_consent_given_at is null) = (health_consent_source is null) and (health_consent_withdrawn_at is null or health_consent_given_at is not null)',
+})
 @Unique({ properties: ['organization', 'code'] })
 @Unique({ properties: ['organization', 'phone'] })
 @Unique({ properties: ['organization', 'externalId'] })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, type Ref, ManyToOne } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Ref, ManyToOne, Index } from '@mikro-orm/core';
 import { Organization } from './organization.entity';
 
 /**
@@ -7,6 +7,7 @@ import { Organization } from './organization.entity';
  * idempotency-purge job, src/jobs/maintenance.job.ts), at least the promised 24 hours.
  */
 @Entity()
+@Index({ name: 'idempotency_record_created_index', properties: ['createdAt'] })
 export class IdempotencyRecord {
   @ManyToOne(() => Organization, { ref: true, primary: true, deleteRule: 'cascade' })
   organization!: Ref<Organization>;

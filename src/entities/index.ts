@@ -12,6 +12,7 @@ export { SpecialCondition } from './special-condition.entity';
 export { AuditEvent } from './audit-event.entity';
 export { ContraindicationTag } from './contraindication-tag.entity';
 export { ServiceItem } from './service-item.entity';
+export { ServiceItemContraindication } from './service-item-contraindication.entity';
 export { Product } from './product.entity';
 export { ProductStock } from './product-stock.entity';
 export { StockMovement } from './stock-movement.entity';
@@ -51,6 +52,7 @@ import { SpecialCondition } from './special-condition.entity';
 import { AuditEvent } from './audit-event.entity';
 import { ContraindicationTag } from './contraindication-tag.entity';
 import { ServiceItem } from './service-item.entity';
+import { ServiceItemContraindication } from './service-item-contraindication.entity';
 import { Product } from './product.entity';
 import { ProductStock } from './product-stock.entity';
 import { StockMovement } from './stock-movement.entity';
@@ -95,6 +97,7 @@ export const entities = [
   AuditEvent,
   ContraindicationTag,
   ServiceItem,
+  ServiceItemContraindication,
   Product,
   ProductStock,
   StockMovement,

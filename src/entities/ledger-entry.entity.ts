@@ -1,4 +1,14 @@
-import { BigIntType, Entity, Enum, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  Enum,
+  ManyToOne,
+  Property,
+  type Ref,
+  OptionalProps,
+  Check,
+  Index,
+} from '@mikro-orm/core';
 import { Account } from './account.entity';
 import { OrganizationScoped } from './base.entity';
 import { Customer } from './customer.entity';
@@ -9,6 +19,26 @@ import { LedgerEntryKind, PaymentMethod } from './enums';
  * Corrections are REVERSAL entries pointing at the entry they undo; an entry is reversed at most once.
  */
 @Entity()
+@Index({
+  name: 'ledger_entry_account_index',
+  expression:
+    'create index ledger_entry_account_index on ledger_entry (account_id, created_at desc, id desc)',
+})
+@Index({
+  name: 'ledger_entry_customer_index',
+  expression:
+    'create index ledger_entry_customer_index on ledger_entry (customer_id, created_at desc, id desc)',
+})
+@Index({ name: 'ledger_entry_operation_index', properties: ['operationId'] })
+@Check({
+  name: 'ledger_entry_moves_check',
+  expression: 'principal_delta <> 0 or bonus_delta <> 0 or units_delta <> 0',
+})
+@Check({
+  name: 'ledger_entry_after_check',
+  expression: 'principal_after >= 0 and bonus_after >= 0 and units_after >= 0',
+})
+@Check({ name: 'ledger_entry_reversal_check', expression: `(kind = 'REVERSAL') = (reverses_id is not null)` })
 export class LedgerEntry extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'principalDelta' | 'bonusDelta' | 'unitsDelta';
 

@@ -1,4 +1,4 @@
-import { Entity, Property, Unique, OptionalProps } from '@mikro-orm/core';
+import { Entity, Property, Unique, OptionalProps, Check } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 
 /**
@@ -6,6 +6,11 @@ import { OrganizationScoped } from './base.entity';
  * their spend and visits over the organization's rolling window meet; evaluation moves them up or down.
  */
 @Entity()
+@Check({
+  name: 'membership_tier_values_check',
+  expression:
+    'rank >= 0 and discount_basis_points >= 0 and discount_basis_points <= 10000 and points_multiplier_percent >= 0 and points_multiplier_percent <= 1000 and min_spend >= 0 and min_visits >= 0',
+})
 @Unique({ properties: ['organization', 'rank'] })
 @Unique({ properties: ['organization', 'name'] })
 export class MembershipTier extends OrganizationScoped {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, Enum, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, PrimaryKey, Property, OptionalProps, Check } from '@mikro-orm/core';
 import { SpendingOrder } from './enums';
 
 /** A holiday the business sends greetings for (节日问候); dates are explicit because 春节 and 中秋 move. */
@@ -11,6 +11,16 @@ export interface CareHoliday {
 
 /** A business or chain of stores; the tenant boundary. */
 @Entity()
+@Check({
+  name: 'organization_membership_check',
+  expression:
+    'points_per_yuan >= 0 and point_value_minor_units > 0 and tier_window_days > 0 and referral_reward_points >= 0',
+})
+@Check({
+  name: 'organization_care_check',
+  expression:
+    'visit_follow_up_after_hours >= 0 and visit_follow_up_within_hours > visit_follow_up_after_hours and greeting_lead_days >= 0 and greeting_lead_days <= 60 and (wake_up_after_days is null or wake_up_after_days > 0) and card_expiry_reminder_days >= 0 and low_balance_threshold >= 0 and marketing_cap_count >= 0 and marketing_cap_days > 0',
+})
 export class Organization {
   [OptionalProps]?:
     | 'id'
@@ -115,7 +125,7 @@ export class Organization {
   @Property({ type: 'integer' })
   marketingCapDays: number = 30;
 
-  @Property({ type: 'json' })
+  @Property({ type: 'json', defaultRaw: `'[]'` })
   careHolidays: CareHoliday[] = [];
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })

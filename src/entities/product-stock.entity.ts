@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, Property, Unique, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, Unique, type Ref, OptionalProps, Check } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { Product } from './product.entity';
 import { Store } from './store.entity';
@@ -8,6 +8,10 @@ import { Store } from './store.entity';
  * StockMovement row, so it always equals the sum of the movements.
  */
 @Entity()
+@Check({
+  name: 'product_stock_low_stock_threshold_check',
+  expression: 'low_stock_threshold is null or low_stock_threshold >= 0',
+})
 @Unique({ properties: ['store', 'product'] })
 export class ProductStock extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'quantity';

@@ -1,9 +1,11 @@
-import { Collection, Entity, OneToMany, Property, Unique, OptionalProps } from '@mikro-orm/core';
+import { Collection, Entity, OneToMany, Property, Unique, OptionalProps, Check } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import type { ProductStock } from './product-stock.entity';
 
 /** 产品: retail products and consumables used in services; stock is kept per store (ProductStock). */
 @Entity()
+@Check({ name: 'product_money_check', expression: 'cost >= 0 and price >= 0' })
+@Check({ name: 'product_low_stock_threshold_check', expression: 'low_stock_threshold >= 0' })
 @Unique({ properties: ['organization', 'code'] })
 export class Product extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'active' | 'lowStockThreshold' | 'version';

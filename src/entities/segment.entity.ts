@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, Property, type Ref, OptionalProps, Unique } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, type Ref, OptionalProps, Unique, Check } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { User } from './user.entity';
 
@@ -34,6 +34,7 @@ export interface SegmentRule {
 
 /** 客户分群: a saved set of filters; its members are computed when asked for, never stored. */
 @Entity()
+@Check({ name: 'segment_rule_check', expression: `jsonb_typeof(rule) = 'object'` })
 @Unique({ properties: ['organization', 'name'] })
 export class Segment extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version';

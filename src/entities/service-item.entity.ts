@@ -1,9 +1,16 @@
-import { Collection, Entity, ManyToMany, Property, Unique, OptionalProps } from '@mikro-orm/core';
+import { Collection, Entity, ManyToMany, Property, Unique, OptionalProps, Check } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { ContraindicationTag } from './contraindication-tag.entity';
+import { ServiceItemContraindication } from './service-item-contraindication.entity';
 
 /** 服务项目: a service on the menu, e.g. 肩颈推拿 60 分钟 ¥198. */
 @Entity()
+@Check({ name: 'service_item_price_check', expression: 'price >= 0' })
+@Check({
+  name: 'service_item_duration_check',
+  expression:
+    'duration_minutes >= 5 and duration_minutes <= 720 and buffer_minutes >= 0 and buffer_minutes <= 240',
+})
 @Unique({ properties: ['organization', 'code'] })
 export class ServiceItem extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'active' | 'bufferMinutes' | 'version';
@@ -39,7 +46,7 @@ export class ServiceItem extends OrganizationScoped {
   @Property()
   active: boolean = true;
 
-  @ManyToMany(() => ContraindicationTag, undefined, { pivotTable: 'service_item_contraindication' })
+  @ManyToMany(() => ContraindicationTag, undefined, { pivotEntity: () => ServiceItemContraindication })
   contraindications = new Collection<ContraindicationTag>(this);
 
   @Property({ version: true })

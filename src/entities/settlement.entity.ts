@@ -1,4 +1,14 @@
-import { BigIntType, Entity, ManyToOne, OneToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  ManyToOne,
+  OneToOne,
+  Property,
+  type Ref,
+  OptionalProps,
+  Check,
+  Index,
+} from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { Customer } from './customer.entity';
 import { MembershipTier } from './membership-tier.entity';
@@ -13,6 +23,12 @@ export interface ExternalPayment {
 
 /** 结账 of a visit: once per visit; its ledger entries share its operationId. */
 @Entity()
+@Index({ name: 'settlement_customer_index', properties: ['customer', 'createdAt'] })
+@Check({
+  name: 'settlement_amounts_check',
+  expression:
+    'subtotal >= 0 and discount >= 0 and discount <= subtotal and coupon_discount >= 0 and due = subtotal - discount - coupon_discount and due >= 0 and stored_value_paid >= 0 and points_redeemed >= 0 and points_value >= 0 and points_earned >= 0',
+})
 export class Settlement extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'couponDiscount';
 

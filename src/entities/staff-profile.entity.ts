@@ -8,6 +8,7 @@ import {
   Unique,
   type Ref,
   OptionalProps,
+  Index,
 } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { ScheduleException } from './schedule-exception.entity';
@@ -18,6 +19,7 @@ import { WorkingHours } from './working-hours.entity';
 
 /** A staff member's place in one store: title, bookability, skills and hours there. */
 @Entity()
+@Index({ name: 'staff_profile_user_index', properties: ['user'] })
 @Unique({ properties: ['store', 'user'] })
 export class StaffProfile extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'bookable' | 'active';

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, Property, type Ref, OptionalProps, Check, Index } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { StockMovementReason } from './enums';
 import { Product } from './product.entity';
@@ -7,6 +7,13 @@ import { User } from './user.entity';
 
 /** One change of stock (append-only): receipts, use in a visit, corrections. */
 @Entity()
+@Index({ name: 'stock_movement_product_index', properties: ['store', 'product', 'createdAt'] })
+@Index({
+  name: 'stock_movement_store_created_index',
+  expression:
+    'create index stock_movement_store_created_index on stock_movement (store_id, created_at desc, id desc)',
+})
+@Check({ name: 'stock_movement_delta_check', expression: 'delta <> 0' })
 export class StockMovement extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
 

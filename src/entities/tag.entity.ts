@@ -1,9 +1,10 @@
-import { Entity, OptionalProps, Property, Unique } from '@mikro-orm/core';
+import { Entity, OptionalProps, Property, Unique, Check } from '@mikro-orm/core';
 import type { SegmentRule } from './segment.entity';
 import { OrganizationScoped } from './base.entity';
 
 /** 标签: a label on customers such as 敏感肌 or 高端客户. */
 @Entity()
+@Check({ name: 'tag_rule_check', expression: `rule is null or jsonb_typeof(rule) = 'object'` })
 @Unique({ properties: ['organization', 'name'] })
 export class Tag extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';

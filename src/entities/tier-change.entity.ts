@@ -1,10 +1,14 @@
-import { Entity, ManyToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, type Ref, OptionalProps, Index } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { Customer } from './customer.entity';
 import { MembershipTier } from './membership-tier.entity';
 
 /** One move between tiers, with the figures that decided it (append-only history). */
 @Entity()
+@Index({
+  name: 'tier_change_customer_index',
+  expression: 'create index tier_change_customer_index on tier_change (customer_id, created_at desc)',
+})
 export class TierChange extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
 

@@ -7,6 +7,7 @@ import {
   Property,
   type Ref,
   OptionalProps,
+  Check,
 } from '@mikro-orm/core';
 import { OrganizationScoped } from './base.entity';
 import { ServiceItem } from './service-item.entity';
@@ -16,6 +17,8 @@ import { VisitProductUse } from './visit-product-use.entity';
 
 /** One service given in a visit: who gave it, how long, where on the body, which products. */
 @Entity()
+@Index({ name: 'visit_line_visit_index', properties: ['visit', 'position'] })
+@Check({ name: 'visit_line_check', expression: 'duration_minutes > 0 and list_price >= 0' })
 @Index({ properties: ['therapist', 'visit'] })
 export class VisitLine extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';

@@ -10,6 +10,7 @@ import {
   type Ref,
   OptionalProps,
   Unique,
+  Check,
 } from '@mikro-orm/core';
 import { Appointment } from './appointment.entity';
 import { OrganizationScoped } from './base.entity';
@@ -21,6 +22,15 @@ import { VisitLine } from './visit-line.entity';
 
 /** 服务记录: what was done for a customer on one visit, and how it went. */
 @Entity()
+@Index({
+  name: 'visit_organization_visited_index',
+  expression:
+    'create index visit_organization_visited_index on visit (organization_id, visited_at desc, id desc)',
+})
+@Check({
+  name: 'visit_satisfaction_check',
+  expression: 'satisfaction is null or (satisfaction >= 1 and satisfaction <= 5)',
+})
 @Index({ properties: ['customer', 'visitedAt', 'id'] })
 @Index({ properties: ['store', 'visitedAt'] })
 @Unique({ properties: ['organization', 'idempotencyKey'] })
