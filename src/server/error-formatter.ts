@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { DriverException } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { constraintErrorOf } from '../services/constraint-errors';
 import { DomainError } from './errors';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
@@ -60,7 +61,9 @@ function flattenValidation(
  */
 export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const thrown = unwrapResolverError(error);
+    // A constraint violation no service worded (a client's null in a NOT NULL column) is a domain error too.
+    const original = constraintErrorOf(thrown) ?? thrown;
     if (original instanceof DomainError) {
       return {
         message: original.message,

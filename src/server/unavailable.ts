@@ -13,13 +13,20 @@ const UNAVAILABLE_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
-  '55000', // e.g. the database does not accept connections now
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '08006', // connection_failure
 ]);
+
+/**
+ * object_not_in_prerequisite_state (55000) is "unavailable" only as the FATAL answer to a new
+ * connection: PostgreSQL refuses connections to a database with ALLOW_CONNECTIONS false (maintenance,
+ * template0) with it. Raised by a statement (ERROR: currval before nextval in the session, an ALTER on
+ * an object in the wrong state …) it is a defect, not an outage: retrying in 5 s cannot help.
+ */
+const REFUSED_CONNECTION = '55000';
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -28,6 +35,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     const candidate = current as {
       code?: unknown;
+      severity?: unknown;
       name?: unknown;
       message?: unknown;
       previous?: unknown;
@@ -35,6 +43,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     };
     if (current instanceof ConnectionException) return true;
     if (typeof candidate.code === 'string' && UNAVAILABLE_CODES.has(candidate.code)) return true;
+    if (candidate.code === REFUSED_CONNECTION && candidate.severity === 'FATAL') return true;
     if (candidate.name === 'KnexTimeoutError') return true;
     if (
       typeof candidate.message === 'string' &&

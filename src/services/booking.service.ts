@@ -11,7 +11,7 @@ import { runIdempotent } from './idempotency';
 import { inTransaction } from './transaction';
 import { ContraindicationCheckService } from './contraindication-check.service';
 import type { ContraindicationResult } from './contraindication';
-import { assertVersion } from './unique-conflict';
+import { assertVersion, withConstraintRules } from './constraint-errors';
 
 export interface Booking {
   appointment: Appointment;
@@ -213,21 +213,22 @@ export class BookingService {
   }
 
   /** Exclusion-constraint races become CONFLICT, never a 500; deadlocks were retried before this. */
-  private async translateClashes(work: () => Promise<Booking>): Promise<Booking> {
-    try {
-      return await work();
-    } catch (error) {
-      const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === '23P01' && constraint?.startsWith('appointment_item_')) {
-        throw new ConflictError(
-          constraint.includes('room')
-            ? 'The room was booked by someone else a moment ago: pick another time or room.'
-            : 'The therapist was booked by someone else a moment ago: pick another time or therapist.',
-          { reason: constraint.includes('room') ? 'ROOM_BUSY' : 'THERAPIST_BUSY' },
-        );
-      }
-      throw error;
-    }
+  private translateClashes(work: () => Promise<Booking>): Promise<Booking> {
+    return withConstraintRules(
+      [
+        {
+          constraint: 'appointment_item_room_overlap',
+          reason: 'ROOM_BUSY',
+          message: 'The room was booked by someone else a moment ago: pick another time or room.',
+        },
+        {
+          constraint: 'appointment_item_therapist_overlap',
+          reason: 'THERAPIST_BUSY',
+          message: 'The therapist was booked by someone else a moment ago: pick another time or therapist.',
+        },
+      ],
+      work,
+    );
   }
 }
 

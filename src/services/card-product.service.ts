@@ -5,7 +5,7 @@ import type { CardProductInput } from '../schema/membership.inputs';
 import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
-import { withUniqueConflicts } from './unique-conflict';
+import { withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const UNIQUE_CODE = {

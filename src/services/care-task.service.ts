@@ -9,7 +9,7 @@ import type { AuditService } from './audit.service';
 import { runCareSchedule } from './care-schedule.service';
 import { pageByTime } from './newest-first';
 import { requiredText } from './text-input';
-import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { assertVersion, withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const BY_DUE_DATE = { property: 'dueAt', column: 'due_at', direction: 'asc' } as const;

@@ -14,7 +14,7 @@ import { changedFields } from './changes';
 import { pageByTime } from './newest-first';
 import { optionalText, requiredText } from './text-input';
 import { activeStaff, CONTACT_ROLES } from './staff-reference';
-import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { assertVersion, withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const DAY = 86_400_000;

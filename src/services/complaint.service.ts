@@ -18,7 +18,7 @@ import { storeManager } from './care-sql';
 import { pageByTime } from './newest-first';
 import { requiredText } from './text-input';
 import { activeStaff, CONTACT_ROLES } from './staff-reference';
-import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { assertVersion, withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const HOUR = 3_600_000;

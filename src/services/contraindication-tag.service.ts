@@ -7,7 +7,7 @@ import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
-import { withUniqueConflicts } from './unique-conflict';
+import { withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const UNIQUE_NAME = {

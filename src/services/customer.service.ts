@@ -9,7 +9,7 @@ import { activeStaff } from './staff-reference';
 import { normalizePhone } from './phone';
 import { pinyinKeys } from './pinyin';
 import { todayIn } from './time';
-import { assertVersion, withUniqueConflicts, type UniqueRule } from './unique-conflict';
+import { assertVersion, withUniqueConflicts, type UniqueRule } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const CUSTOMER_UNIQUE: UniqueRule[] = [

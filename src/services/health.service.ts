@@ -21,7 +21,7 @@ import type {
 import { BadInputError, ForbiddenError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
-import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { assertVersion, withUniqueConflicts } from './constraint-errors';
 import { changedFields } from './changes';
 import { inTransaction } from './transaction';
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, IdempotencyKeyReusedError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
+import { withConstraintRules, type ConstraintRule } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 /** A mutation that may be sent again with the same idempotency key. */
@@ -83,7 +84,7 @@ export async function runIdempotent<T, Kept>(
   }
   if (key === undefined) return inTransaction(em, (transaction) => steps.run(transaction));
 
-  return refusingKeptKey(request, () =>
+  return withConstraintRules(keptKeyRules(request), () =>
     inTransaction(em, async (transaction) => {
       const connection = transaction.getConnection();
       const context = transaction.getTransactionContext();
@@ -108,15 +109,10 @@ export async function runIdempotent<T, Kept>(
   );
 }
 
-async function refusingKeptKey<T>(request: IdempotentRequest, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const { code, constraint } = error as { code?: string; constraint?: string };
-    if (request.keptOn && code === '23505' && constraint === request.keptOn)
-      throw new IdempotencyKeyReusedError(request.key!);
-    throw error;
-  }
+/** The key sent again after its record was purged fails on the row that kept it: refused as reused. */
+function keptKeyRules(request: IdempotentRequest): ConstraintRule[] {
+  const { keptOn, key } = request;
+  return keptOn ? [{ constraint: keptOn, error: () => new IdempotencyKeyReusedError(key!) }] : [];
 }
 
 function assertKeyFormat(key: string): void {

@@ -7,7 +7,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { evaluateTiers } from './tier-evaluation';
-import { withUniqueConflicts } from './unique-conflict';
+import { withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const UNIQUE = [

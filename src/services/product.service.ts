@@ -9,7 +9,7 @@ import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
 import { decodeCursor, pageSize, toConnection } from './cursor';
-import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { assertVersion, withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const UNIQUE_CODE = {

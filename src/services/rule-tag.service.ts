@@ -9,7 +9,7 @@ import { HEALTH_PROFILE_RULE_FIELDS } from './segment-rule';
 import { assertOwnReferences } from './segment-references';
 import { toRule } from './segment.service';
 import { recomputeRuleTags } from './tag-rules';
-import { withUniqueConflicts } from './unique-conflict';
+import { withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const UNIQUE_NAME = {

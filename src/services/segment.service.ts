@@ -16,7 +16,7 @@ import {
 } from './segment-rule';
 import { requiredText } from './text-input';
 import { todayIn } from './time';
-import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { assertVersion, withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const UNIQUE_NAME = {

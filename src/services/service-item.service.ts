@@ -6,7 +6,7 @@ import { BadInputError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { changedFields } from './changes';
-import { assertVersion, withUniqueConflicts } from './unique-conflict';
+import { assertVersion, withUniqueConflicts } from './constraint-errors';
 import { inTransaction } from './transaction';
 
 const UNIQUE_CODE = {

@@ -18,7 +18,7 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../
 import type { Viewer } from '../server/viewer';
 import type { AuditService } from './audit.service';
 import { runIdempotent } from './idempotency';
-import { withUniqueConflicts, type UniqueRule } from './unique-conflict';
+import { withUniqueConflicts, type UniqueRule } from './constraint-errors';
 
 const VISIT_UNIQUE: UniqueRule[] = [
   {
