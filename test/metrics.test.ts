@@ -5,7 +5,7 @@ import { startJobRunner, type JobRunner } from '../src/jobs/job-runner';
 import { ConfigError, loadConfig, type AppConfig } from '../src/server/config';
 import { createHttpApp, type HttpApp } from '../src/server/http';
 import { MAX_OPERATION_LABELS } from '../src/server/metrics';
-import { countRows, createOrganization, type OrganizationFixture } from './support/fixtures';
+import { countRows, createOrganization, PASSWORD, type OrganizationFixture } from './support/fixtures';
 import { createTestApp, listen, testConfig, type TestApp } from './support/test-app';
 
 let testApp: TestApp;
@@ -160,6 +160,37 @@ test('audit rows written: a health read as MANAGER, a committed change; a rolled
   expect(
     sample(afterChanges, 'graphql_requests_total', { operation: 'CreateRoom', outcome: 'CONFLICT' }),
   ).toBe(1);
+});
+
+test('audit rows written: failed logins (a known account, an unknown email) and a login are counted', async () => {
+  const { url } = await serve();
+  const LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`;
+  const loginRows = () =>
+    countRows(testApp.orm, `select count(*) from audit_event where action in ('LOGIN', 'LOGIN_FAILED')`);
+  const rowsBefore = await loginRows();
+  const before = await scrape(url);
+  const email = org.users.MARKETING.email;
+  const wrong = await graphql(url, LOGIN, undefined, { email, password: 'not-the-password' });
+  expect(wrong.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+  const unknown = await graphql(url, LOGIN, undefined, {
+    email: `nobody-${randomUUID().slice(0, 8)}@example.com`,
+    password: 'whatever-it-is',
+  });
+  expect(unknown.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+  const afterFailures = await scrape(url);
+  expect(
+    sample(afterFailures, 'audit_rows_written_total', { kind: 'login' }) -
+      sample(before, 'audit_rows_written_total', { kind: 'login' }),
+  ).toBe(2);
+  expect(await loginRows()).toBe(rowsBefore + 2);
+  const succeeded = await graphql(url, LOGIN, undefined, { email, password: PASSWORD });
+  expect(succeeded.data.login.token).toEqual(expect.any(String));
+  const afterLogin = await scrape(url);
+  expect(
+    sample(afterLogin, 'audit_rows_written_total', { kind: 'login' }) -
+      sample(before, 'audit_rows_written_total', { kind: 'login' }),
+  ).toBe(3);
+  expect(await loginRows()).toBe(rowsBefore + 3);
 });
 
 test('operation names are capped: past the first distinct names, requests count as "other"', async () => {

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createOrganization, type OrganizationFixture } from './support/fixtures';
 import type { TestApp } from './support/test-app';
 import { twoInstances, type TwoInstances } from './support/two-instances';
@@ -141,4 +142,29 @@ test('an API key without its own budget gets the default; a budget below 1 is BA
     code: 'BAD_USER_INPUT',
     field: 'rateLimitPerMinute',
   });
+});
+
+test('a failing store costs one statement per request, and the request goes on without RateLimit headers', async () => {
+  const budgetKey = `user:${org.users.THERAPIST.id}`;
+  // Every statement sent to PostgreSQL, counted (not replaced): those on this viewer's counter row.
+  const sent = jest.spyOn(Client.prototype, 'query');
+  const onTheBudget = () =>
+    sent.mock.calls.filter(
+      ([statement]) => (statement as { values?: unknown[] })?.values?.[0] === `api_cost:${budgetKey}`,
+    ).length;
+  await testApp.asOwner('revoke select, insert, update, delete on rate_limit from wellness_runtime');
+  try {
+    const response = await post(org.tokens.THERAPIST, '{ viewer { role } }');
+    // Documented: the request goes on when the counter's store fails.
+    expect(response.status).toBe(200);
+    expect(response.body.data.viewer.role).toBe('THERAPIST');
+    expect(response.hasHeaders).toBe(false);
+    // The failed spend only, no second look at a store that just failed.
+    expect(onTheBudget()).toBe(1);
+  } finally {
+    await testApp.asOwner('grant select, insert, update, delete on rate_limit to wellness_runtime');
+    sent.mockRestore();
+  }
+  const recovered = await post(org.tokens.THERAPIST, '{ viewer { role } }');
+  expect(recovered.hasHeaders).toBe(true);
 });

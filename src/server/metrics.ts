@@ -87,7 +87,7 @@ export function createMetrics(
   });
   const auditRows = new Counter({
     name: 'audit_rows_written_total',
-    help: 'Audit rows written: health reads (read) and audited changes (change, once committed).',
+    help: 'Audit rows written: health reads (read), audited changes (change, once committed), logins and failed logins (login).',
     labelNames: ['kind'] as const,
     registers: [registry],
   });

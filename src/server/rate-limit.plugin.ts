@@ -44,14 +44,19 @@ function refused(cost: number, budget: RateBudget): GraphQLResponse {
  * RATE_LIMITED with Retry-After. Every response to an authenticated request carries the budget's
  * RateLimit-* headers, and any RATE_LIMITED answer (a throttled login too) is HTTP 429 with Retry-After.
  * The limiter's store failing lets the request through (logged): its own statements then fail or not.
+ * One attempt per request: after a failed spend the response goes without RateLimit-* headers rather
+ * than asking the store that just failed again.
  */
 export const rateLimitPlugin: ApolloServerPlugin<AppContext> = {
   async requestDidStart() {
+    // Per request: the budget was asked for (spent, refused or failed), so there is nothing to peek.
+    let spendAttempted = false;
     return {
       async responseForOperation({ contextValue }) {
         const viewer = contextValue.viewer;
         if (!viewer) return null;
         const cost = Math.max(contextValue.queryCost ?? 1, 1);
+        spendAttempted = true;
         try {
           contextValue.rateBudget = await contextValue.rateLimits.api.spend(viewer, cost);
         } catch (error) {
@@ -62,7 +67,7 @@ export const rateLimitPlugin: ApolloServerPlugin<AppContext> = {
         return contextValue.rateBudget?.exceeded ? refused(cost, contextValue.rateBudget) : null;
       },
       async willSendResponse({ contextValue, response }) {
-        if (contextValue.viewer && !contextValue.rateBudget) {
+        if (contextValue.viewer && !spendAttempted) {
           // Answered before the operation ran (parse error, cost over the limit): the budget as it is.
           try {
             contextValue.rateBudget = await contextValue.rateLimits.api.peek(contextValue.viewer);

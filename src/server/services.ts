@@ -101,7 +101,7 @@ export function createServices(
     Service: new (em: EntityManager, viewer: Viewer, audit: AuditService) => T,
   ) => once(name, () => new Service(em, requireViewer(), audit));
   return {
-    auth: new AuthService(em, tokens),
+    auth: new AuthService(em, tokens, audit),
     get customers() {
       return writer('customers', CustomerService);
     },

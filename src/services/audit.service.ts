@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../entities';
 import { AuditAction } from '../entities/enums';
 import { runPrepared } from './sql';
@@ -9,8 +9,14 @@ import type { Viewer } from '../server/viewer';
  * at the end as one INSERT (one row per customer). Changes are persisted into the same unit of work
  * as the change itself, so a rolled-back mutation leaves no audit row and a committed one always has it.
  */
-/** Told how many audit rows were written (the /metrics counter); `change` rows once their transaction commits. */
-export type AuditRowsListener = (kind: 'read' | 'change', rows: number) => void;
+/**
+ * Told how many audit rows were written (the /metrics counter); `change` rows once their transaction
+ * commits. Every audit row goes through this service, so this one listener sees them all.
+ */
+export type AuditRowsListener = (kind: 'read' | 'change' | 'login', rows: number) => void;
+
+/** A LOGIN or LOGIN_FAILED row: written before there is a viewer, so the caller names account and origin. */
+export type LoginAuditRow = Omit<RequiredEntityData<AuditEvent>, 'fields'>;
 
 export class AuditService {
   private readonly healthReads = new Map<string, Set<string>>();
@@ -68,6 +74,16 @@ export class AuditService {
     if (ownTransaction)
       em.getEventManager().registerSubscriber({ afterTransactionCommit: () => listener('change', 1) });
     else listener('change', 1);
+  }
+
+  /**
+   * Writes a login's row by flushing `em` (with whatever else the caller changed on it, e.g. the user's
+   * last login) and counts it once written.
+   */
+  async writeLogin(em: EntityManager, row: LoginAuditRow): Promise<void> {
+    em.persist(em.create(AuditEvent, { ...row, fields: [] }));
+    await em.flush();
+    this.rowsWritten?.('login', 1);
   }
 
   /**

@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEvent, User } from '../entities';
+import { User } from '../entities';
 import { AuditAction, Role } from '../entities/enums';
 import { UnauthenticatedError } from '../server/errors';
+import type { AuditService } from './audit.service';
 import { emailHash, type LoginThrottle } from './login-throttle.service';
 import { verifyPassword } from './password.service';
 import type { TokenService } from './token.service';
@@ -24,6 +25,7 @@ export class AuthService {
   constructor(
     private readonly em: EntityManager,
     private readonly tokens: TokenService,
+    private readonly audit: AuditService,
   ) {}
 
   async login(email: string, password: string, client: LoginClient) {
@@ -43,19 +45,15 @@ export class AuthService {
     }
     await admitted.succeeded();
     user.lastLoginAt = new Date();
-    this.em.persist(
-      this.em.create(AuditEvent, {
-        ...this.origin(client),
-        organizationId: user.organization.id,
-        actorUserId: user.id,
-        role: user.role as unknown as Role,
-        action: AuditAction.LOGIN,
-        entityType: 'User',
-        entityId: user.id,
-        fields: [],
-      }),
-    );
-    await this.em.flush();
+    await this.audit.writeLogin(this.em, {
+      ...this.origin(client),
+      organizationId: user.organization.id,
+      actorUserId: user.id,
+      role: user.role as unknown as Role,
+      action: AuditAction.LOGIN,
+      entityType: 'User',
+      entityId: user.id,
+    });
     const role = user.role as unknown as Role;
     const { token, expiresAt } = await this.tokens.issue({
       userId: user.id,
@@ -76,21 +74,16 @@ export class AuthService {
     reason: FailureReason,
     client: LoginClient,
   ): Promise<void> {
-    const em = this.em.fork();
-    em.persist(
-      em.create(AuditEvent, {
-        ...this.origin(client),
-        organizationId: user?.organization.id,
-        role: user ? (user.role as unknown as Role) : undefined,
-        action: AuditAction.LOGIN_FAILED,
-        entityType: 'User',
-        entityId: user?.id,
-        emailHash: user ? undefined : emailHash(normalizedEmail),
-        reason,
-        fields: [],
-      }),
-    );
-    await em.flush();
+    await this.audit.writeLogin(this.em.fork(), {
+      ...this.origin(client),
+      organizationId: user?.organization.id,
+      role: user ? (user.role as unknown as Role) : undefined,
+      action: AuditAction.LOGIN_FAILED,
+      entityType: 'User',
+      entityId: user?.id,
+      emailHash: user ? undefined : emailHash(normalizedEmail),
+      reason,
+    });
   }
 
   private origin(client: LoginClient) {
