@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, LedgerEntry, Organization, Settlement, Visit, type VisitLine } from '../entities';
 import { AccountKind, LedgerEntryKind } from '../entities/enums';
@@ -7,16 +6,14 @@ import { BadInputError, ConflictError, NotFoundError } from '../server/errors';
 import type { Viewer } from '../server/viewer';
 import { assertUsable, lockAccount, post } from './ledger';
 import { splitCharge } from './membership.service';
-import { runIdempotent } from './idempotency';
-import { inPostingOrder, postedEntries } from './posting';
+import { runPostingWith, type Posting } from './posting';
 import { evaluateTiers } from './tier-evaluation';
 import { usePunch } from './punch-cards';
 import { expireDuePoints, pointsExpiry, walletOf } from './wallets';
 
-export interface Checkout {
+/** A posting that also answers with its settlement row. */
+export interface Checkout extends Posting {
   settlement: Settlement;
-  entries: LedgerEntry[];
-  dryRun: boolean;
 }
 
 /**
@@ -30,23 +27,18 @@ export class CheckoutService {
     private readonly viewer: Viewer,
   ) {}
 
-  async settle(input: SettleVisitInput): Promise<Checkout> {
+  settle(input: SettleVisitInput): Promise<Checkout> {
     const { idempotencyKey, dryRun, ...request } = input;
-    const operationId = randomUUID();
-    return runIdempotent(
+    return runPostingWith(
       this.em,
       this.viewer,
-      { operation: 'settleVisit', key: idempotencyKey, input: request, dryRun },
+      'settleVisit',
+      request,
+      { idempotencyKey, dryRun },
       {
-        run: async (em) => {
-          const { settlement, entries } = await this.run(em, operationId, input);
-          return { settlement, entries: inPostingOrder(entries), dryRun };
-        },
-        remember: () => ({ operationId }),
-        replay: async (em, kept: { operationId: string }) => ({
-          settlement: await em.findOneOrFail(Settlement, { operationId: kept.operationId }),
-          entries: await postedEntries(em, kept.operationId),
-          dryRun,
+        work: (em, operationId) => this.run(em, operationId, input),
+        replay: async (em, operationId) => ({
+          settlement: await em.findOneOrFail(Settlement, { operationId }),
         }),
       },
     );

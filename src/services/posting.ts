@@ -23,7 +23,7 @@ export interface PostingOptions {
  * id. A dry run validates everything, balances included, and returns the would-be entries without
  * posting or claiming the key.
  */
-export async function runPosting(
+export function runPosting(
   em: EntityManager,
   viewer: Viewer,
   operation: string,
@@ -31,20 +31,43 @@ export async function runPosting(
   options: PostingOptions,
   work: (em: EntityManager, operationId: string) => Promise<LedgerEntry[]>,
 ): Promise<Posting> {
+  return runPostingWith(em, viewer, operation, input, options, {
+    work: async (transaction, operationId) => ({ entries: await work(transaction, operationId) }),
+    replay: async () => ({}),
+  });
+}
+
+/** An operation whose answer carries more than its entries (a checkout's settlement). */
+export interface PostingSteps<Extra extends object> {
+  /** The operation: its entries and the rest of its answer. */
+  work(em: EntityManager, operationId: string): Promise<Extra & { entries: LedgerEntry[] }>;
+  /** The rest of the first answer again, found by its operation id (the entries are found for it). */
+  replay(em: EntityManager, operationId: string): Promise<Extra>;
+}
+
+/** `runPosting` for an operation that answers more than entries. */
+export async function runPostingWith<Extra extends object>(
+  em: EntityManager,
+  viewer: Viewer,
+  operation: string,
+  input: unknown,
+  options: PostingOptions,
+  steps: PostingSteps<Extra>,
+): Promise<Posting & Extra> {
   const operationId = randomUUID();
   const dryRun = Boolean(options.dryRun);
-  return runIdempotent<Posting, { operationId: string }>(
+  return runIdempotent<Posting & Extra, { operationId: string }>(
     em,
     viewer,
     { operation, key: options.idempotencyKey, input, dryRun },
     {
-      run: async (transaction) => ({
-        operationId,
-        entries: inPostingOrder(await work(transaction, operationId)),
-        dryRun,
-      }),
+      run: async (transaction) => {
+        const { entries, ...rest } = await steps.work(transaction, operationId);
+        return { ...(rest as Extra), operationId, entries: inPostingOrder(entries), dryRun };
+      },
       remember: (posting) => ({ operationId: posting.operationId }),
       replay: async (transaction, kept) => ({
+        ...(await steps.replay(transaction, kept.operationId)),
         operationId: kept.operationId,
         entries: await postedEntries(transaction, kept.operationId),
         dryRun,
