@@ -1,13 +1,18 @@
 import {
   getArgumentValues,
   getNamedType,
+  isAbstractType,
   isInterfaceType,
   isObjectType,
   Kind,
+  type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 
@@ -107,4 +112,63 @@ function collectNodes(
       if (fragment) collectNodes(info, fragment.selectionSet, visit, seen);
     }
   }
+}
+
+/** The fields an operation selects on each object type, anywhere in it: which columns a read needs. */
+export type SelectionByType = ReadonlyMap<string, ReadonlySet<string>>;
+
+const byDocument = new WeakMap<DocumentNode, Map<string, SelectionByType>>();
+
+/**
+ * Every field the operation selects on each object type, through aliases, fragments and nested
+ * paths (a field selected on an interface counts for each type implementing it). Computed once per
+ * parsed document and operation (Apollo keeps parsed documents, so a repeated query costs a lookup).
+ */
+export function selectionByType(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): SelectionByType {
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  const key = operation.name?.value ?? '';
+  const known = byOperation.get(key);
+  if (known) return known;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const byType = new Map<string, Set<string>>();
+  const record = (type: GraphQLNamedType, field: string) => {
+    const types = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
+    for (const each of types) {
+      let names = byType.get(each.name);
+      if (!names) byType.set(each.name, (names = new Set()));
+      names.add(field);
+    }
+  };
+  const seen = new Set<string>();
+  const visit = (type: GraphQLNamedType | undefined, set: SelectionSetNode) => {
+    if (!type) return;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name.startsWith('__')) continue;
+        record(type, name);
+        const definition = isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+        if (definition && selection.selectionSet)
+          visit(getNamedType(definition.type), selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition?.name.value;
+        visit(condition ? schema.getType(condition) : type, selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        // A fragment's fields belong to its own type condition, wherever it is spread: once is enough.
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) visit(schema.getType(fragment.typeCondition.name.value), fragment.selectionSet);
+      }
+    }
+  };
+  visit(schema.getRootType(operation.operation) ?? undefined, operation.selectionSet);
+  byOperation.set(key, byType);
+  return byType;
 }

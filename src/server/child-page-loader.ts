@@ -3,7 +3,9 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConnectionShape } from '../schema/connection.type';
 import { loadChildPages, type ChildList, type ChildPageKey, type Embedded } from '../services/child-pages';
-import { rowShape, type RowOf } from '../services/rows';
+import type { RowOf } from '../services/rows';
+import { readShape } from '../resolvers/read-shapes';
+import type { SelectionByType } from '../resolvers/selection';
 import { jsonRow, type RowLoaders } from './row-loaders';
 import type { Companion } from '../services/companions';
 import { cursorOf } from '../services/child-pages';
@@ -46,9 +48,20 @@ export class ChildPageLoader<T extends { id: string }> {
     cacheKeyFn: (key: ChildPageKey) => string,
     /** Primed with each parent's count when a companion brings it along. */
     private readonly counts?: DataLoader<string, number>,
+    /** The query's fields by type once known: only the columns selected are read. */
+    private readonly selection: () => SelectionByType | undefined = () => undefined,
   ) {
     this.pages = new DataLoader(
-      (keys) => loadChildPages(em, viewer, list, keys, count, this.withParts ? this.embedParts() : undefined),
+      (keys) =>
+        loadChildPages(
+          em,
+          viewer,
+          list,
+          keys,
+          count,
+          this.withParts ? this.embedParts() : undefined,
+          readShape(em, list.entity, selection()),
+        ),
       { cacheKeyFn },
     );
   }
@@ -74,7 +87,7 @@ export class ChildPageLoader<T extends { id: string }> {
     const limit = pageSize(page.first);
     const cursor = cursorOf(page.after);
     const embedded = this.parts && nodeFields.has(this.parts.field) ? this.embedParts() : undefined;
-    const shape = rowShape<T>(this.em, list.entity);
+    const shape = readShape<T>(this.em, list.entity, this.selection());
     const scope = list.scope(this.viewer);
     const order = `t.${list.orderColumn} desc, t.id desc`;
     const companions: Companion[] = [
@@ -128,12 +141,12 @@ export class ChildPageLoader<T extends { id: string }> {
 
   private embedParts(): Embedded<T> {
     const { entity, parentProperty, order, references } = this.parts!;
-    const shape = rowShape(this.em, entity);
+    const shape = readShape(this.em, entity, this.selection());
     const targets = references.map((reference, index) => ({
       ...reference,
       alias: `r${index}`,
       column: shape.columnOf(reference.property),
-      shape: rowShape(this.em, reference.entity),
+      shape: readShape(this.em, reference.entity, this.selection()),
       loader: this.rows.byId(reference.entity),
       seen: new Set<string>(),
     }));

@@ -13,6 +13,7 @@ import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 import { createLoaders, type Loaders } from './loaders';
 import { createServices, type Services } from './services';
 import type { Viewer } from './viewer';
+import type { SelectionByType } from '../resolvers/selection';
 
 /** Everything one request needs; built fresh for every request, shared by nothing. */
 export interface AppContext {
@@ -33,6 +34,11 @@ export interface AppContext {
   rateLimits: RateLimits;
   /** The caller's query cost budget after this request (server/rate-limit.plugin.ts). */
   rateBudget?: RateBudget;
+  /**
+   * A query's fields by type (server/read-selection.plugin.ts): the columns its reads fetch. A holder
+   * the loaders share: Apollo runs each operation on a shallow copy of this context.
+   */
+  selection: { byType?: SelectionByType };
 }
 
 export interface ContextDependencies {
@@ -66,7 +72,9 @@ export async function createContext(
     ? request.logger.child({ organizationId: viewer.organizationId, actor: viewer.id, role: viewer.role })
     : request.logger;
   const audit = new AuditService(em, viewer, request.requestId, request.correlationId);
-  const loaders = createLoaders(em, viewer, directory);
+  // The loaders read the query's selection once the operation is resolved (read-selection.plugin.ts).
+  const selection: AppContext['selection'] = {};
+  const loaders = createLoaders(em, viewer, directory, () => selection.byType);
   return {
     requestId: request.requestId,
     correlationId: request.correlationId,
@@ -76,6 +84,7 @@ export async function createContext(
     viewer,
     audit,
     loaders,
+    selection,
     services: createServices(em, viewer, audit, dependencies.tokens, loaders),
     tokens: dependencies.tokens,
     rateLimits: dependencies.rateLimits ?? defaultRateLimits(dependencies.orm.em.getConnection().getKnex()),

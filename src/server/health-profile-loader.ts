@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, HealthProfile, MedicalCondition, SpecialCondition } from '../entities';
-import { rowShape, selectList, type RowOf } from '../services/rows';
+import { selectList, type RowOf } from '../services/rows';
+import { readShape } from '../resolvers/read-shapes';
+import type { SelectionByType } from '../resolvers/selection';
 import { jsonRow } from './row-loaders';
 import { uuidArray } from '../services/uuid';
 import type { Companion } from '../services/companions';
@@ -36,6 +38,8 @@ export class HealthProfileLoader {
     private readonly em: EntityManager,
     private readonly viewer: Viewer | null,
     private readonly records: RecordLoaders,
+    /** The query's fields by type once known: only the columns selected are read. */
+    private readonly selection: () => SelectionByType | undefined = () => undefined,
   ) {
     this.byCustomer = new DataLoader((ids) => this.load(ids));
   }
@@ -50,7 +54,7 @@ export class HealthProfileLoader {
    * in the customers' own statement and primed here.
    */
   companion(fields: Iterable<string>): Companion {
-    const shape = rowShape(this.em, HealthProfile);
+    const shape = readShape(this.em, HealthProfile, this.selection());
     const parts = [...fields].filter((field): field is HealthRecordField => field in RECORDS);
     return {
       sql: `(select json_build_object('profile', ${jsonRow(shape, 't')}${parts
@@ -70,7 +74,7 @@ export class HealthProfileLoader {
 
   /** The mapped columns of each record only (`json_agg(r)` sent every column, lazy ones too). */
   private recordsSql(field: HealthRecordField): string {
-    const shape = rowShape<object>(this.em, RECORDS[field].entity);
+    const shape = readShape<object>(this.em, RECORDS[field].entity, this.selection());
     return `(select coalesce(json_agg(${jsonRow(shape, 'r')} order by r.recorded_at, r.id), '[]'::json) from "${RECORDS[field].table}" r
            where r.customer_id = t.customer_id and r.organization_id = t.organization_id)`;
   }
@@ -78,7 +82,7 @@ export class HealthProfileLoader {
   private prime(profile: RowOf<HealthProfile>, json: Record<string, unknown>, parts: HealthRecordField[]) {
     this.byCustomer.prime(profile.customer.id, profile);
     for (const field of parts) {
-      const recordShape = rowShape<object>(this.em, RECORDS[field].entity);
+      const recordShape = readShape<object>(this.em, RECORDS[field].entity, this.selection());
       const rows = (json[field] as Record<string, unknown>[]).map((record) => recordShape.map(record));
       (this.records[field] as DataLoader<string, RowOf<object>[]>).prime(profile.customer.id, rows);
     }
@@ -86,7 +90,7 @@ export class HealthProfileLoader {
 
   private async load(customerIds: readonly string[]): Promise<(RowOf<HealthProfile> | null)[]> {
     if (!this.viewer) return customerIds.map(() => null);
-    const shape = rowShape(this.em, HealthProfile);
+    const shape = readShape(this.em, HealthProfile, this.selection());
     const parts = [...this.wanted];
     const aggregates = parts.map((field) => `${this.recordsSql(field)} as "${field}"`);
     const raws: Record<string, unknown>[] = await runPrepared(

@@ -19,6 +19,7 @@ import { createContext, type AppContext } from './context';
 import { createErrorFormatter } from './error-formatter';
 import { createMetrics, metricsRoute, type AppMetrics } from './metrics';
 import { playgroundRouter } from './playground';
+import { readSelectionPlugin } from './read-selection.plugin';
 import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
 import { rateLimitPlugin } from './rate-limit.plugin';
@@ -102,6 +103,7 @@ export async function createHttpApp(
     plugins: [
       ...protection.plugins,
       nulInputPlugin,
+      readSelectionPlugin,
       queryCostPlugin,
       rateLimitPlugin,
       unavailablePlugin,

@@ -32,6 +32,7 @@ import {
   VISIT_LINE_ORDER,
 } from '../services/customer-lists';
 import type { Viewer } from './viewer';
+import type { SelectionByType } from '../resolvers/selection';
 import { runPrepared } from '../services/sql';
 
 export interface CustomerAssignment {
@@ -82,12 +83,23 @@ export interface Loaders {
   tierHistory: DataLoader<string, RowOf<TierChange>[]>;
 }
 
-export function createLoaders(em: EntityManager, viewer: Viewer | null, directory: DirectoryCache): Loaders {
+export function createLoaders(
+  em: EntityManager,
+  viewer: Viewer | null,
+  directory: DirectoryCache,
+  /** The query's fields by type once the operation is known: what its reads fetch. */
+  selection: () => SelectionByType | undefined = () => undefined,
+): Loaders {
   let tiers: Promise<Map<string, RowOf<MembershipTier>>> | undefined;
   let organization: Promise<RowOf<Organization>> | undefined;
   let organizationNow: RowOf<Organization> | undefined;
   // Staff named on rows (therapists, owners) come from the process's directory cache.
-  const rows = createRowLoaders(em, viewer, { [User.name]: (ids) => directory.staffMembers(em, ids) });
+  const rows = createRowLoaders(
+    em,
+    viewer,
+    { [User.name]: (ids) => directory.staffMembers(em, ids) },
+    selection,
+  );
   const byCustomer = <T>(entity: new () => T) =>
     rows.byParent(entity, 'customer', 't.recorded_at asc, t.id asc');
   const allergies = byCustomer(Allergy);
@@ -104,11 +116,12 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
   );
   const loaders: Loaders = {
     rows,
-    healthProfiles: new HealthProfileLoader(em, viewer, {
-      allergies,
-      medicalHistory: medicalConditions,
-      specialConditions,
-    }),
+    healthProfiles: new HealthProfileLoader(
+      em,
+      viewer,
+      { allergies, medicalHistory: medicalConditions, specialConditions },
+      selection,
+    ),
     organization: () => {
       if (!viewer) return Promise.reject(new Error('No organization without a viewer'));
       const organizationId = viewer.organizationId;
@@ -143,6 +156,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, director
       (id) => loaders.visitCounts.load(id),
       pageKey,
       visitCounts,
+      selection,
     ),
     visitCounts,
     customerCommunications: new ChildPageLoader(

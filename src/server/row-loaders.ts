@@ -6,6 +6,8 @@ import { rowShape, selectList, type RowOf, type RowShape } from '../services/row
 import type { Viewer } from './viewer';
 import { runPrepared } from '../services/sql';
 import { uuidArray } from '../services/uuid';
+import { readShape } from '../resolvers/read-shapes';
+import type { SelectionByType } from '../resolvers/selection';
 
 /**
  * A DataLoader that also remembers, synchronously, what it has loaded or was primed with: a resolver
@@ -99,6 +101,8 @@ export function createRowLoaders(
   em: EntityManager,
   viewer: Viewer | null,
   sources: RowSources = {},
+  /** The query's fields by type once known: lists read only the columns the response selects. */
+  selection: () => SelectionByType | undefined = () => undefined,
 ): RowLoaders {
   const loaders = new Map<string, RecordingLoader<string, unknown>>();
   const once = <V>(key: string, build: () => RecordingLoader<string, V>): RecordingLoader<string, V> => {
@@ -155,10 +159,10 @@ export function createRowLoaders(
 
     byParent<T>(entity: EntityClass<T>, property: string, orderBy: string) {
       return once(`parent:${entity.name}.${property}:${orderBy}`, () => {
-        const shape = rowShape(em, entity);
-        const parentColumn = shape.columnOf(property);
+        const parentColumn = rowShape(em, entity).columnOf(property);
         return new RecordingLoader<string, RowOf<T>[]>(async (ids) => {
           if (!viewer) return ids.map(() => []);
+          const shape = readShape(em, entity, selection());
           const rows = await execute(
             `select ${selectList(shape, 't')} from "${shape.table}" t
               where t."${parentColumn}" = any(?::uuid[]) and t.organization_id = ? order by ${orderBy}`,
@@ -174,9 +178,9 @@ export function createRowLoaders(
     collection<T, U>(entity: EntityClass<T>, property: string, target: EntityClass<U>) {
       return once(`collection:${entity.name}.${property}`, () => {
         const prop = pivotOf(entity, property);
-        const shape = rowShape(em, target);
         return new RecordingLoader<string, RowOf<U>[]>(async (ids) => {
           if (!viewer) return ids.map(() => []);
+          const shape = readShape(em, target, selection());
           const rows = await execute(
             `select p."${prop.joinColumns[0]}" as owner_id, ${selectList(shape, 't')}
                from "${prop.pivotTable}" p join "${shape.table}" t on t.id = p."${prop.inverseJoinColumns[0]}"
@@ -192,7 +196,7 @@ export function createRowLoaders(
     },
 
     parentCompanion<T>(entity: EntityClass<T>, property: string, orderBy: string): Companion {
-      const shape = rowShape(em, entity);
+      const shape = readShape(em, entity, selection());
       return {
         sql: `(select coalesce(json_agg(${jsonRow(shape, 't')} order by ${orderBy}), '[]'::json)
                  from "${shape.table}" t where t."${shape.columnOf(property)}" = p.id and t.organization_id = ?)`,
@@ -203,7 +207,7 @@ export function createRowLoaders(
 
     collectionCompanion<T, U>(entity: EntityClass<T>, property: string, target: EntityClass<U>): Companion {
       const prop = pivotOf(entity, property);
-      const shape = rowShape(em, target);
+      const shape = readShape(em, target, selection());
       return {
         sql: `(select coalesce(json_agg(${jsonRow(shape, 't')} order by t.created_at, t.id), '[]'::json)
                  from "${prop.pivotTable}" pivot join "${shape.table}" t on t.id = pivot."${prop.inverseJoinColumns[0]}"

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConnectionShape } from '../schema/connection.type';
 import type { Viewer } from '../server/viewer';
 import { decodeTimeCursor, pageSize, toConnection } from './cursor';
-import { rowShape, selectList, type RowOf } from './rows';
+import { rowShape, selectList, type RowOf, type RowShape } from './rows';
 import { runPrepared } from './sql';
 
 /** One nested page asked for: `Customer.visits(first, after)` of one customer. */
@@ -42,9 +42,10 @@ export async function loadChildPages<T extends { id: string }>(
   keys: readonly ChildPageKey[],
   count: (parentId: string) => Promise<number>,
   embedded?: Embedded<T>,
+  /** The columns read (the response's selection); every column when not given. */
+  shape: RowShape<T> = rowShape(em, list.entity),
 ): Promise<ConnectionShape<RowOf<T>>[]> {
   const limits = keys.map((key) => pageSize(key.first));
-  const shape = rowShape(em, list.entity);
   const pages = new Map<number, RowOf<T>[]>();
   for (const limit of viewer ? new Set(limits) : []) {
     const group = keys.map((key, index) => ({ key, index })).filter(({ index }) => limits[index] === limit);

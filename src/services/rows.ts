@@ -31,6 +31,13 @@ export interface RowShape<T> {
   scoped: boolean;
   columnOf(property: string): string;
   map(raw: RawRow): RowOf<T>;
+  /**
+   * The shape that reads only the scalar `properties` named, besides the id and every reference
+   * (what rules, loaders and cursors navigate by, always read). Its rows lack the other properties:
+   * reading one of them throws, so a resolver or rule that reads a column its type does not declare
+   * (src/resolvers/read-shapes.ts) fails, in its tests, instead of seeing null.
+   */
+  narrow(properties: ReadonlySet<string>): RowShape<T>;
 }
 
 const shapes = new WeakMap<EntityMetadata, RowShape<unknown>>();
@@ -57,18 +64,29 @@ export function rowShape<T>(em: EntityManager, entity: EntityName<T>): RowShape<
           : undefined;
     fields.push({ name: prop.name, column: prop.fieldNames[0], reference, convert });
   }
-  const byProperty = new Map(fields.map((field) => [field.name, field.column]));
-  const shape: RowShape<T> = {
-    table: meta.tableName,
+  const shape = shapeOf<T>(meta.className, meta.tableName, fields, fields);
+  shapes.set(meta as EntityMetadata, shape as RowShape<unknown>);
+  return shape;
+}
+
+function shapeOf<T>(entity: string, table: string, all: Field[], fields: Field[]): RowShape<T> {
+  const byProperty = new Map(all.map((field) => [field.name, field.column]));
+  const omitted = all.filter((field) => !fields.includes(field)).map((field) => field.name);
+  // A narrowed row's prototype answers every property it lacks by throwing: a resolver or rule that
+  // reads a column its type does not declare fails (in production too) instead of seeing null.
+  const prototype = omitted.length > 0 ? omittedColumns(entity, omitted) : undefined;
+  const narrowed = new Map<string, RowShape<T>>();
+  return {
+    table,
     columns: fields.map((field) => field.column),
     scoped: byProperty.has('organization'),
     columnOf(property) {
       const column = byProperty.get(property);
-      if (!column) throw new Error(`${meta.className}.${property} is not a column`);
+      if (!column) throw new Error(`${entity}.${property} is not a column`);
       return column;
     },
     map(raw) {
-      const row: Record<string, unknown> = {};
+      const row: Record<string, unknown> = prototype ? Object.create(prototype) : {};
       for (const field of fields) {
         const value = raw[field.column];
         row[field.name] =
@@ -82,9 +100,29 @@ export function rowShape<T>(em: EntityManager, entity: EntityName<T>): RowShape<
       }
       return row as RowOf<T>;
     },
+    narrow(properties) {
+      const kept = all.filter(
+        (field) => field.name === 'id' || field.reference || properties.has(field.name),
+      );
+      const key = kept.map((field) => field.name).join(',');
+      let shape = narrowed.get(key);
+      if (!shape) narrowed.set(key, (shape = shapeOf<T>(entity, table, all, kept)));
+      return shape;
+    },
   };
-  shapes.set(meta as EntityMetadata, shape as RowShape<unknown>);
-  return shape;
+}
+
+function omittedColumns(entity: string, omitted: readonly string[]): object {
+  const prototype = {};
+  for (const property of omitted)
+    Object.defineProperty(prototype, property, {
+      get() {
+        throw new Error(
+          `${entity}.${property} was not read for this response: declare what the field reads in src/resolvers/read-shapes.ts`,
+        );
+      },
+    });
+  return prototype;
 }
 
 /** `t.a, t.b, …` for a select of every mapped column of the shape. */
