@@ -21,18 +21,41 @@ export const AUDITED_HEALTH_FIELDS = [
  */
 type Resolve = (parent: unknown, args: unknown, context: AppContext, info: GraphQLResolveInfo) => unknown;
 
-const recordHealthRead = async (
+/** graphql-middleware passes a plain value through; its typings ask every middleware for a promise. */
+type SyncOrAsyncMiddleware = (
+  resolve: Resolve,
+  parent: unknown,
+  args: unknown,
+  context: AppContext,
+  info: GraphQLResolveInfo,
+) => Promise<unknown>;
+
+const recordHealthRead = ((
   resolve: Resolve,
   parent: unknown,
   args: unknown,
   context: AppContext,
   info: GraphQLResolveInfo,
 ) => {
-  const value = await resolve(parent, args, context, info);
-  const customerId = (parent as { customer?: { id: string } }).customer?.id;
-  if (customerId) context.audit.recordHealthRead(customerId, info.fieldName);
-  return value;
-};
+  const record = () => {
+    const customerId = (parent as { customer?: { id: string } }).customer?.id;
+    if (customerId) context.audit.recordHealthRead(customerId, info.fieldName);
+  };
+  const value = resolve(parent, args, context, info);
+  // A value known now is recorded now: a promise per health field and row is what a list page paid.
+  if (!isPromiseLike(value)) {
+    record();
+    return value;
+  }
+  return Promise.resolve(value).then((resolved) => {
+    record();
+    return resolved;
+  });
+}) as SyncOrAsyncMiddleware;
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
+}
 
 export const auditMiddleware = {
   HealthProfile: Object.fromEntries(AUDITED_HEALTH_FIELDS.map((field) => [field, recordHealthRead])),

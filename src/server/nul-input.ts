@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, visit, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import type { AppContext } from './context';
 
 const NUL = '\u0000';
@@ -57,6 +57,23 @@ function nulInLiteral(node: ValueNode, path: string): Problem | undefined {
   }
 }
 
+/** What the literals of a parsed document hold (Apollo keeps parsed documents: scanned once each). */
+const literalProblems = new WeakMap<DocumentNode, Problem | null>();
+
+function nulInDocument(document: DocumentNode): Problem | undefined {
+  let problem = literalProblems.get(document);
+  if (problem === undefined) {
+    let found: Problem | undefined;
+    visit(document, {
+      Argument(node) {
+        found ??= nulInLiteral(node.value, node.name.value);
+      },
+    });
+    literalProblems.set(document, (problem = found ?? null));
+  }
+  return problem ? { ...problem } : undefined;
+}
+
 /**
  * PostgreSQL cannot store a NUL character in text (SQLSTATE 22021 / 08P01): such input reached the
  * database and answered INTERNAL_SERVER_ERROR. A lone surrogate ("\ud800" in JSON) made validator.js
@@ -69,12 +86,7 @@ export const nulInputPlugin: ApolloServerPlugin<AppContext> = {
       async didResolveOperation({ request, document }) {
         let problem = nulIn(request.variables ?? {}, '$');
         if (problem) problem.path = problem.path.replace(/^\$\./, '$');
-        if (!problem)
-          visit(document, {
-            Argument(node) {
-              problem ??= nulInLiteral(node.value, node.name.value);
-            },
-          });
+        problem ??= nulInDocument(document);
         if (problem) {
           const { path: field, rule } = problem;
           throw new GraphQLError(

@@ -1,5 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getNamedType, getNullableType, GraphQLError, isListType, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isListType,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { AppContext } from './context';
 
@@ -25,13 +32,30 @@ const rowsEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   return 1 + childComplexity;
 };
 
+/** Costs per parsed document (Apollo keeps parsed documents) by operation and variables, a few each. */
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+const COSTS_PER_DOCUMENT = 32;
+const CACHED_VARIABLES_LENGTH = 1_000;
+
 export function queryCost(
   schema: GraphQLSchema,
-  request: Parameters<typeof getComplexity>[0]['query'],
+  request: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName: string | undefined,
 ): number {
-  return getComplexity({ schema, query: request, variables, operationName, estimators: [rowsEstimator] });
+  const compute = () =>
+    getComplexity({ schema, query: request, variables, operationName, estimators: [rowsEstimator] });
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  if (key.length > CACHED_VARIABLES_LENGTH) return compute();
+  let known = costs.get(request);
+  if (!known) costs.set(request, (known = new Map()));
+  let cost = known.get(key);
+  if (cost === undefined) {
+    cost = compute();
+    if (known.size >= COSTS_PER_DOCUMENT) known.delete(known.keys().next().value!);
+    known.set(key, cost);
+  }
+  return cost;
 }
 
 /**
