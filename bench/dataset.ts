@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import { ALLERGIES, COMPLAINTS, GIVEN_NAMES, GOALS, OCCUPATIONS, SURNAMES } from '../src/seeders/demo-data';
-import { pinyinKeys } from '../src/services/pinyin';
+import { pinyinKeys } from '../src/services/customers/pinyin';
 
 /**
  * Synthetic but realistic customer records for the benchmark: surnames with (roughly) their share of

@@ -25,7 +25,7 @@ const moneyAmount = (minorUnits: string) => `json_build_object('amount', ${amoun
 const list = (element: string, fromWhereOrder: string, orderBy: string) =>
   `coalesce((select json_agg(${element} order by ${orderBy}) ${fromWhereOrder}), '[]'::json)`;
 
-/** src/services/customer-status.ts deriveStatus: days of 24 hours since the last visit (or creation). */
+/** src/services/customers/customer-status.ts deriveStatus: days of 24 hours since the last visit (or creation). */
 const status = (customer: string, organization: string) => `(case
     when ${customer}.status_override is not null then ${customer}.status_override::text
     when coalesce(${customer}.last_visit_at, ${customer}.created_at)
@@ -34,7 +34,7 @@ const status = (customer: string, organization: string) => `(case
          <= now() - ${organization}.dormant_after_days * interval '24 hours' then 'DORMANT'
     else 'ACTIVE' end)`;
 
-/** src/server/loaders.ts loadHealthAlerts: an active allergy, or a special condition covering today. */
+/** src/services/read/loaders.ts loadHealthAlerts: an active allergy, or a special condition covering today. */
 const healthAlerts = (customer: string, organization: string) => `(
     exists(select 1 from allergy a
             where a.customer_id = ${customer}.id and a.organization_id = $1
@@ -65,7 +65,7 @@ const visitLines = (visit: string, fields: (line: string) => string) =>
     'l.position, l.id',
   );
 
-/** Customer.visits(first): newest first by (visited_at, id), as services/child-pages.ts pages them. */
+/** Customer.visits(first): newest first by (visited_at, id), as services/read/child-pages.ts pages them. */
 const visitPage = (customer: string, first: number, node: string, withCount: boolean) =>
   `json_build_object(${withCount ? `'totalCount', (select count(*) from visit x where x.customer_id = ${customer}.id and x.organization_id = $1),` : ''}
     'edges', ${list(
@@ -117,7 +117,7 @@ select json_build_object('data', json_build_object('customers', json_build_objec
     'c.created_at desc, c.id desc',
   )})))::text as body`;
 
-/** Account.name: the card product's, else the wallet's (resolvers/account-fields.resolver.ts). */
+/** Account.name: the card product's, else the wallet's (resolvers/membership/account-fields.resolver.ts). */
 const accountName = `coalesce((select p.name from card_product p where p.id = a.card_product_id),
   case a.kind when 'STORED_VALUE' then '储值账户' when 'POINTS' then '积分账户'
               when 'PUNCH_CARD' then '计次卡' else '优惠券' end)`;
@@ -142,7 +142,7 @@ const customer360 = `json_build_object(
   'tags', ${list(
     `json_build_object('name', t.name, 'color', t.color)`,
     'from customer_tag ct join tag t on t.id = ct.tag_id where ct.customer_id = c.id and t.organization_id = $1',
-    // Customer.tags: oldest tag first (src/server/row-loaders.ts collection).
+    // Customer.tags: oldest tag first (src/services/read/row-loaders.ts collection).
     't.created_at, t.id',
   )},
   'healthProfile', (select json_build_object(

@@ -26,7 +26,7 @@ const pool = new Pool({
   max: Number(process.env.FLOOR_POOL_SIZE ?? 10),
 });
 
-/** The keyset cursor the API hands out: base64url JSON `[sortValue, id]` (src/services/cursor.ts). */
+/** The keyset cursor the API hands out: base64url JSON `[sortValue, id]` (src/core/paging/cursor.ts). */
 function decodeCursor(cursor: string): [string, string] {
   const [sortValue, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
   return [sortValue, id];

@@ -3,7 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import { createContext, type AppContext } from '../src/server/context';
-import type { TokenService } from '../src/services/token.service';
+import type { TokenService } from '../src/services/access/token.service';
 
 export interface BenchApp {
   orm: MikroORM;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Organization, Store, User } from '../src/entities';
-import { StaffRole } from '../src/entities/enums';
+import { StaffRole } from '../src/entities/staff/staff.enums';
 import { Client } from 'pg';
 import { createOrmConfig } from '../src/mikro-orm.config';
 import { ensureDatabase } from '../src/server/database';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from 'pg';
-import { encodeCursor } from '../src/services/cursor';
+import { encodeCursor } from '../src/core/paging/cursor';
 import {
   CLOCK_TICKS_PER_SECOND,
   cpuTicks,

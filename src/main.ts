@@ -10,10 +10,10 @@ import { createHttpApp } from './server/http';
 import { createLogger } from './server/logger';
 import { jwtSecret } from './server/secrets';
 import { startJobRunner } from './jobs/job-runner';
-import { runCareSchedule } from './services/care-schedule.service';
-import { recomputeRuleTagsEverywhere } from './services/tag-rules';
+import { runCareSchedule } from './services/care/care-schedule.service';
+import { recomputeRuleTagsEverywhere } from './services/segments/tag-rules';
 import { DemoSeeder } from './seeders/demo.seeder';
-import { TokenService } from './services/token.service';
+import { TokenService } from './services/access/token.service';
 
 /** Everything the service starts, in the order it is stopped. */
 interface Service {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { printSchema } from 'graphql';
 import { projectRoot } from '../mikro-orm.config';
 import { renderAccessMatrix } from '../policies/access-matrix';
-import { buildContractSchema } from '../schema/build-schema';
+import { buildContractSchema } from '../server/build-schema';
 
 async function main() {
   const schema = await buildContractSchema();

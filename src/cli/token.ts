@@ -4,13 +4,14 @@
  */
 import 'reflect-metadata';
 import { User } from '../entities';
-import { Role, StaffRole } from '../entities/enums';
+import { Role } from '../entities/access/access.enums';
+import { StaffRole } from '../entities/staff/staff.enums';
 import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/database';
 import { createLogger } from '../server/logger';
 import { jwtSecret } from '../server/secrets';
 import { DEMO_STAFF } from '../seeders/demo-data';
-import { TokenService } from '../services/token.service';
+import { TokenService } from '../services/access/token.service';
 
 async function main() {
   const config = loadConfig();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Organization } from './organization.entity';
+import { Organization } from './organization/organization.entity';
 
 /**
  * Every row belongs to one organization. The `organization` filter (see mikro-orm.config.ts) scopes

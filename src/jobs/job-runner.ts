@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { runCareSchedule } from '../services/care-schedule.service';
-import { recomputeRuleTagsEverywhere } from '../services/tag-rules';
+import { runCareSchedule } from '../services/care/care-schedule.service';
+import { recomputeRuleTagsEverywhere } from '../services/segments/tag-rules';
 import { purgeIdempotencyRecords } from './maintenance.job';
 import { expirePointsEverywhere } from './points-expiry.job';
 
@@ -14,9 +14,9 @@ interface JobDefinition {
 }
 
 /**
- * The schedule. Both jobs are idempotent and cheap when there is nothing to do, so they run often:
- * a task appears within 15 minutes of becoming due, lapsed points go and rule-based tags (高端客户 …)
- * are recomputed within the hour. Local
+ * The schedule. All four jobs are idempotent and cheap when there is nothing to do, so they run
+ * often: a task appears within 15 minutes of becoming due, lapsed points go and rule-based tags
+ * (高端客户 …) are recomputed within the hour, idempotency records past retention go daily. Local
  * dates (birthdays, holidays) are computed in SQL in each store's time zone, not by the cron.
  */
 export const JOBS: JobDefinition[] = [

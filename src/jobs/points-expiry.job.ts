@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Organization } from '../entities';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
-import { systemViewer } from '../services/system-viewer';
-import { expireAllPoints } from '../services/wallets';
+import { systemViewer } from '../core/system-viewer';
+import { expireAllPoints } from '../services/membership/wallets';
 
 /** 积分到期: writes off lapsed points in every organization; returns points expired per organization. */
 export async function expirePointsEverywhere(em: EntityManager): Promise<Record<string, number>> {

@@ -1,5 +1,5 @@
-import { ALL_ROLES } from '../entities/enums';
-import { policies } from './index';
+import { ALL_ROLES } from '../entities/access/access.enums';
+import { policies } from '.';
 import type { FieldCondition } from './grant';
 
 const SYMBOL: Record<FieldCondition, string> = {

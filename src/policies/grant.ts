@@ -2,8 +2,9 @@ import { allow } from 'graphql-shield';
 import type { IRule } from 'graphql-shield';
 
 type ShieldRule = IRule | typeof allow;
-import { ALL_ROLES, Role, type ContactChannel } from '../entities/enums';
-import { HEALTH_ACCESS, HealthSection, type HealthCondition } from './health-access';
+import { ALL_ROLES, Role } from '../entities/access/access.enums';
+import { type ContactChannel } from '../entities/customers/customers.enums';
+import { HEALTH_ACCESS, HealthSection, type HealthCondition } from '../core/health-access';
 import { customerFieldRule } from './rules/assigned-customer.rule';
 import { consentedContactRule } from './rules/consented-contact.rule';
 import { healthProfileRule, healthRule } from './rules/health.rule';

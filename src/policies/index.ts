@@ -1,23 +1,28 @@
 import { GraphQLError } from 'graphql';
 import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { accountPolicy } from './account.policy';
-import { appointmentPolicy } from './appointment.policy';
-import { carePolicy } from './care.policy';
-import { cataloguePolicy } from './catalogue.policy';
-import { customerPolicy } from './customer.policy';
-import { healthPolicy, healthValuePolicy } from './health.policy';
+import { accountPolicy } from './membership/account.policy';
+import { appointmentPolicy } from './booking/appointment.policy';
+import { checkoutPolicy } from './membership/checkout.policy';
+import { carePolicy } from './care/care.policy';
+import { cataloguePolicy } from './catalogue/catalogue.policy';
+import { consentPolicy } from './customers/consent.policy';
+import { customerPolicy } from './customers/customer.policy';
+import { healthConsentPolicy } from './health/health-consent.policy';
+import { healthPolicy, healthValuePolicy } from './health/health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
-import { membershipPolicy } from './membership.policy';
-import { segmentPolicy } from './segment.policy';
-import { staffPolicy } from './staff.policy';
-import { visitPolicy } from './visit.policy';
-import type { AppContext } from '../server/context';
+import { membershipPolicy } from './membership/membership.policy';
+import { segmentPolicy } from './segments/segment.policy';
+import { staffPolicy } from './staff/staff.policy';
+import { visitPolicy } from './visits/visit.policy';
+import type { PolicyContext } from './policy-context';
 
 /** The one policy map of the API: type → field → grant. */
 export const policies: PolicyMap = mergePolicies(
   accountPolicy,
   customerPolicy,
+  consentPolicy,
+  healthConsentPolicy,
   healthPolicy,
   healthValuePolicy,
   cataloguePolicy,
@@ -25,6 +30,7 @@ export const policies: PolicyMap = mergePolicies(
   visitPolicy,
   staffPolicy,
   membershipPolicy,
+  checkoutPolicy,
   carePolicy,
   segmentPolicy,
 );
@@ -56,7 +62,7 @@ export function createPermissions(options: { debug: boolean }) {
     fallbackRule: deny,
     // Denied without credentials: UNAUTHENTICATED; denied for a role: FORBIDDEN.
     fallbackError: (_error, _parent, _args, context) =>
-      (context as Partial<AppContext> | undefined)?.viewer ? forbidden() : unauthenticated(),
+      (context as Partial<PolicyContext> | undefined)?.viewer ? forbidden() : unauthenticated(),
     allowExternalErrors: true,
     debug: options.debug,
   });

@@ -1,5 +1,5 @@
 import { getNamedType, isAbstractType, isObjectType, type GraphQLSchema } from 'graphql';
-import { ALL_ROLES, type Role } from '../entities/enums';
+import { ALL_ROLES, type Role } from '../entities/access/access.enums';
 import type { PolicyMap } from './policy-map';
 
 type Caller = Role | 'ANONYMOUS';

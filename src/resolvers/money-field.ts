@@ -1,4 +1,4 @@
-import type { AppContext } from '../server/context';
+import type { AppContext } from './context';
 import { money, type Money } from '../schema/money.type';
 
 /** A Money field in the organization's currency (loaded once per request; no promise once known). */

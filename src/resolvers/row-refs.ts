@@ -1,5 +1,5 @@
 import { Reference, type EntityClass } from '@mikro-orm/core';
-import type { AppContext } from '../server/context';
+import type { AppContext } from './context';
 import type { RowOf } from '../services/rows';
 
 /**

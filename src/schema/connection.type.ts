@@ -1,8 +1,9 @@
 import type { ClassType } from 'type-graphql';
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { PageInfoShape } from '../core/paging/connection';
 
 @ObjectType({ description: 'Relay page information.' })
-export class PageInfo {
+export class PageInfo implements PageInfoShape {
   @Field()
   hasNextPage!: boolean;
 
@@ -14,26 +15,6 @@ export class PageInfo {
 
   @Field(() => String, { nullable: true })
   endCursor?: string | null;
-}
-
-export interface Edge<TNode> {
-  cursor: string;
-  node: TNode;
-}
-
-export interface ConnectionShape<TNode> {
-  edges: Edge<TNode>[];
-  pageInfo: PageInfo;
-  /** Runs its query only when GraphQL awaits it, i.e. only when the field is selected. */
-  totalCount: PromiseLike<number>;
-}
-
-/** A promise-like that starts its work on first `then`: lets a connection offer an optional count. */
-export function lazy<T>(work: () => Promise<T>): PromiseLike<T> {
-  let started: Promise<T> | undefined;
-  return {
-    then: (onFulfilled, onRejected) => (started ??= work()).then(onFulfilled, onRejected),
-  };
 }
 
 /** Builds `<Name>Edge` and `<Name>Connection` object types for a node type. */

@@ -10,8 +10,10 @@ import {
   type Store,
   type User,
 } from '../entities';
-import type { SegmentRule } from '../entities/segment.entity';
-import { ComplaintStatus, ContactChannel, FollowUpStatus, StaffRole } from '../entities/enums';
+import type { SegmentRule } from '../entities/segments/segment.entity';
+import { ComplaintStatus, FollowUpStatus } from '../entities/care/care.enums';
+import { ContactChannel } from '../entities/customers/customers.enums';
+import { StaffRole } from '../entities/staff/staff.enums';
 import type { Random } from './operations.seeder';
 
 const DAY = 86_400_000;

@@ -15,20 +15,18 @@ import {
 import {
   AllergyCategory,
   ClinicalStatus,
-  CustomerSource,
   Frequency,
-  Gender,
   Level,
-  PressurePreference,
   ReactionSeverity,
   SkinType,
   SpecialConditionKind,
-  StaffRole,
   TcmConstitution,
   VerificationStatus,
-} from '../entities/enums';
-import { hashPassword } from '../services/password.service';
-import { pinyinKeys } from '../services/pinyin';
+} from '../entities/health/health.enums';
+import { CustomerSource, Gender, PressurePreference } from '../entities/customers/customers.enums';
+import { StaffRole } from '../entities/staff/staff.enums';
+import { hashPassword } from '../services/access/password.service';
+import { pinyinKeys } from '../services/customers/pinyin';
 import * as data from './demo-data';
 import { seedCare } from './care.seeder';
 import { seedMemberships } from './membership.seeder';

@@ -17,12 +17,12 @@ import {
   LedgerEntryKind,
   PaymentMethod,
   SpendingOrder,
-} from '../entities/enums';
+} from '../entities/membership/membership.enums';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
-import type { Viewer } from '../server/viewer';
-import { post, type Movement } from '../services/ledger';
-import { splitCharge } from '../services/membership.service';
-import { evaluateTiers } from '../services/tier-evaluation';
+import type { Viewer } from '../core/viewer';
+import { post, type Movement } from '../services/membership/ledger';
+import { splitCharge } from '../services/membership/membership.service';
+import { evaluateTiers } from '../services/membership/tier-evaluation';
 import * as data from './membership-data';
 import type { Random } from './operations.seeder';
 

@@ -22,18 +22,13 @@ import {
   VisitProductUse,
   WorkingHours,
 } from '../entities';
-import {
-  AllergyCategory,
-  AppointmentStatus,
-  BookingChannel,
-  ContraindicationSeverity,
-  ScheduleExceptionKind,
-  SpecialConditionKind,
-  StockMovementReason,
-  VisitEffect,
-} from '../entities/enums';
-import { matchContraindications } from '../services/contraindication';
-import { instantAt, localTime } from '../services/local-time';
+import { AllergyCategory, SpecialConditionKind } from '../entities/health/health.enums';
+import { AppointmentStatus, BookingChannel } from '../entities/booking/booking.enums';
+import { ContraindicationSeverity, StockMovementReason } from '../entities/catalogue/catalogue.enums';
+import { ScheduleExceptionKind } from '../entities/staff/staff.enums';
+import { VisitEffect } from '../entities/visits/visits.enums';
+import { matchContraindications } from '../services/health/contraindication';
+import { instantAt, localTime } from '../core/local-time';
 import * as data from './operations-data';
 
 const DAY = 86_400_000;

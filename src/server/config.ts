@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleSettings } from '../services/login-throttle.service';
-import { DEFAULT_API_RATE_LIMITS, type ApiRateLimitSettings } from '../services/rate-limit.service';
+import {
+  DEFAULT_LOGIN_THROTTLE,
+  type LoginThrottleSettings,
+} from '../services/access/login-throttle.service';
+import { DEFAULT_API_RATE_LIMITS, type ApiRateLimitSettings } from '../services/access/rate-limit.service';
 
 /**
  * Configuration comes from the environment only, and is validated once at start so that a bad value

@@ -2,44 +2,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Role } from '../entities/enums';
+import { Role } from '../entities/access/access.enums';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
-import { authenticateApiKey } from '../services/api-key.service';
-import { AuditService } from '../services/audit.service';
-import { defaultRateLimits, type RateBudget, type RateLimits } from '../services/rate-limit.service';
-import type { TokenService } from '../services/token.service';
-import { DirectoryCache } from './directory-cache';
+import { authenticateApiKey } from '../services/access/api-key.service';
+import { AuditService } from '../services/audit/audit.service';
+import { defaultRateLimits, type RateLimits } from '../services/access/rate-limit.service';
+import type { TokenService } from '../services/access/token.service';
+import { DirectoryCache } from '../services/read/directory-cache';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
-import { createLoaders, type Loaders } from './loaders';
-import { createServices, type Services } from './services';
-import type { Viewer } from './viewer';
-import type { SelectionByType } from '../resolvers/selection';
+import { createLoaders } from '../services/read/loaders';
+import { createServices } from '../services';
+import type { Viewer } from '../core/viewer';
+import type { PolicyContext } from '../policies/policy-context';
+import type { AppContext } from '../resolvers/context';
 
-/** Everything one request needs; built fresh for every request, shared by nothing. */
-export interface AppContext {
-  requestId: string;
-  /** The id the client sent as x-request-id, if it is a plain token. */
-  correlationId?: string;
-  /** The client's address as express determines it (see TRUST_PROXY); unset outside HTTP. */
-  clientAddress?: string;
-  logger: Logger;
-  em: EntityManager;
-  viewer: Viewer | null;
-  audit: AuditService;
-  loaders: Loaders;
-  services: Services;
-  tokens: TokenService;
-  /** What the operation costs (server/query-cost.ts), set once it is resolved. */
-  queryCost?: number;
-  rateLimits: RateLimits;
-  /** The caller's query cost budget after this request (server/rate-limit.plugin.ts). */
-  rateBudget?: RateBudget;
-  /**
-   * A query's fields by type (server/read-selection.plugin.ts): the columns its reads fetch. A holder
-   * the loaders share: Apollo runs each operation on a shallow copy of this context.
-   */
-  selection: { byType?: SelectionByType };
-}
+export type { AppContext };
 
 export interface ContextDependencies {
   orm: MikroORM;
@@ -138,3 +115,7 @@ async function authenticate(
     scopes: [],
   };
 }
+
+/** The shield rules read the context by shape (policies/policy-context.ts): this keeps the two in step. */
+type ServesPolicies<T extends PolicyContext> = T;
+export type PolicyReadyContext = ServesPolicies<AppContext>;

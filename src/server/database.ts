@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { createOrmConfig } from '../mikro-orm.config';
-import { DirectoryCache } from './directory-cache';
+import { DirectoryCache } from '../services/read/directory-cache';
 import type { AppConfig } from './config';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 

@@ -3,7 +3,7 @@ import { DriverException } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { constraintErrorOf } from '../services/constraint-errors';
-import { DomainError } from './errors';
+import { DomainError } from '../core/errors';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
 const PASS_THROUGH = new Set([

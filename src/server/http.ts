@@ -12,8 +12,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import { buildExecutableSchema } from '../schema/build-schema';
-import type { TokenService } from '../services/token.service';
+import { buildExecutableSchema } from './build-schema';
+import type { TokenService } from '../services/access/token.service';
 import type { AppConfig } from './config';
 import { createContext, type AppContext } from './context';
 import { createErrorFormatter } from './error-formatter';
@@ -23,8 +23,12 @@ import { readSelectionPlugin } from './read-selection.plugin';
 import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
 import { rateLimitPlugin } from './rate-limit.plugin';
-import { createRateLimits, DEFAULT_API_RATE_LIMITS, type RateLimits } from '../services/rate-limit.service';
-import { DEFAULT_LOGIN_THROTTLE } from '../services/login-throttle.service';
+import {
+  createRateLimits,
+  DEFAULT_API_RATE_LIMITS,
+  type RateLimits,
+} from '../services/access/rate-limit.service';
+import { DEFAULT_LOGIN_THROTTLE } from '../services/access/login-throttle.service';
 import { unavailablePlugin } from './unavailable';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

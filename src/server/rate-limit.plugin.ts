@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import type { RateBudget } from '../services/rate-limit.service';
+import type { RateBudget } from '../services/access/rate-limit.service';
 import type { AppContext } from './context';
 import { isDatabaseUnavailable } from './unavailable';
 
@@ -39,7 +39,7 @@ function refused(cost: number, budget: RateBudget): GraphQLResponse {
 }
 
 /**
- * Spends the operation's query cost from the caller's budget per minute (services/rate-limit.service.ts)
+ * Spends the operation's query cost from the caller's budget per minute (services/access/rate-limit.service.ts)
  * once the cost is known and before anything runs; an operation that does not fit is answered 429
  * RATE_LIMITED with Retry-After. Every response to an authenticated request carries the budget's
  * RateLimit-* headers, and any RATE_LIMITED answer (a throttled login too) is HTTP 429 with Retry-After.

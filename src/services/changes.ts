@@ -1,5 +1,5 @@
 import { helper } from '@mikro-orm/core';
-import { BadInputError } from '../server/errors';
+import { BadInputError } from '../core/errors';
 
 /** Whether the entity's column may hold NULL; true for what is not a MikroORM entity. */
 function nullable(entity: object, field: string): boolean {

@@ -1,5 +1,5 @@
 import { OptimisticLockError } from '@mikro-orm/core';
-import { BadInputError, ConflictError, type DomainError } from '../server/errors';
+import { BadInputError, ConflictError, type DomainError } from '../core/errors';
 
 /**
  * The one place where PostgreSQL's integrity constraint violations (SQLSTATE class 23) become domain

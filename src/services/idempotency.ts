@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadInputError, IdempotencyKeyReusedError } from '../server/errors';
-import type { Viewer } from '../server/viewer';
+import { BadInputError, IdempotencyKeyReusedError } from '../core/errors';
+import type { Viewer } from '../core/viewer';
 import { withConstraintRules, type ConstraintRule } from './constraint-errors';
 import { inTransaction } from './transaction';
 

@@ -1,7 +1,7 @@
 import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
-import type { ConnectionShape } from '../schema/connection.type';
-import { decodeTimeCursor, pageSize, toConnection } from './cursor';
+import type { ConnectionShape } from '../core/paging/connection';
+import { decodeTimeCursor, pageSize, toConnection } from '../core/paging/cursor';
 import { rowShape, selectList, type RowOf } from './rows';
 import { runPrepared } from './sql';
 

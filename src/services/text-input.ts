@@ -1,4 +1,4 @@
-import { BadInputError } from '../server/errors';
+import { BadInputError } from '../core/errors';
 
 /** Free text that must be given: trimmed, 1 to `maximum` characters, else BAD_USER_INPUT on `field`. */
 export function requiredText(field: string, value: string, maximum: number): string {

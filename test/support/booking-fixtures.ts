@@ -11,15 +11,11 @@ import {
   Store,
   WorkingHours,
 } from '../../src/entities';
-import {
-  AllergyCategory,
-  AppointmentStatus,
-  BookingChannel,
-  ContraindicationSeverity,
-  ScheduleExceptionKind,
-  SpecialConditionKind,
-} from '../../src/entities/enums';
-import { localTime } from '../../src/services/local-time';
+import { AllergyCategory, SpecialConditionKind } from '../../src/entities/health/health.enums';
+import { AppointmentStatus, BookingChannel } from '../../src/entities/booking/booking.enums';
+import { ContraindicationSeverity } from '../../src/entities/catalogue/catalogue.enums';
+import { ScheduleExceptionKind } from '../../src/entities/staff/staff.enums';
+import { localTime } from '../../src/core/local-time';
 
 export interface CatalogueFixture {
   massage: ServiceItem;

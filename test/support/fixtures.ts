@@ -11,13 +11,13 @@ import {
 } from '../../src/entities';
 import {
   AllergyCategory,
-  Role,
   SpecialConditionKind,
-  StaffRole,
   TcmConstitution,
-} from '../../src/entities/enums';
-import { hashPassword } from '../../src/services/password.service';
-import { pinyinKeys } from '../../src/services/pinyin';
+} from '../../src/entities/health/health.enums';
+import { Role } from '../../src/entities/access/access.enums';
+import { StaffRole } from '../../src/entities/staff/staff.enums';
+import { hashPassword } from '../../src/services/access/password.service';
+import { pinyinKeys } from '../../src/services/customers/pinyin';
 import type { TestApp } from './test-app';
 
 export const PASSWORD = 'correct horse battery staple';

@@ -6,11 +6,11 @@ import { Client } from 'pg';
 import pino from 'pino';
 import type { AppConfig } from '../../src/server/config';
 import { createContext, type AppContext } from '../../src/server/context';
-import { DIRECTORY_SQL_TAG, DirectoryCache } from '../../src/server/directory-cache';
+import { DIRECTORY_SQL_TAG, DirectoryCache } from '../../src/services/read/directory-cache';
 import { ensureDatabase, migrateAndOpen } from '../../src/server/database';
 import { createHttpApp } from '../../src/server/http';
-import type { RateLimits } from '../../src/services/rate-limit.service';
-import { TokenService } from '../../src/services/token.service';
+import type { RateLimits } from '../../src/services/access/rate-limit.service';
+import { TokenService } from '../../src/services/access/token.service';
 import type { Express } from 'express';
 
 export const testConfig: AppConfig = {
@@ -26,7 +26,7 @@ export const testConfig: AppConfig = {
   maxBodyBytes: 100_000,
   seedDemoData: false,
   runJobs: false,
-  // Suites run many large queries per minute as one user; test/rate-limit.test.ts sets its own budgets.
+  // Suites run many large queries per minute as one user; test/access/rate-limit.test.ts sets its own budgets.
   rateLimits: { userPerMinute: 1_000_000_000, apiKeyPerMinute: 1_000_000_000 },
 };
 
@@ -65,7 +65,7 @@ export async function createTestApp(
   const { orm } = await migrateAndOpen(url, 30);
   const statements = { count: 0, reset: () => void (statements.count = 0) };
   // Fills of the per-process user/organization cache are not per-request work: a request after them
-  // sends none (src/server/directory-cache.ts), so a count that compares page sizes leaves them out.
+  // sends none (src/services/read/directory-cache.ts), so a count that compares page sizes leaves them out.
   orm.em
     .getConnection()
     .getKnex()

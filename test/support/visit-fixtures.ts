@@ -1,6 +1,6 @@
 import { Customer, Product, ProductStock, StockMovement } from '../../src/entities';
-import { StockMovementReason } from '../../src/entities/enums';
-import { pinyinKeys } from '../../src/services/pinyin';
+import { StockMovementReason } from '../../src/entities/catalogue/catalogue.enums';
+import { pinyinKeys } from '../../src/services/customers/pinyin';
 import type { OrganizationFixture } from './fixtures';
 import type { TestApp } from './test-app';
 

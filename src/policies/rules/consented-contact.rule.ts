@@ -1,7 +1,8 @@
 import { rule } from 'graphql-shield';
 import type { Customer } from '../../entities';
-import type { ContactChannel, Role } from '../../entities/enums';
-import type { AppContext } from '../../server/context';
+import type { ContactChannel } from '../../entities/customers/customers.enums';
+import type { Role } from '../../entities/access/access.enums';
+import type { PolicyContext } from '../policy-context';
 
 /**
  * Contact fields: roles in `always` read them for every customer; `consented` roles (MARKETING) only
@@ -13,7 +14,7 @@ export const consentedContactRule = (
   consented: readonly Role[],
   channels: readonly ContactChannel[],
 ) =>
-  rule({ cache: 'no_cache' })(async (parent: Customer, _args, context: AppContext) => {
+  rule({ cache: 'no_cache' })(async (parent: Customer, _args, context: PolicyContext) => {
     const viewer = context.viewer;
     if (!viewer) return false;
     if (always.includes(viewer.role)) return true;

@@ -1,7 +1,7 @@
 import { rule } from 'graphql-shield';
 import type { Customer } from '../../entities';
-import type { AppContext } from '../../server/context';
-import { HealthSection, mayAccessHealth } from '../health-access';
+import type { PolicyContext } from '../policy-context';
+import { HealthSection, mayAccessHealth } from '../../core/health-access';
 
 /** The customer a health object belongs to: the Customer itself, or the `customer` reference. */
 function customerIdOf(parent: { id: string; customer?: { id: string } }): string {
@@ -14,7 +14,7 @@ function customerIdOf(parent: { id: string; customer?: { id: string } }): string
  */
 export const healthRule = (sections: readonly HealthSection[]) =>
   rule({ cache: 'no_cache' })(
-    async (parent: { id: string; customer?: { id: string } }, _args, context: AppContext) => {
+    async (parent: { id: string; customer?: { id: string } }, _args, context: PolicyContext) => {
       if (!context.viewer) return false;
       const assignment = await context.loaders.customerAssignment.load(customerIdOf(parent));
       return sections.some((section) => mayAccessHealth(context.viewer, section, assignment));
@@ -25,7 +25,7 @@ export const healthRule = (sections: readonly HealthSection[]) =>
 export const healthProfileRule = rule({ cache: 'no_cache' })(async (
   parent: Customer,
   _args,
-  context: AppContext,
+  context: PolicyContext,
 ) => {
   if (!context.viewer) return false;
   const relation = await context.loaders.customerAssignment.load(parent.id);

@@ -1,7 +1,7 @@
 import { rule } from 'graphql-shield';
 import type { IRule } from 'graphql-shield';
-import type { Role } from '../../entities/enums';
-import type { AppContext } from '../../server/context';
+import type { Role } from '../../entities/access/access.enums';
+import type { PolicyContext } from '../policy-context';
 
 // graphql-shield requires one rule instance per name, so equal role sets share an instance.
 const roleRules = new Map<string, IRule>();
@@ -12,7 +12,7 @@ export function hasRole(roles: readonly Role[]): IRule {
   let roleRule = roleRules.get(name);
   if (!roleRule) {
     roleRule = rule(name, { cache: 'contextual' })(
-      async (_parent, _args, context: AppContext) =>
+      async (_parent, _args, context: PolicyContext) =>
         context.viewer !== null && roles.includes(context.viewer.role),
     );
     roleRules.set(name, roleRule);
@@ -21,7 +21,7 @@ export function hasRole(roles: readonly Role[]): IRule {
 }
 
 export const isAuthenticated = rule('is-authenticated', { cache: 'contextual' })(
-  async (_parent, _args, context: AppContext) => context.viewer !== null,
+  async (_parent, _args, context: PolicyContext) => context.viewer !== null,
 );
 
 /**
@@ -32,7 +32,7 @@ export function mayWrite(roles: readonly Role[], scope = 'customers:write'): IRu
   const name = `may-write-${scope.replace(':', '-')}-${[...roles].sort().join('-')}`;
   let writeRule = roleRules.get(name);
   if (!writeRule) {
-    writeRule = rule(name, { cache: 'contextual' })(async (_parent, _args, context: AppContext) => {
+    writeRule = rule(name, { cache: 'contextual' })(async (_parent, _args, context: PolicyContext) => {
       const viewer = context.viewer;
       if (!viewer || !roles.includes(viewer.role)) return false;
       return viewer.kind !== 'API_KEY' || viewer.scopes.includes(scope);

@@ -1,0 +1,40 @@
+import { Entity, Enum, Property, OptionalProps } from '@mikro-orm/core';
+import {
+  AllergyCategory,
+  AllergyCriticality,
+  ClinicalStatus,
+  ReactionSeverity,
+  VerificationStatus,
+} from './health.enums';
+import { HealthRecord } from './health-record.entity';
+
+/** 过敏史, modelled on FHIR AllergyIntolerance. */
+@Entity()
+export class Allergy extends HealthRecord {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt' | 'clinicalStatus' | 'verificationStatus';
+
+  @Property({ length: 100 })
+  substance!: string;
+
+  @Enum({ items: () => AllergyCategory, nativeEnumName: 'allergy_category' })
+  category!: AllergyCategory;
+
+  @Enum({ items: () => AllergyCriticality, nativeEnumName: 'allergy_criticality', nullable: true })
+  criticality?: AllergyCriticality;
+
+  @Enum({ items: () => ClinicalStatus, nativeEnumName: 'clinical_status' })
+  clinicalStatus: ClinicalStatus = ClinicalStatus.ACTIVE;
+
+  @Enum({ items: () => VerificationStatus, nativeEnumName: 'verification_status' })
+  verificationStatus: VerificationStatus = VerificationStatus.UNCONFIRMED;
+
+  /** Manifestation, e.g. 皮疹, 红肿. */
+  @Property({ length: 200, nullable: true })
+  reaction?: string;
+
+  @Enum({ items: () => ReactionSeverity, nativeEnumName: 'reaction_severity', nullable: true })
+  severity?: ReactionSeverity;
+
+  @Property({ type: 'date', nullable: true })
+  onsetDate?: string;
+}

@@ -1,0 +1,20 @@
+import { Entity, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { OrganizationScoped } from '../base.entity';
+import type { Customer } from '../customers/customer.entity';
+import { User } from '../staff/user.entity';
+
+/** Common columns of the dated health records kept per customer. */
+@Entity({ abstract: true })
+export abstract class HealthRecord extends OrganizationScoped {
+  @ManyToOne({ entity: 'Customer', ref: true, deleteRule: 'cascade', index: true })
+  customer!: Ref<Customer>;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  recordedBy?: Ref<User>;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  recordedAt: Date = new Date();
+
+  @Property({ type: 'text', nullable: true })
+  note?: string;
+}

@@ -1,0 +1,18 @@
+import { Entity, Enum, Property, OptionalProps } from '@mikro-orm/core';
+import { ClinicalStatus } from './health.enums';
+import { HealthRecord } from './health-record.entity';
+
+/** 既往病史: one condition of the medical history, e.g. 高血压 since 2019. */
+@Entity()
+export class MedicalCondition extends HealthRecord {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt' | 'status';
+
+  @Property({ length: 100 })
+  condition!: string;
+
+  @Property({ type: 'date', nullable: true })
+  since?: string;
+
+  @Enum({ items: () => ClinicalStatus, nativeEnumName: 'clinical_status' })
+  status: ClinicalStatus = ClinicalStatus.ACTIVE;
+}

@@ -1,0 +1,23 @@
+import { Check, Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
+import { SpecialConditionKind } from './health.enums';
+import { HealthRecord } from './health-record.entity';
+
+/** 特殊健康状况 with a date range: pregnancy 孕期, breastfeeding, post-surgery recovery… */
+@Entity()
+@Check({ name: 'special_condition_range_check', expression: 'ends_on is null or ends_on >= starts_on' })
+export class SpecialCondition extends HealthRecord {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt';
+
+  @Enum({ items: () => SpecialConditionKind, nativeEnumName: 'special_condition_kind' })
+  kind!: SpecialConditionKind;
+
+  @Property({ length: 200, nullable: true })
+  description?: string;
+
+  @Property({ type: 'date' })
+  startsOn!: string;
+
+  /** Open-ended while null. */
+  @Property({ type: 'date', nullable: true })
+  endsOn?: string;
+}

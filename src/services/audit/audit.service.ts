@@ -1,0 +1,136 @@
+import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
+import { AuditEvent } from '../../entities';
+import { AuditAction } from '../../entities/audit/audit.enums';
+import { runPrepared } from '../sql';
+import type { Viewer } from '../../core/viewer';
+
+/**
+ * Per-request audit trail. Reads of health fields are collected while the query executes and written
+ * at the end as one INSERT (one row per customer). Changes are persisted into the same unit of work
+ * as the change itself, so a rolled-back mutation leaves no audit row and a committed one always has it.
+ */
+/**
+ * Told how many audit rows were written (the /metrics counter); `change` rows once their transaction
+ * commits. Every audit row goes through this service, so this one listener sees them all.
+ */
+export type AuditRowsListener = (kind: 'read' | 'change' | 'login', rows: number) => void;
+
+/** A LOGIN or LOGIN_FAILED row: written before there is a viewer, so the caller names account and origin. */
+export type LoginAuditRow = Omit<RequiredEntityData<AuditEvent>, 'fields'>;
+
+export class AuditService {
+  private readonly healthReads = new Map<string, Set<string>>();
+  private rowsWritten?: AuditRowsListener;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer | null,
+    private readonly requestId: string,
+    private readonly correlationId?: string,
+    private operationName?: string,
+  ) {}
+
+  setOperationName(name: string | undefined): void {
+    this.operationName = name ?? undefined;
+  }
+
+  onRowsWritten(listener: AuditRowsListener): void {
+    this.rowsWritten = listener;
+  }
+
+  recordHealthRead(customerId: string, field: string): void {
+    const fields = this.healthReads.get(customerId) ?? new Set<string>();
+    fields.add(field);
+    this.healthReads.set(customerId, fields);
+  }
+
+  /** `em` must be the EntityManager of the change's transaction, so both commit or roll back together. */
+  recordChange(
+    em: EntityManager,
+    action: AuditAction,
+    entityType: string,
+    entityId: string | undefined,
+    customerId: string | undefined,
+    fields: string[],
+  ): void {
+    if (!this.viewer) return;
+    em.persist(em.create(AuditEvent, { ...this.actor(), action, entityType, entityId, customerId, fields }));
+    this.countOnCommit(em);
+  }
+
+  /**
+   * The row is inserted by the flush of the change's transaction and kept only if it commits. A
+   * transactional() fork has its own copy of the event manager, so this subscriber lives and dies with
+   * that transaction. Elsewhere (the request's em, whose event manager is shared by the whole ORM, or a
+   * nested transaction, whose commit is a savepoint) the row is counted when recorded.
+   */
+  private countOnCommit(em: EntityManager): void {
+    const listener = this.rowsWritten;
+    if (!listener) return;
+    const ownTransaction =
+      em.isInTransaction() &&
+      em.getEventManager() !== this.em.getEventManager() &&
+      !('savepointName' in (em.getTransactionContext() as object));
+    if (ownTransaction)
+      em.getEventManager().registerSubscriber({ afterTransactionCommit: () => listener('change', 1) });
+    else listener('change', 1);
+  }
+
+  /**
+   * Writes a login's row by flushing `em` (with whatever else the caller changed on it, e.g. the user's
+   * last login) and counts it once written.
+   */
+  async writeLogin(em: EntityManager, row: LoginAuditRow): Promise<void> {
+    em.persist(em.create(AuditEvent, { ...row, fields: [] }));
+    await em.flush();
+    this.rowsWritten?.('login', 1);
+  }
+
+  /**
+   * Writes the collected health reads as one raw multi-row INSERT (one row per customer); called once
+   * when the response is ready, before it is sent. Raw SQL: building entities for it cost more CPU
+   * than the rest of a list page.
+   */
+  async flushReads(): Promise<number> {
+    if (!this.viewer || this.healthReads.size === 0) return 0;
+    const reads = [...this.healthReads].map(([customerId, fields]) => ({
+      customer_id: customerId,
+      fields: [...fields].sort(),
+    }));
+    this.healthReads.clear();
+    const actor = this.actor();
+    await runPrepared(
+      this.em,
+      `insert into "audit_event" (organization_id, actor_user_id, actor_api_key_id, role, action, entity_type,
+                                customer_id, fields, operation_name, request_id, correlation_id, occurred_at)
+       select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, ?, now()
+         from jsonb_to_recordset(?::jsonb) as r(customer_id uuid, fields text[])`,
+      [
+        actor.organizationId,
+        actor.actorUserId ?? null,
+        actor.actorApiKeyId ?? null,
+        actor.role,
+        AuditAction.READ,
+        actor.operationName ?? null,
+        actor.requestId,
+        actor.correlationId ?? null,
+        JSON.stringify(reads),
+      ],
+    );
+    this.rowsWritten?.('read', reads.length);
+    return reads.length;
+  }
+
+  private actor() {
+    const viewer = this.viewer!;
+    return {
+      organizationId: viewer.organizationId,
+      actorUserId: viewer.userId,
+      actorApiKeyId: viewer.apiKeyId,
+      role: viewer.role,
+      operationName: this.operationName?.slice(0, 100),
+      requestId: this.requestId,
+      correlationId: this.correlationId,
+    };
+  }
+}

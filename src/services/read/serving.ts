@@ -1,0 +1,44 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Role } from '../../entities/access/access.enums';
+import type { Viewer } from '../../core/viewer';
+import { runPrepared } from '../sql';
+import { uuidArray } from '../../core/uuid';
+
+const SERVED_TODAY = `select c.id
+       from unnest(?::uuid[]) as c(id)
+      where exists (select 1
+                      from appointment_item i
+                      join appointment a on a.id = i.appointment_id
+                      join store s on s.id = a.store_id
+                     where a.customer_id = c.id and a.organization_id = ? and i.therapist_id = ?
+                       and i.blocking and a.status not in ('CANCELLED', 'NO_SHOW')
+                       and (i.starts_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date)
+         or exists (select 1
+                      from visit_line l
+                      join visit v on v.id = l.visit_id
+                      join store s on s.id = v.store_id
+                     where v.customer_id = c.id and v.organization_id = ? and l.therapist_id = ?
+                       and (v.visited_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date)`;
+
+/**
+ * Which of these customers the viewer serves as therapist today, "today" in the time zone of the
+ * store where it happens: an appointment item with them that still holds its time (not cancelled,
+ * not a no-show), or a visit line they gave. One statement for any number of customers; none for
+ * viewers who are not therapists.
+ */
+export async function customersServedToday(
+  em: EntityManager,
+  viewer: Viewer | null,
+  customerIds: readonly string[],
+): Promise<Set<string>> {
+  if (!viewer?.userId || viewer.role !== Role.THERAPIST || customerIds.length === 0) return new Set();
+  const values = [
+    uuidArray(customerIds),
+    viewer.organizationId,
+    viewer.userId,
+    viewer.organizationId,
+    viewer.userId,
+  ];
+  const rows: { id: string }[] = await runPrepared(em, SERVED_TODAY, values);
+  return new Set(rows.map((row) => row.id));
+}

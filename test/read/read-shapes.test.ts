@@ -1,0 +1,173 @@
+import { getNamedType, isObjectType } from 'graphql';
+import { Visit } from '../../src/entities';
+import { buildContractSchema } from '../../src/server/build-schema';
+import { READ_SHAPES } from '../../src/services/read/read-shapes';
+import { rowShape } from '../../src/services/rows';
+import { createCatalogue } from '../support/booking-fixtures';
+import { createOrganization, type OrganizationFixture } from '../support/fixtures';
+import { createTestApp, execute, type TestApp } from '../support/test-app';
+
+/**
+ * A query's reads fetch only the columns its selection needs (src/services/read/read-shapes.ts): these
+ * tests keep the declarations complete, check what is left out of the statements, and that answers
+ * are the same whatever else is selected.
+ */
+let testApp: TestApp;
+let org: OrganizationFixture;
+const sql: string[] = [];
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  org = await createOrganization(testApp);
+  const menu = await createCatalogue(testApp, org);
+  for (let index = 0; index < 3; index++) {
+    const result = await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id } }`,
+      {
+        input: {
+          customerId: org.assigned.id,
+          storeId: org.storeId,
+          visitedAt: new Date(Date.now() - (index + 1) * 86_400_000).toISOString(),
+          satisfaction: 4,
+          feedback: `舒适 ${index}`,
+          suggestions: `下次加热敷 ${index}`,
+          lines: [{ serviceId: menu.massage.id, therapistId: org.users.THERAPIST.id, durationMinutes: 60 }],
+        },
+      },
+    );
+    expect(result.errors).toBeUndefined();
+  }
+  testApp.orm.em
+    .getConnection()
+    .getKnex()
+    .on('query', (query: { sql: string }) => sql.push(query.sql));
+});
+
+afterAll(() => testApp.close());
+
+const LIST = (visitFields: string) => `query Page($id: ID!) { customer(id: $id) { id
+  visits(first: 5) { edges { node { ${visitFields} lines { durationMinutes service { name } therapist { displayName } } } } }
+  accounts { kind balance { amount } } } }`;
+
+test('every field of a narrowed type says what it reads of the row', async () => {
+  const schema = await buildContractSchema();
+  for (const declared of READ_SHAPES) {
+    const type = schema.getType(declared.type);
+    if (!isObjectType(type)) throw new Error(`${declared.type} is not an object type of the schema`);
+    const meta = testApp.orm.getMetadata().get(declared.entity.name);
+    const properties = new Set(Object.keys(meta.properties));
+    const unaccounted = Object.keys(type.getFields()).filter(
+      (field) => !(field in declared.reads) && !properties.has(field),
+    );
+    expect({ type: declared.type, unaccounted }).toEqual({ type: declared.type, unaccounted: [] });
+    const unknown = [...Object.values(declared.reads).flat(), ...(declared.always ?? [])].filter(
+      (property) => !properties.has(property),
+    );
+    expect({ type: declared.type, unknown }).toEqual({ type: declared.type, unknown: [] });
+    // Sanity: the declared type is reachable (the registry names real GraphQL types).
+    expect(getNamedType(type).name).toBe(declared.type);
+  }
+});
+
+test('a query reads only the columns it selects, and the same values as a wider query', async () => {
+  sql.length = 0;
+  const narrow = await execute(testApp, org.tokens.MANAGER, LIST('visitedAt feedback'), {
+    id: org.assigned.id,
+  });
+  expect(narrow.errors).toBeUndefined();
+  const visitsStatement = sql.find((text) => text.includes('from "visit_line" p'));
+  expect(visitsStatement).toBeDefined();
+  // Not selected: neither the visit's suggestions, nor the service's description, nor staff e-mails.
+  expect(visitsStatement).not.toMatch(/'suggestions'|'description'|'email'/);
+  expect(visitsStatement).toMatch(/'feedback'/);
+
+  sql.length = 0;
+  const wide = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    LIST('visitedAt feedback suggestions effect createdAt'),
+    {
+      id: org.assigned.id,
+    },
+  );
+  expect(wide.errors).toBeUndefined();
+  expect(sql.find((text) => text.includes('from "visit_line" p'))).toMatch(/'suggestions'/);
+  type Page = { customer: { visits: { edges: { node: Record<string, unknown> }[] } } };
+  const narrowNodes = (narrow.data as Page).customer.visits.edges.map((edge) => edge.node);
+  const wideNodes = (wide.data as Page).customer.visits.edges.map((edge) => edge.node);
+  expect(wideNodes.map(({ visitedAt, feedback, lines }) => ({ visitedAt, feedback, lines }))).toEqual(
+    narrowNodes,
+  );
+  expect(wideNodes[0].suggestions).toBe('下次加热敷 0');
+  expect(narrowNodes[0].lines).toEqual([
+    {
+      durationMinutes: 60,
+      service: { name: expect.any(String) },
+      therapist: { displayName: expect.any(String) },
+    },
+  ]);
+});
+
+test('the same type selected in two places reads the columns of both', async () => {
+  sql.length = 0;
+  const result = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `query Two($id: ID!) { customer(id: $id) {
+       recent: visits(first: 1) { edges { node { feedback } } }
+       ...Older } }
+     fragment Older on Customer { visits(first: 3) { edges { node { ... on Visit { suggestions } } } } }`,
+    { id: org.assigned.id },
+  );
+  expect(result.errors).toBeUndefined();
+  const data = result.data as {
+    customer: {
+      recent: { edges: { node: { feedback: string } }[] };
+      visits: { edges: { node: { suggestions: string } }[] };
+    };
+  };
+  expect(data.customer.recent.edges[0].node.feedback).toBe('舒适 0');
+  expect(data.customer.visits.edges.map((edge) => edge.node.suggestions)).toEqual([
+    '下次加热敷 0',
+    '下次加热敷 1',
+    '下次加热敷 2',
+  ]);
+});
+
+test('a narrowed row refuses to be read for a column it lacks (it never answers null for it)', () => {
+  const shape = rowShape(testApp.orm.em.fork(), Visit).narrow(new Set(['visitedAt']));
+  const row = shape.map({
+    id: 'a',
+    organization_id: 'o',
+    visited_at: '2026-01-01T00:00:00Z',
+    customer_id: 'c',
+  });
+  expect(row.visitedAt).toEqual(new Date('2026-01-01T00:00:00Z'));
+  expect(row.customer).toEqual({ id: 'c' });
+  expect(() => row.feedback).toThrow(/Visit\.feedback was not read/);
+  expect(shape.columns).not.toContain('feedback');
+});
+
+test('a mutation answers with whole rows (its services read them too)', async () => {
+  const version = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `query($id: ID!) { customer(id: $id) { version } }`,
+    {
+      id: org.assigned.id,
+    },
+  );
+  sql.length = 0;
+  const result = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `mutation($id: ID!, $version: Int!) { updateCustomer(id: $id, expectedVersion: $version, input: { occupation: "教师" }) {
+       id visits(first: 1) { edges { node { feedback } } } } }`,
+    { id: org.assigned.id, version: (version.data as { customer: { version: number } }).customer.version },
+  );
+  expect(result.errors).toBeUndefined();
+  const visitRead = sql.find((text) => text.includes('from visit t'));
+  expect(visitRead).toMatch(/"suggestions"/);
+});
