@@ -68,6 +68,10 @@ function nulInDocument(document: DocumentNode): Problem | undefined {
       Argument(node) {
         found ??= nulInLiteral(node.value, node.name.value);
       },
+      // A default value is a literal too: what the operation runs with when the variable is absent.
+      VariableDefinition(node) {
+        if (node.defaultValue) found ??= nulInLiteral(node.defaultValue, `$${node.variable.name.value}`);
+      },
     });
     literalProblems.set(document, (problem = found ?? null));
   }

@@ -2,8 +2,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getNamedType,
   getNullableType,
+  getOperationAST,
   GraphQLError,
   isListType,
+  Kind,
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
@@ -45,7 +47,7 @@ export function queryCost(
 ): number {
   const compute = () =>
     getComplexity({ schema, query: request, variables, operationName, estimators: [rowsEstimator] });
-  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(costVariables(request, operationName, variables))}`;
   if (key.length > CACHED_VARIABLES_LENGTH) return compute();
   let known = costs.get(request);
   if (!known) costs.set(request, (known = new Map()));
@@ -90,3 +92,31 @@ export const queryCostPlugin: ApolloServerPlugin<AppContext> = {
     };
   },
 };
+
+/**
+ * The variables a cost can depend on: page sizes (`first: $n`, an Int) and @skip / @include (a
+ * Boolean) the operation declares; rowsEstimator reads nothing else. Any other variable, or one the
+ * operation does not declare, makes no memo entry: the memo hangs off documents Apollo keeps, outside
+ * what its document store counts, and an anonymous caller reaches it. An estimator that reads other
+ * arguments must widen this.
+ */
+function costVariables(
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+): [string, unknown][] {
+  const operation = getOperationAST(document, operationName);
+  const pairs: [string, unknown][] = [];
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
+    const name = definition.variable.name.value;
+    if (
+      type.kind === Kind.NAMED_TYPE &&
+      (type.name.value === 'Int' || type.name.value === 'Boolean') &&
+      variables &&
+      Object.hasOwn(variables, name)
+    )
+      pairs.push([name, variables[name]]);
+  }
+  return pairs;
+}

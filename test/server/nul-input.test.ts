@@ -52,3 +52,28 @@ test('a NUL character in a literal argument or nested input changes nothing', as
     ]),
   ).toBe(before);
 });
+
+test("a NUL character in a variable's default value is BAD_USER_INPUT naming the variable", async () => {
+  const anonymous = await execute(
+    testApp,
+    undefined,
+    `mutation($email: String! = "a\\u0000b@test.cn") { login(email: $email, password: "x") { token } }`,
+  );
+  const before = await countRows(testApp.orm, 'select count(*) from customer where organization_id = ?', [
+    org.organizationId,
+  ]);
+  const staff = await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `mutation($input: CreateCustomerInput! = { name: "王\\u0000五", phone: "13700009998" }) { createCustomer(input: $input) { id } }`,
+  );
+  expect([anonymous.errors![0].extensions, staff.errors![0].extensions]).toMatchObject([
+    { code: 'BAD_USER_INPUT', field: '$email', rule: 'NUL_CHARACTER' },
+    { code: 'BAD_USER_INPUT', field: '$input.name', rule: 'NUL_CHARACTER' },
+  ]);
+  expect(
+    await countRows(testApp.orm, 'select count(*) from customer where organization_id = ?', [
+      org.organizationId,
+    ]),
+  ).toBe(before);
+});
