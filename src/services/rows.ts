@@ -35,7 +35,7 @@ export interface RowShape<T> {
    * The shape that reads only the scalar `properties` named, besides the id and every reference
    * (what rules, loaders and cursors navigate by, always read). Its rows lack the other properties:
    * reading one of them throws, so a resolver or rule that reads a column its type does not declare
-   * (src/services/read/read-shapes.ts) fails, in its tests, instead of seeing null.
+   * (src/services/read/read-shapes.ts) fails loudly, in production too, instead of seeing null.
    */
   narrow(properties: ReadonlySet<string>): RowShape<T>;
 }

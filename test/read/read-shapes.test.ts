@@ -1,9 +1,10 @@
-import { getNamedType, isObjectType } from 'graphql';
+import { getNamedType, isCompositeType, isNonNullType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { Visit } from '../../src/entities';
 import { buildContractSchema } from '../../src/server/build-schema';
 import { READ_SHAPES } from '../../src/services/read/read-shapes';
 import { rowShape } from '../../src/services/rows';
-import { createCatalogue } from '../support/booking-fixtures';
+import { createCatalogue, insertAppointment } from '../support/booking-fixtures';
+import { createCardProducts, sellCard } from '../support/ledger-fixtures';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
 
@@ -38,6 +39,26 @@ beforeAll(async () => {
       },
     );
     expect(result.errors).toBeUndefined();
+  }
+  const cards = await createCardProducts(testApp, org, menu);
+  expect(
+    (await sellCard(testApp, org.tokens.FRONT_DESK, org.assigned.id, cards.massageCard.id)).errors,
+  ).toBeUndefined();
+  await insertAppointment(testApp, org, {
+    customerId: org.assigned.id,
+    therapistId: org.users.THERAPIST.id,
+    service: menu.massage,
+    startsAt: new Date(Date.now() + 86_400_000),
+  });
+  for (const mutation of [
+    `addAllergy(customerId: $id, input: { substance: "芒果", category: FOOD }) { id }`,
+    `addMedicalCondition(customerId: $id, input: { condition: "高血压", since: "2020-01-01" }) { id }`,
+    `addSpecialCondition(customerId: $id, input: { kind: POST_SURGERY, description: "术后恢复", startsOn: "2026-01-01" }) { id }`,
+  ]) {
+    const added = await execute(testApp, org.tokens.MANAGER, `mutation($id: ID!) { ${mutation} }`, {
+      id: org.assigned.id,
+    });
+    expect(added.errors).toBeUndefined();
   }
   testApp.orm.em
     .getConnection()
@@ -170,4 +191,64 @@ test('a mutation answers with whole rows (its services read them too)', async ()
   expect(result.errors).toBeUndefined();
   const visitRead = sql.find((text) => text.includes('from visit t'));
   expect(visitRead).toMatch(/"suggestions"/);
+});
+
+test('each field of a narrowed type selected alone, on each path to the type, answers without a fault', async () => {
+  // A resolver that reads a column its type does not declare throws on a narrowed row: selecting each
+  // field alone, on every path that reads the type narrowed, finds it.
+  const schema = await buildContractSchema();
+  const id = org.assigned.id;
+  const paths: Record<string, ((inner: string) => string)[]> = {
+    Visit: [
+      (f) => `customer(id: "${id}") { visits(first: 5) { edges { node { ${f} } } } }`,
+      (f) => `customers(first: 5) { edges { node { visits(first: 5) { edges { node { ${f} } } } } } }`,
+    ],
+    VisitLine: [(f) => `customer(id: "${id}") { visits(first: 5) { edges { node { lines { ${f} } } } } }`],
+    ServiceItem: [
+      (f) => `customer(id: "${id}") { visits(first: 5) { edges { node { lines { service { ${f} } } } } } }`,
+      (f) =>
+        `customer(id: "${id}") { appointments(first: 5) { edges { node { items { service { ${f} } } } } } }`,
+      (f) => `customer(id: "${id}") { accounts { cardProduct { services { ${f} } } } }`,
+    ],
+    StaffMember: [
+      (f) => `customer(id: "${id}") { visits(first: 5) { edges { node { lines { therapist { ${f} } } } } } }`,
+      (f) => `customer(id: "${id}") { visits(first: 5) { edges { node { recordedBy { ${f} } } } } }`,
+    ],
+    Account: [
+      (f) => `customer(id: "${id}") { accounts { ${f} } }`,
+      (f) => `customers(first: 5) { edges { node { accounts { ${f} } } } }`,
+    ],
+    HealthProfile: [
+      (f) => `customer(id: "${id}") { healthProfile { ${f} } }`,
+      (f) => `customers(first: 5) { edges { node { healthProfile { ${f} } } } }`,
+    ],
+    Allergy: [(f) => `customers(first: 5) { edges { node { healthProfile { allergies { ${f} } } } } }`],
+    MedicalCondition: [(f) => `customer(id: "${id}") { healthProfile { medicalHistory { ${f} } } }`],
+    SpecialCondition: [(f) => `customer(id: "${id}") { healthProfile { specialConditions { ${f} } } }`],
+  };
+  const faults: unknown[] = [];
+  let answered = 0;
+  for (const declared of READ_SHAPES) {
+    const type = schema.getType(declared.type) as GraphQLObjectType;
+    expect(paths[declared.type]).toBeDefined();
+    for (const field of Object.values(type.getFields())) {
+      if (field.args.some((arg) => isNonNullType(arg.type))) continue;
+      const named = getNamedType(field.type);
+      const selection = isCompositeType(named)
+        ? named.name.endsWith('Connection')
+          ? `${field.name} { totalCount }`
+          : `${field.name} { __typename }`
+        : field.name;
+      for (const path of paths[declared.type]) {
+        const result = await execute(testApp, org.tokens.OWNER, `{ ${path(selection)} }`);
+        const internal = (result.errors ?? []).filter(
+          (error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR',
+        );
+        if (internal.length) faults.push({ type: declared.type, field: field.name, errors: internal });
+        else answered++;
+      }
+    }
+  }
+  expect(faults).toEqual([]);
+  expect(answered).toBeGreaterThan(100);
 });

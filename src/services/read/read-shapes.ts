@@ -83,7 +83,7 @@ export function readShape<T>(
   if (!shape) {
     const properties = new Set<string>(declared.always);
     for (const field of fields) {
-      const reads = declared.reads[field];
+      const reads = Object.hasOwn(declared.reads, field) ? declared.reads[field] : undefined;
       if (reads) for (const property of reads) properties.add(property);
       else properties.add(field);
     }

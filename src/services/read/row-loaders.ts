@@ -57,6 +57,10 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * that fetched them already (a list page primes its customers), so nothing is read twice.
  */
 export interface RowLoaders {
+  /**
+   * Whole rows when loaded here; a query's nested page may prime it with rows narrowed to what the
+   * query selects on the type (services/read/read-shapes.ts): read only columns the type's fields declare.
+   */
   byId<T>(entity: EntityClass<T>): RecordingLoader<string, RowOf<T> | null>;
   /** Rows whose `property` (a many-to-one) points at the key, in `orderBy` (SQL on alias t). */
   byParent<T>(entity: EntityClass<T>, property: string, orderBy: string): RecordingLoader<string, RowOf<T>[]>;
