@@ -1,3 +1,5 @@
+import type { BadInputReason, BadInputRule, ConflictReason } from './error-reasons';
+
 /**
  * Domain errors thrown by services. They carry the GraphQL error code of PRODUCT.md; the one
  * mapping into GraphQLError lives in error-formatter.ts.
@@ -42,16 +44,25 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** What a CONFLICT carries: always a reason of the closed list (error-reasons.ts), and any figures. */
+export type ConflictDetails = { reason: ConflictReason } & Record<string, unknown>;
+
 export class ConflictError extends DomainError {
-  constructor(message: string, details: Record<string, unknown> = {}) {
+  constructor(message: string, details: ConflictDetails) {
     super('CONFLICT', message, details);
   }
 }
 
+/** What a BAD_USER_INPUT of a domain check carries (InsufficientStockError adds a reason and figures). */
+export type BadInputDetails = { field: string; rule: BadInputRule; reason?: BadInputReason } & Record<
+  string,
+  unknown
+>;
+
 /** Bad input: names the field and the rule it broke, so a client can show it next to the field. */
 export class BadInputError extends DomainError {
-  constructor(field: string, rule: string, message: string) {
-    super('BAD_USER_INPUT', message, { field, rule });
+  constructor(field: string, rule: BadInputRule, message: string) {
+    super('BAD_USER_INPUT', message, { field, rule } satisfies BadInputDetails);
   }
 }
 

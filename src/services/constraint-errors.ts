@@ -1,5 +1,6 @@
 import { OptimisticLockError } from '@mikro-orm/core';
 import { BadInputError, ConflictError, type DomainError } from '../core/errors';
+import type { ConflictReason } from '../core/error-reasons';
 
 /**
  * The one place where PostgreSQL's integrity constraint violations (SQLSTATE class 23) become domain
@@ -14,7 +15,7 @@ export interface UniqueRule {
   constraint: string;
   /** The input field to blame, when one is. */
   field?: string;
-  reason: string;
+  reason: ConflictReason;
   message: string;
 }
 

@@ -110,7 +110,10 @@ describe('named constraints', () => {
     const duplicate = await rejection(insertTag('常客'));
     expect(duplicate).toMatchObject({ code: '23505', constraint: 'tag_organization_id_name_unique' });
 
-    const otherRule = { constraint: 'visit_appointment_id_unique', error: () => new ConflictError('never') };
+    const otherRule = {
+      constraint: 'visit_appointment_id_unique',
+      error: () => new ConflictError('never', { reason: 'DUPLICATE' }),
+    };
     await expect(withConstraintRules([otherRule], () => insertTag('常客'))).rejects.toMatchObject({
       code: '23505',
       constraint: 'tag_organization_id_name_unique',

@@ -9,10 +9,10 @@ import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
 import { changedFields } from '../changes';
 import { decodeCursor, pageSize, toConnection } from '../../core/paging/cursor';
-import { assertVersion, withUniqueConflicts } from '../constraint-errors';
+import { assertVersion, withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE_CODE = {
+const UNIQUE_CODE: UniqueRule = {
   constraint: 'product_organization_id_code_unique',
   field: 'code',
   reason: 'DUPLICATE_CODE',

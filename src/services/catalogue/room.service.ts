@@ -6,10 +6,10 @@ import { NotFoundError } from '../../core/errors';
 import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
 import { changedFields } from '../changes';
-import { withUniqueConflicts } from '../constraint-errors';
+import { withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE_NAME = {
+const UNIQUE_NAME: UniqueRule = {
   constraint: 'room_store_id_name_unique',
   field: 'name',
   reason: 'DUPLICATE_NAME',

@@ -6,10 +6,10 @@ import { BadInputError, NotFoundError } from '../../core/errors';
 import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
 import { changedFields } from '../changes';
-import { assertVersion, withUniqueConflicts } from '../constraint-errors';
+import { assertVersion, withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE_CODE = {
+const UNIQUE_CODE: UniqueRule = {
   constraint: 'service_item_organization_id_code_unique',
   field: 'code',
   reason: 'DUPLICATE_CODE',

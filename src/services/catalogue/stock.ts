@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { StockMovement } from '../../entities';
 import { StockMovementReason } from '../../entities/catalogue/catalogue.enums';
-import { DomainError } from '../../core/errors';
+import { DomainError, type BadInputDetails } from '../../core/errors';
 
 export interface StockChange {
   organizationId: string;
@@ -25,7 +25,7 @@ export class InsufficientStockError extends DomainError {
     super(
       'BAD_USER_INPUT',
       `Only ${available} of ${productName} in stock, ${requested} requested: receive stock first, or let the store allow negative stock.`,
-      { field, rule: 'stock', reason: 'INSUFFICIENT_STOCK', available, requested },
+      { field, rule: 'stock', reason: 'INSUFFICIENT_STOCK', available, requested } satisfies BadInputDetails,
     );
   }
 }

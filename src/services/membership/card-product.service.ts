@@ -6,10 +6,10 @@ import type { CardProductInput } from '../../schema/membership/membership.inputs
 import { BadInputError, NotFoundError } from '../../core/errors';
 import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
-import { withUniqueConflicts } from '../constraint-errors';
+import { withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE_CODE = {
+const UNIQUE_CODE: UniqueRule = {
   constraint: 'card_product_organization_id_code_unique',
   field: 'code',
   reason: 'DUPLICATE_CODE',

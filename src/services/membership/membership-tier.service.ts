@@ -7,10 +7,10 @@ import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
 import { changedFields } from '../changes';
 import { evaluateTiers } from './tier-evaluation';
-import { withUniqueConflicts } from '../constraint-errors';
+import { withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE = [
+const UNIQUE: UniqueRule[] = [
   {
     constraint: 'membership_tier_organization_id_rank_unique',
     field: 'rank',

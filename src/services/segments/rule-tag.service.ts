@@ -9,10 +9,10 @@ import { HEALTH_PROFILE_RULE_FIELDS } from './segment-rule';
 import { assertOwnReferences } from './segment-references';
 import { toRule } from './segment.service';
 import { recomputeRuleTags } from './tag-rules';
-import { withUniqueConflicts } from '../constraint-errors';
+import { withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE_NAME = {
+const UNIQUE_NAME: UniqueRule = {
   constraint: 'tag_organization_id_name_unique',
   field: 'name',
   reason: 'DUPLICATE_NAME',

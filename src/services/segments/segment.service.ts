@@ -16,10 +16,10 @@ import {
 } from './segment-rule';
 import { requiredText } from '../text-input';
 import { todayIn } from '../../core/time';
-import { assertVersion, withUniqueConflicts } from '../constraint-errors';
+import { assertVersion, withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE_NAME = {
+const UNIQUE_NAME: UniqueRule = {
   constraint: 'segment_organization_id_name_unique',
   field: 'name',
   reason: 'DUPLICATE_NAME',

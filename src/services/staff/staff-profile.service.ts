@@ -6,10 +6,10 @@ import { NotFoundError } from '../../core/errors';
 import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
 import { changedFields } from '../changes';
-import { withUniqueConflicts } from '../constraint-errors';
+import { withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
-const UNIQUE_PROFILE = {
+const UNIQUE_PROFILE: UniqueRule = {
   constraint: 'staff_profile_store_id_user_id_unique',
   field: 'staffMemberId',
   reason: 'DUPLICATE',

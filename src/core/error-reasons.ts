@@ -1,0 +1,106 @@
+/**
+ * The machine-readable refinements of an error code: CONFLICT's `extensions.reason` and
+ * BAD_USER_INPUT's `extensions.rule` (and its one `reason`). They are part of the API contract (POS
+ * vendors branch on them), so each is a closed union: a string outside it does not compile, and
+ * docs/errors.md is rendered from these lists (`npm run docs`; test/architecture/error-reasons.test.ts
+ * fails when it is stale or when a source passes a reason or rule these lists lack). Each member maps to
+ * the one English line of docs/errors.md saying when it is answered; keep the strings as they are.
+ */
+
+/** CONFLICT `extensions.reason`: the request is valid but the state of the data refuses it. */
+export const CONFLICT_REASONS = {
+  ALREADY_REVERSED: 'reverseLedgerEntry on an entry that was reversed already (nothing is posted twice).',
+  ALREADY_SETTLED: 'settleVisit on a visit that is settled already.',
+  ARCHIVED:
+    'sellCard, chargeStoredValue, earnPoints or redeemPoints for an archived customer: restore them first.',
+  CONTRAINDICATION: "A strict booking whose services' contraindications need a health review first.",
+  DUPLICATE: 'A unique value no more precise reason names (a staff profile created meanwhile).',
+  DUPLICATE_CODE: 'Another service, product or card product has this code.',
+  DUPLICATE_EXTERNAL_ID: 'Another customer has this externalId.',
+  DUPLICATE_NAME: 'Another tag, room, tier, segment or contraindication tag has this name.',
+  DUPLICATE_PHONE: 'Another customer has this phone number.',
+  DUPLICATE_RANK: 'Another membership tier has this rank.',
+  EXPIRED: 'The card is past its validUntil.',
+  FROZEN: 'The account is frozen (冻结): unfreeze it first.',
+  IN_USE: 'Deleting a contraindication tag that services still carry (`services` names them).',
+  INVALID_STATE:
+    'The status does not allow the move: an appointment status change, reschedule or visit not possible from it, or a visit already recorded from the appointment.',
+  NOT_TODAY: "Check-in on another day than the appointment's (in the store's time zone).",
+  ROOM_BUSY: 'No room of the kind is free, or the room was booked meanwhile: pick another time or room.',
+  STALE_VERSION:
+    'expectedVersion is not the current version, or a concurrent write changed the record: reload and retry.',
+  THERAPIST_BUSY: 'The therapist is booked then, or was booked meanwhile: pick another time or therapist.',
+} as const;
+
+export type ConflictReason = keyof typeof CONFLICT_REASONS;
+
+/** BAD_USER_INPUT `extensions.rule` of domain checks (with `extensions.field` naming the input). */
+export const BAD_INPUT_RULES = {
+  active: 'The referenced record is archived or inactive (customer, service, product, card product).',
+  afterStart: 'An end (endsOn, endsAt) is not after its start.',
+  balance: 'A refund when there is no stored value left.',
+  bookable: 'The therapist does not offer the service in this store.',
+  count: 'Too many items: more than 30 tags, or more weekly periods than allowed.',
+  coupon: "The account is not one of this customer's coupons.",
+  covered: 'The punch card does not cover the service.',
+  cursor: '`after` is not a cursor this list returned.',
+  customer: "The visit is not one of the complaint's customer.",
+  date: 'A holiday is not a YYYY-MM-DD date between 2000 and 2100.',
+  enum: 'An API key scope that does not exist.',
+  exists: 'A referenced customer, store or staff member is not one of your organization.',
+  format: 'A value has not its format: an idempotency key, a #RRGGBB colour, an HH:MM time.',
+  future:
+    'A time on the wrong side of now: an expiresAt or appointment start in the past, a contact or complaint in the future.',
+  greaterThanAfter: 'visitFollowUpWithinHours is not greater than visitFollowUpAfterHours.',
+  greaterThanDormant: 'lostAfterDays is not greater than dormantAfterDays.',
+  GUARDIAN_REQUIRED: 'Health consent for a minor without the guardian who gives it.',
+  health: 'A tag rule uses health fields (tags are seen widely).',
+  HEALTH_CONSENT_MISSING:
+    "Health data written for a customer without health consent (or a minor's consent without a guardian).",
+  HEALTH_CONSENT_WITHDRAWN: 'Health data written for a customer who withdrew health consent.',
+  incomplete: 'An OPEN follow-up without followUpItems, an owner or a due date.',
+  length: 'Text shorter or longer than its limit (names, notes, tag names).',
+  line: 'The visitLineId is not a line of this visit.',
+  LONE_SURROGATE: 'Text (an argument or a variable) with half of a UTF-16 surrogate pair.',
+  manual: 'A rule for a tag that is set by hand.',
+  marketingChannel: 'Contact consent for a channel that is not WECHAT, SMS, PHONE or EMAIL.',
+  match: "The customerId or storeId is not the appointment's.",
+  minSpend: "The visit's total is below the coupon's minimum spend.",
+  mobile: 'Not a Chinese mobile number (11 digits starting with 1).',
+  NO_CONSENT: 'Withdrawing health consent when none is in force.',
+  noRoom: 'A room for a service that needs none.',
+  notInFuture: 'A birthday in the future.',
+  notReversal: 'Reversing a reversal: post the movement again instead.',
+  notSelf: 'A customer named as their own referrer.',
+  NUL_CHARACTER: 'Text (an argument or a variable) with a NUL character (\\u0000).',
+  once: 'A visit line paid by a punch twice.',
+  oneOf: 'Both or neither of two alternatives (accountId or customerId).',
+  overlap: 'Two weekly working periods overlap.',
+  pair: 'One of two values that go together without the other.',
+  past: 'A date on the wrong side of today: availability before today, a visit recorded for the future.',
+  phone: 'Not a phone number: a Chinese mobile or E.164.',
+  positive: 'An amount of zero: nothing to post.',
+  punchCard: 'The account is not a punch card (freezing, punching).',
+  punchCardOnly: 'Uses or services for a card product that is not a punch card.',
+  range: 'A number or date outside its range (first, stepMinutes, a rate limit, a birthday …).',
+  required: 'A value that is needed is missing, blank or null.',
+  role: 'The staff member does not have the role the field needs.',
+  roomKind: 'The room is not an active room of the kind the service needs in this store.',
+  ruleBased: 'A rule-based tag set by hand: it is computed from its rule.',
+  status: 'The care task or complaint is in that status already.',
+  stock: 'Not enough stock in a store that does not allow negative stock (`reason` INSUFFICIENT_STOCK).',
+  sum: 'The payments do not add up to the amount due.',
+  timeZone: 'Not an IANA time zone such as Asia/Shanghai.',
+  unknown: 'A segment rule names an id that is not one of your organization.',
+  uuid: 'An id that is not one this API returned (not a UUID).',
+  workingHours: 'The therapist does not work then (hours, leave, extra shifts).',
+} as const;
+
+export type BadInputRule = keyof typeof BAD_INPUT_RULES;
+
+/** BAD_USER_INPUT `extensions.reason`, next to the rule, where a client needs the case named. */
+export const BAD_INPUT_REASONS = {
+  INSUFFICIENT_STOCK: 'With rule `stock`: `available` and `requested` say how much there is and was asked.',
+} as const;
+
+export type BadInputReason = keyof typeof BAD_INPUT_REASONS;
