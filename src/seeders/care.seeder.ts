@@ -14,7 +14,7 @@ import type { SegmentRule } from '../entities/segments/segment.entity';
 import { ComplaintStatus, FollowUpStatus } from '../entities/care/care.enums';
 import { ContactChannel } from '../entities/customers/customers.enums';
 import { StaffRole } from '../entities/staff/staff.enums';
-import type { Random } from './operations.seeder';
+import type { Random } from './random';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,30 +1,23 @@
 import type { EntityManager as CoreEntityManager } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  Account,
+  type Account,
   CardProduct,
   type Customer,
   MembershipTier,
   type Organization,
   ServiceItem,
-  Settlement,
   type User,
   Visit,
 } from '../entities';
-import {
-  AccountKind,
-  CardProductKind,
-  LedgerEntryKind,
-  PaymentMethod,
-  SpendingOrder,
-} from '../entities/membership/membership.enums';
+import { CardProductKind } from '../entities/membership/membership.enums';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
 import type { Viewer } from '../core/viewer';
 import { post, type Movement } from '../services/membership/ledger';
-import { splitCharge } from '../services/membership/membership.service';
 import { evaluateTiers } from '../services/membership/tier-evaluation';
+import { customerLedgerEvents } from './ledger-history.seeder';
 import * as data from './membership-data';
-import type { Random } from './operations.seeder';
+import type { Random } from './random';
 
 const DAY = 86_400_000;
 
@@ -34,6 +27,13 @@ interface Context {
   frontDesk: User;
   rng: Random;
   now: number;
+}
+
+/** The card products customers buy or are given: stored-value cards, the coupon, punch cards with their service. */
+export interface DemoCardProducts {
+  storedValueCards: CardProduct[];
+  coupon: CardProduct;
+  punchCards: { product: CardProduct; service: ServiceItem }[];
 }
 
 /**
@@ -50,6 +50,25 @@ export async function seedMemberships(seedEm: CoreEntityManager, context: Contex
   em.setFilterParams(ORGANIZATION_FILTER, { id: organization.id });
   const viewer = { organizationId: organization.id, userId: context.frontDesk.id } as Viewer;
   for (const tier of data.TIERS) em.create(MembershipTier, { organization, ...tier });
+  const products = await createCardProducts(em, organization);
+  const visits = await em.find(
+    Visit,
+    { organization, visitedAt: { $gt: new Date(now - 365 * DAY) } },
+    { populate: ['lines'], orderBy: { visitedAt: 'asc' } },
+  );
+  const history = { em, organization, rng, now, ledger: new DemoLedger(em, viewer), products };
+  for (const customer of context.customers) {
+    const own = visits.filter((visit) => visit.customer.id === customer.id);
+    const events = customerLedgerEvents(history, { customer, visits: own });
+    // In time order (a stable sort: same-time events as listed), so each entry sees the balance of its day.
+    for (const event of events.sort((a, b) => a.at - b.at)) event.run();
+  }
+  await em.flush();
+  await evaluateTiers(em, organization.id, null);
+}
+
+/** The products of data.STORED_VALUE_CARDS, COUPON and PUNCH_CARDS (each punch card for its seeded service). */
+async function createCardProducts(em: EntityManager, organization: Organization): Promise<DemoCardProducts> {
   const storedValueCards = data.STORED_VALUE_CARDS.map((card) =>
     em.create(CardProduct, {
       organization,
@@ -87,156 +106,29 @@ export async function seedMemberships(seedEm: CoreEntityManager, context: Contex
     product.services.add(service);
     punchCards.push({ product, service });
   }
-  const visits = await em.find(
-    Visit,
-    { organization, visitedAt: { $gt: new Date(now - 365 * DAY) } },
-    { populate: ['lines'], orderBy: { visitedAt: 'asc' } },
-  );
-  let operation = 0;
-  const operationId = () => `00000000-0000-4000-8000-${String(++operation).padStart(12, '0')}`;
-  const postAt = (account: Account, at: number, movement: Movement, id = operationId()) => {
-    const entry = post(em, viewer, id, account, movement);
+  return { storedValueCards, coupon, punchCards };
+}
+
+/**
+ * Posts the demo's entries through the ledger's own `post`, dated when they happened; operation ids
+ * are numbered, so the same seed posts the same operations.
+ */
+export class DemoLedger {
+  private operation = 0;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
+
+  nextOperationId(): string {
+    return `00000000-0000-4000-8000-${String(++this.operation).padStart(12, '0')}`;
+  }
+
+  /** One entry at `at` (epoch ms), in an operation of its own unless `operationId` is given. */
+  postAt(account: Account, at: number, movement: Movement, operationId = this.nextOperationId()) {
+    const entry = post(this.em, this.viewer, operationId, account, movement);
     entry.createdAt = new Date(at);
     return entry;
-  };
-
-  for (const customer of context.customers) {
-    const own = visits.filter((visit) => visit.customer.id === customer.id);
-    const points = em.create(Account, { organization, customer, kind: AccountKind.POINTS });
-    let wallet: Account | undefined;
-    const events: { at: number; run: () => void }[] = [];
-    if (rng.chance(0.5)) {
-      const card = rng.pick(storedValueCards);
-      wallet = em.create(Account, { organization, customer, kind: AccountKind.STORED_VALUE });
-      const soldAt = (own[0]?.visitedAt.getTime() ?? now - 30 * DAY) - DAY;
-      events.push({
-        at: soldAt,
-        run: () =>
-          postAt(wallet!, soldAt, {
-            kind: LedgerEntryKind.TOP_UP,
-            principalDelta: card.principal,
-            bonusDelta: card.bonus,
-            amountPaid: card.price,
-            paymentMethod: rng.pick(data.EXTERNAL_METHODS) as PaymentMethod,
-            note: card.name,
-          }),
-      });
-    }
-    if (rng.chance(0.25)) {
-      const { product, service } = rng.pick(punchCards);
-      const soldAt = now - (20 + Math.floor(rng.next() * 120)) * DAY;
-      const card = em.create(Account, {
-        organization,
-        customer,
-        kind: AccountKind.PUNCH_CARD,
-        cardProduct: product,
-        startsOnFirstUse: product.startsOnFirstUse,
-        validityDays: product.validityDays,
-        validUntil: product.startsOnFirstUse ? undefined : new Date(soldAt + product.validityDays! * DAY),
-      });
-      events.push({
-        at: soldAt,
-        run: () =>
-          postAt(card, soldAt, {
-            kind: LedgerEntryKind.ISSUE,
-            unitsDelta: product.uses!,
-            amountPaid: product.price,
-            paymentMethod: PaymentMethod.WECHAT_PAY,
-            note: product.name,
-          }),
-      });
-      const used = Math.floor(rng.next() * Math.min(product.uses!, 6));
-      for (let use = 1; use <= used; use++) {
-        const at = soldAt + use * 7 * DAY;
-        if (at >= now) break;
-        events.push({
-          at,
-          run: () => {
-            if (!card.firstUsedAt) {
-              card.firstUsedAt = new Date(at);
-              if (card.startsOnFirstUse) card.validUntil = new Date(at + product.validityDays! * DAY);
-            }
-            postAt(card, at, {
-              kind: LedgerEntryKind.PUNCH,
-              unitsDelta: -1,
-              serviceId: service.id,
-              note: service.name,
-            });
-          },
-        });
-      }
-    }
-    if (rng.chance(0.3)) {
-      const givenAt = now - Math.floor(rng.next() * 20) * DAY;
-      const account = em.create(Account, {
-        organization,
-        customer,
-        kind: AccountKind.COUPON,
-        cardProduct: coupon,
-        validUntil: new Date(givenAt + data.COUPON.validityDays * DAY),
-      });
-      events.push({
-        at: givenAt,
-        run: () =>
-          postAt(account, givenAt, { kind: LedgerEntryKind.ISSUE, unitsDelta: 1, note: coupon.name }),
-      });
-    }
-    for (const visit of own) {
-      const at = visit.visitedAt.getTime() + 60 * 60_000;
-      events.push({ at, run: () => settle(visit, at) });
-    }
-    const settle = (visit: Visit, at: number) => {
-      const id = operationId();
-      const due = visit.lines.getItems().reduce((sum, line) => sum + line.listPrice, 0);
-      const fromWallet = wallet && wallet.principal + wallet.bonus >= due ? due : 0;
-      const context = { storeId: visit.store.id, visitId: visit.id };
-      if (fromWallet > 0) {
-        const split = splitCharge(wallet!, due, SpendingOrder.BONUS_LAST);
-        postAt(
-          wallet!,
-          at,
-          {
-            kind: LedgerEntryKind.CHARGE,
-            principalDelta: -split.principal,
-            bonusDelta: -split.bonus,
-            ...context,
-          },
-          id,
-        );
-      }
-      const earned = Math.floor(due / 100);
-      if (earned > 0)
-        postAt(
-          points,
-          at + 1,
-          {
-            kind: LedgerEntryKind.EARN,
-            unitsDelta: earned,
-            expiresAt: new Date(at + 365 * DAY),
-            note: '消费积分',
-            ...context,
-          },
-          id,
-        );
-      em.create(Settlement, {
-        organization,
-        visit,
-        customer,
-        subtotal: due,
-        discount: 0,
-        due,
-        storedValuePaid: fromWallet,
-        pointsRedeemed: 0,
-        pointsValue: 0,
-        externalPayments: fromWallet ? [] : [{ method: rng.pick(data.EXTERNAL_METHODS), amount: due }],
-        punchesUsed: 0,
-        pointsEarned: earned,
-        operationId: id,
-        createdAt: new Date(at),
-      });
-    };
-    for (const event of events.sort((a, b) => a.at - b.at)) event.run();
   }
-  await em.flush();
-  await evaluateTiers(em, organization.id, null);
 }
