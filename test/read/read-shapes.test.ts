@@ -199,6 +199,13 @@ test('each field of a narrowed type selected alone, on each path to the type, an
   const schema = await buildContractSchema();
   const id = org.assigned.id;
   const paths: Record<string, ((inner: string) => string)[]> = {
+    Customer: [
+      (f) => `customer(id: "${id}") { ${f} }`,
+      (f) => `customers(first: 5) { edges { node { ${f} } } }`,
+      (f) =>
+        `customers(first: 5, orderBy: { field: NAME, direction: ASC }) { edges { cursor node { ${f} } } }`,
+      (f) => `customer(id: "${id}") { visits(first: 2) { edges { node { customer { ${f} } } } } }`,
+    ],
     Visit: [
       (f) => `customer(id: "${id}") { visits(first: 5) { edges { node { ${f} } } } }`,
       (f) => `customers(first: 5) { edges { node { visits(first: 5) { edges { node { ${f} } } } } } }`,

@@ -1,6 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { customerCompanions } from './customer-companions';
+import { Customer } from '../../entities';
+import { readShape } from '../../services/read/read-shapes';
 import { LookAhead } from '../../services/read/selection';
 import type { AppContext } from '../context';
 import {
@@ -17,6 +19,7 @@ export class CustomerResolver {
   customer(@Arg('id', () => ID) id: string, @Ctx() context: AppContext, @Info() info: GraphQLResolveInfo) {
     return context.services.customerQueries.get(id, {
       companions: customerCompanions(context, LookAhead.of(info)),
+      shape: readShape(context.em, Customer, context.selection.byType),
     });
   }
 
@@ -33,7 +36,10 @@ export class CustomerResolver {
     orderBy?: CustomerOrder,
   ) {
     const node = LookAhead.of(info).child('edges')?.child('node');
-    const prefetch = { companions: customerCompanions(context, node, 'page') };
+    const prefetch = {
+      companions: customerCompanions(context, node, 'page'),
+      shape: readShape(context.em, Customer, context.selection.byType),
+    };
     return context.services.customerQueries.list({ first, after, filter, orderBy, prefetch });
   }
 

@@ -12,7 +12,7 @@ import type { Companion } from '../read/companions';
 import { runPrepared } from '../sql';
 import { countRows } from '../newest-first';
 import { decodeCursor, decodeTimeCursor, pageSize, toConnection } from '../../core/paging/cursor';
-import { rowShape, selectList, type RowOf } from '../rows';
+import { rowShape, selectList, type RowOf, type RowShape } from '../rows';
 import { statusBoundaries } from './customer-status';
 import { isUuid } from '../../core/uuid';
 
@@ -56,6 +56,8 @@ export function searchCondition(term: string): FilterQuery<Customer> | undefined
 /** What the response will ask for next and the customer statement brings along. */
 export interface CustomerPrefetch {
   companions?: readonly Companion[];
+  /** The columns the response reads (services/read/read-shapes.ts); every column when absent. */
+  shape?: RowShape<Customer>;
 }
 
 /**
@@ -86,7 +88,7 @@ export class CustomerQueryService {
       distinct?: boolean;
     },
   ): Promise<RowOf<Customer>[]> {
-    const shape = rowShape(this.em, Customer);
+    const shape = options.shape ?? rowShape(this.em, Customer);
     const query = this.em
       .createQueryBuilder(Customer, 'c')
       // A tag filter joins the pivot; distinct keeps one row per customer (the identity map did that).

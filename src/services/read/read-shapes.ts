@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   Account,
   Allergy,
+  Customer,
   HealthProfile,
   MedicalCondition,
   ServiceItem,
@@ -30,6 +31,35 @@ interface ReadShape {
 }
 
 export const READ_SHAPES: readonly ReadShape[] = [
+  {
+    entity: Customer,
+    type: 'Customer',
+    // Read of every customer row whatever the selection: the contact rule (doNotContact), the health
+    // rules' assignment (services/read/loaders.ts: the assignment references and a withdrawn health
+    // consent) and the list's cursors (its three orders).
+    always: ['doNotContact', 'healthConsentWithdrawnAt', 'createdAt', 'namePinyin', 'code'],
+    reads: {
+      age: ['birthday'],
+      status: ['statusOverride', 'lastVisitAt', 'createdAt'],
+      averageTicket: ['lifetimeSpend', 'visitCount'],
+      healthConsent: [
+        'healthConsentGivenAt',
+        'healthConsentSource',
+        'healthConsentGuardian',
+        'healthConsentWithdrawnAt',
+      ],
+      marketingCap: ['marketingCapCount', 'marketingCapDays'],
+      hasHealthAlerts: [],
+      appointments: [],
+      tags: [],
+      healthProfile: [],
+      visits: [],
+      accounts: [],
+      tierHistory: [],
+      communications: [],
+      contactConsents: [],
+    },
+  },
   {
     entity: Visit,
     type: 'Visit',
