@@ -12,3 +12,4 @@ export * from './booking/booking.enums';
 export * from './visits/visits.enums';
 export * from './membership/membership.enums';
 export * from './care/care.enums';
+export * from './reports/reports.enums';

@@ -13,6 +13,7 @@ import { healthPolicy, healthValuePolicy } from './health/health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
 import { membershipPolicy } from './membership/membership.policy';
 import { segmentPolicy } from './segments/segment.policy';
+import { reportPolicy } from './reports/report.policy';
 import { staffPolicy } from './staff/staff.policy';
 import { visitPolicy } from './visits/visit.policy';
 import type { PolicyContext } from './policy-context';
@@ -33,6 +34,7 @@ export const policies: PolicyMap = mergePolicies(
   checkoutPolicy,
   carePolicy,
   segmentPolicy,
+  reportPolicy,
 );
 
 /** What a caller without credentials is told for anything but `login`. */

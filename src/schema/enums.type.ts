@@ -103,3 +103,11 @@ registerEnumType(enums.ComplaintStatus, {
   name: 'ComplaintStatus',
   description: 'OPEN: not yet answered (24 h); RESPONDED: answered, solution pending (48 h); RESOLVED.',
 });
+registerEnumType(enums.ReportGrain, {
+  name: 'ReportGrain',
+  description: 'Buckets of a report series: DAY, WEEK (from Monday), MONTH (calendar months).',
+});
+registerEnumType(enums.CustomerGrowthGrouping, {
+  name: 'CustomerGrowthGrouping',
+  description: 'What customer growth is broken down by: SOURCE 客户来源, STORE 所属门店.',
+});

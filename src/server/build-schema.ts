@@ -62,6 +62,8 @@ import { CustomerContactResolver } from '../resolvers/customers/contact-preferen
 import { HealthConsentResolver } from '../resolvers/health/health-consent.resolver';
 import { CareSettingsResolver } from '../resolvers/care/care-settings.resolver';
 import { RuleTagResolver, SegmentResolver } from '../resolvers/segments/segment.resolver';
+import { CustomerReportResolver } from '../resolvers/reports/customer-report.resolver';
+import { RevenueReportResolver } from '../resolvers/reports/revenue-report.resolver';
 import { auditMiddleware } from './audit.middleware';
 import { nullArgumentsMiddleware } from './null-arguments.middleware';
 
@@ -114,6 +116,8 @@ export const resolvers = [
   CareSettingsResolver,
   SegmentResolver,
   RuleTagResolver,
+  CustomerReportResolver,
+  RevenueReportResolver,
 ] as const;
 
 /** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */

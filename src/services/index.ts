@@ -23,6 +23,7 @@ import { CareSettingsService } from './care/care-settings.service';
 import { HealthConsentService } from './health/health-consent.service';
 import { RuleTagService } from './segments/rule-tag.service';
 import { SegmentService } from './segments/segment.service';
+import { ReportService } from './reports/report.service';
 import { MembershipTierService } from './membership/membership-tier.service';
 import { AccountService } from './membership/account.service';
 import { CardProductService } from './membership/card-product.service';
@@ -77,6 +78,7 @@ export interface Services {
   healthConsent: HealthConsentService;
   segments: SegmentService;
   ruleTags: RuleTagService;
+  reports: ReportService;
 }
 
 export function createServices(
@@ -207,6 +209,9 @@ export function createServices(
     },
     get ruleTags() {
       return writer('ruleTags', RuleTagService);
+    },
+    get reports() {
+      return once('reports', () => new ReportService(em, requireViewer(), loaders));
     },
   };
 }

@@ -54,6 +54,7 @@ const FEATURES = [
   'health',
   'membership',
   'organization',
+  'reports',
   'segments',
   'staff',
   'visits',

@@ -1,0 +1,16 @@
+/** reports: enumerations shared by the report services and the GraphQL contract. */
+
+/** How a report period is cut into buckets: days, weeks starting on Monday, calendar months. */
+export enum ReportGrain {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+}
+
+/** What the customer growth report breaks its series down by. */
+export enum CustomerGrowthGrouping {
+  /** 客户来源 */
+  SOURCE = 'SOURCE',
+  /** The customer's home store (所属门店). */
+  STORE = 'STORE',
+}
