@@ -29,7 +29,7 @@ import {
   type RateLimits,
 } from '../services/access/rate-limit.service';
 import { DEFAULT_LOGIN_THROTTLE } from '../services/access/login-throttle.service';
-import { unavailablePlugin } from './unavailable';
+import { RETRY_AFTER_SECONDS, unavailablePlugin } from './unavailable';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -56,16 +56,28 @@ const auditPlugin: ApolloServerPlugin<AppContext> = {
       async didResolveOperation({ contextValue, operationName }) {
         contextValue.audit.setOperationName(operationName ?? undefined);
       },
-      async willSendResponse({ contextValue }) {
+      async willSendResponse({ contextValue, response }) {
         try {
           await contextValue.audit.flushReads();
         } catch (error) {
+          // Every read of health data is logged or not answered: without its audit rows the response
+          // carries none of what it read.
           contextValue.logger.error({ err: error }, 'could not write the audit rows of this request');
+          response.body = { kind: 'single', singleResult: { errors: [auditUnavailable()] } };
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
         }
       },
     };
   },
 };
+
+function auditUnavailable() {
+  return {
+    message: `The reads of this request could not be written to the audit log, so nothing it read is answered. Retry in ${RETRY_AFTER_SECONDS} seconds.`,
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: RETRY_AFTER_SECONDS },
+  };
+}
 
 export async function createHttpApp(
   config: AppConfig,
