@@ -45,7 +45,7 @@ test('health data whose audit rows cannot be written is not answered; once they 
     } finally {
       await testApp.asOwner('grant insert on audit_event to wellness_runtime');
     }
-    const body = await refused.json();
+    const body = (await refused.json()) as { data?: unknown; errors?: unknown[] };
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(body.data).toBeUndefined();
@@ -55,7 +55,10 @@ test('health data whose audit rows cannot be written is not answered; once they 
 
     const answered = await post();
     expect(answered.status).toBe(200);
-    expect((await answered.json()).data.customer.healthProfile.allergies).toContainEqual({
+    const read = (await answered.json()) as {
+      data: { customer: { healthProfile: { allergies: { substance: string }[] } } };
+    };
+    expect(read.data.customer.healthProfile.allergies).toContainEqual({
       substance: '青霉素',
     });
     expect(await audited()).toBe(before + 1);
