@@ -14,6 +14,8 @@ import { mergePolicies, type PolicyMap } from './policy-map';
 import { membershipPolicy } from './membership/membership.policy';
 import { segmentPolicy } from './segments/segment.policy';
 import { reportPolicy } from './reports/report.policy';
+import { rfmReportPolicy } from './reports/rfm-report.policy';
+import { staffReportPolicy } from './reports/staff-report.policy';
 import { staffPolicy } from './staff/staff.policy';
 import { visitPolicy } from './visits/visit.policy';
 import type { PolicyContext } from './policy-context';
@@ -35,6 +37,8 @@ export const policies: PolicyMap = mergePolicies(
   carePolicy,
   segmentPolicy,
   reportPolicy,
+  rfmReportPolicy,
+  staffReportPolicy,
 );
 
 /** What a caller without credentials is told for anything but `login`. */

@@ -64,6 +64,8 @@ import { CareSettingsResolver } from '../resolvers/care/care-settings.resolver';
 import { RuleTagResolver, SegmentResolver } from '../resolvers/segments/segment.resolver';
 import { CustomerReportResolver } from '../resolvers/reports/customer-report.resolver';
 import { RevenueReportResolver } from '../resolvers/reports/revenue-report.resolver';
+import { RfmReportResolver } from '../resolvers/reports/rfm-report.resolver';
+import { StaffReportResolver } from '../resolvers/reports/staff-report.resolver';
 import { auditMiddleware } from './audit.middleware';
 import { nullArgumentsMiddleware } from './null-arguments.middleware';
 
@@ -118,6 +120,8 @@ export const resolvers = [
   RuleTagResolver,
   CustomerReportResolver,
   RevenueReportResolver,
+  RfmReportResolver,
+  StaffReportResolver,
 ] as const;
 
 /** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */

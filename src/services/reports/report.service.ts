@@ -9,7 +9,11 @@ import { liabilities } from './liabilities';
 import { reportPeriod } from './period';
 import { reportScope } from './report-scope';
 import { revenue } from './revenue';
+import { rfmReport } from './rfm';
+import { retentionCohorts } from './cohorts';
+import { visitFrequency } from './visit-frequency';
 import { serviceRanking } from './service-ranking';
+import { staffPerformance, visibleStaff } from './staff-performance';
 
 /** What a client asks a period report for: local dates, both included. */
 export interface PeriodArgument {
@@ -59,6 +63,30 @@ export class ReportService {
 
   async liabilities() {
     return liabilities(this.em, await this.scope(null));
+  }
+
+  async staffPerformance(period: PeriodArgument, storeId?: string | null, staffId?: string | null) {
+    const scope = await this.scope(storeId);
+    const staff = visibleStaff(this.viewer, staffId);
+    return staffPerformance(this.em, scope, reportPeriod(period, scope.timeZone), staff);
+  }
+
+  async rfm(options: {
+    asOf?: string | null;
+    storeId?: string | null;
+    first?: number;
+    after?: string | null;
+  }) {
+    return rfmReport(this.em, await this.scope(options.storeId), options);
+  }
+
+  async retentionCohorts(from: string, to: string) {
+    return retentionCohorts(this.em, await this.scope(null), { from, to });
+  }
+
+  async visitFrequency(period: PeriodArgument, storeId?: string | null) {
+    const scope = await this.scope(storeId);
+    return visitFrequency(this.em, scope, reportPeriod(period, scope.timeZone));
   }
 
   private scope(storeId?: string | null) {
