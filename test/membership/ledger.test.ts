@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/core';
 import { createCatalogue, type CatalogueFixture } from '../support/booking-fixtures';
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
 import {
@@ -289,6 +290,31 @@ describe('reversals', () => {
     ]);
     const twice = await reverse(org.tokens.OWNER, entryId);
     expect(twice.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_REVERSED' });
+  });
+
+  test('a reversal that races past the check meets the unique index and is ALREADY_REVERSED, nothing posted', async () => {
+    const customer = await createCustomer(testApp, org, '冲正竞态');
+    await sellCard(testApp, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
+    const charged = await charge(customer.id, 10_000);
+    const entryId = charged.data!.chargeStoredValue.entries[0].id;
+    expect((await reverse(org.tokens.MANAGER, entryId)).errors).toBeUndefined();
+    const entries = () =>
+      countRows(testApp.orm, 'select count(*) from ledger_entry where reverses_id = ?', [entryId]);
+    // The service's own check answers "none yet", as for a second reversal that read before the
+    // first one committed: the unique index on reverses_id decides.
+    const check = jest.spyOn(EntityManager.prototype, 'count').mockResolvedValueOnce(0);
+    try {
+      const raced = await reverse(org.tokens.OWNER, entryId);
+      expect(check).toHaveBeenCalled();
+      expect(raced.errors![0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'ALREADY_REVERSED',
+        field: 'entryId',
+      });
+    } finally {
+      check.mockRestore();
+    }
+    expect(await entries()).toBe(1);
   });
 
   test('refunding a sale after part was spent fails with INSUFFICIENT_BALANCE and posts nothing', async () => {

@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, LedgerEntry } from '../../entities';
 import { AccountKind, LedgerEntryKind } from '../../entities/membership/membership.enums';
@@ -8,6 +7,16 @@ import type { Viewer } from '../../core/viewer';
 import { lockAccount, post } from './ledger';
 import { walletOf } from './wallets';
 import { runPosting, type Posting } from './posting';
+import { withConstraintRules, type UniqueRule } from '../constraint-errors';
+
+const ONCE: UniqueRule[] = [
+  {
+    constraint: 'ledger_entry_reverses_id_unique',
+    field: 'entryId',
+    reason: 'ALREADY_REVERSED',
+    message: 'This entry was reversed already.',
+  },
+];
 
 /**
  * 冲正 / 退款: a reversing entry linked to the original, never an edit. Reversing a sale also
@@ -40,7 +49,8 @@ export class LedgerReversalService {
         const account = await lockAccount(em, original.account.id);
         if (await em.count(LedgerEntry, { reverses: original.id }))
           throw new ConflictError('This entry was reversed already.', { reason: 'ALREADY_REVERSED' });
-        try {
+        // Two reversals racing past the check meet the unique index on reverses_id.
+        return withConstraintRules(ONCE, async () => {
           const reversal = post(em, this.viewer, operationId, account, {
             kind: LedgerEntryKind.REVERSAL,
             principalDelta: -original.principalDelta,
@@ -56,11 +66,7 @@ export class LedgerReversalService {
           });
           await em.flush();
           return [reversal];
-        } catch (error) {
-          if (error instanceof UniqueConstraintViolationException)
-            throw new ConflictError('This entry was reversed already.', { reason: 'ALREADY_REVERSED' });
-          throw error;
-        }
+        });
       },
     );
   }
