@@ -243,6 +243,30 @@ test('RFM pages with first/after, through a tie of R+F+M, without a row twice or
   expect(seen).toHaveLength(10);
 });
 
+test('RFM: MARKETING is never named a customer who opted out; the scores and segments still count them', async () => {
+  // B: 勿扰. C: withdrew consent on the only channel asked.
+  await testApp.asOwner('update customer set do_not_contact = true where id = $1', [ids.B]);
+  await testApp.asOwner(
+    `insert into contact_consent (id, organization_id, customer_id, channel, granted, source, recorded_at)
+     values (gen_random_uuid(), $1, $2, 'SMS', false, 'test', now())`,
+    [org.organizationId, ids.C],
+  );
+  try {
+    const marketing = (await rfm(org.tokens.MARKETING)).data!.rfmReport;
+    const owner = (await rfm(org.tokens.OWNER)).data!.rfmReport;
+    const named = (report: { customers: { edges: { node: Node }[] } }) =>
+      report.customers.edges.map((edge) => letterOf(edge.node.id)).sort();
+    expect(named(marketing)).toEqual(['A', 'D', 'E', 'F', 'G', 'H', 'I', 'J']);
+    expect(marketing.customers.totalCount).toBe(8);
+    expect(named(owner)).toHaveLength(10);
+    expect(marketing.segments).toEqual(owner.segments);
+    expect(marketing.customersScored).toBe(10);
+  } finally {
+    await testApp.asOwner('update customer set do_not_contact = false where id = $1', [ids.B]);
+    await testApp.asOwner('delete from contact_consent where customer_id = $1', [ids.C]);
+  }
+});
+
 test('RFM: MARKETING reads the scores and segments, never what a customer spent', async () => {
   const result = await rfm(org.tokens.MARKETING, { first: 2 });
   const nodes = result.data!.rfmReport.customers.edges.map((edge: { node: Node }) => edge.node);

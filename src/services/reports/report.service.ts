@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../core/viewer';
+import { Role } from '../../entities/access/access.enums';
 import type { CustomerGrowthGrouping, ReportGrain } from '../../entities/reports/reports.enums';
 import type { Loaders } from '../read/loaders';
 import { customerActivity } from './customer-activity';
@@ -77,7 +78,11 @@ export class ReportService {
     first?: number;
     after?: string | null;
   }) {
-    return rfmReport(this.em, await this.scope(options.storeId), options);
+    // MARKETING never sees customers who opted out, in a report's list as in `customers`.
+    return rfmReport(this.em, await this.scope(options.storeId), {
+      ...options,
+      hideOptedOut: this.viewer.role === Role.MARKETING,
+    });
   }
 
   async retentionCohorts(from: string, to: string) {

@@ -58,6 +58,8 @@ export interface RfmReport {
 
 interface ReportRow {
   scored: number;
+  /** Scored customers the list may name (all of them but for MARKETING). */
+  listed: number;
   without_visits: number;
   segments: { rfm_class: number; count: number }[];
   page: {
@@ -83,10 +85,19 @@ interface ReportRow {
  * visit are counted apart (customersWithoutVisits), not scored 1-1-1: they would shift every
  * quintile and the averages. The page is ordered by R+F+M, then id, both descending.
  */
+/**
+ * Customers the list may name: with `?` true (MARKETING), not those who opted out, the audience rule
+ * of CustomerQueryService: 勿扰, or consent withdrawn on every channel they were asked about (never
+ * asked is not opted out). The scores and segment counts stay over every customer: aggregates.
+ */
+const LISTED = `(not ?::boolean or (not c.do_not_contact and (
+    not exists (select 1 from contact_consent x where x.customer_id = c.id)
+    or exists (select 1 from contact_consent x where x.customer_id = c.id and x.granted))))`;
+
 export async function rfmReport(
   em: EntityManager,
   scope: ReportScope,
-  options: { asOf?: string | null; first?: number; after?: string | null },
+  options: { asOf?: string | null; first?: number; after?: string | null; hideOptedOut?: boolean },
 ): Promise<RfmReport> {
   const asOf = options.asOf == null ? todayIn(scope.timeZone) : checkedAsOf(options.asOf);
   const limit = pageSize(options.first);
@@ -95,6 +106,7 @@ export async function rfmReport(
   const { end } = instantsOf({ from: asOf, to: asOf }, scope.timeZone);
   const { start } = instantsOf({ from: windowFrom, to: asOf }, scope.timeZone);
   const zone = scope.timeZone;
+  const hideOptedOut = options.hideOptedOut ?? false;
   const [row] = await runPrepared<ReportRow>(
     em,
     `with visits as (
@@ -138,9 +150,11 @@ export async function rfmReport(
          select k.customer_id as id, c.name, k.last_visit_on, k.recency_days, k.frequency, k.monetary,
            k.r, k.f, k.m, k.rfm_class, k.score
          from classed k join customer c on c.id = k.customer_id and c.organization_id = ?
-         where (?::int is null or (k.score, k.customer_id) < (?::int, ?::uuid))
+         where (?::int is null or (k.score, k.customer_id) < (?::int, ?::uuid)) and ${LISTED}
          order by k.score desc, k.customer_id desc
-         limit ?) p) as page`,
+         limit ?) p) as page,
+       (select count(*)::int from classed k join customer c on c.id = k.customer_id and c.organization_id = ?
+         where ${LISTED}) as listed`,
     [
       scope.organizationId,
       end,
@@ -158,7 +172,10 @@ export async function rfmReport(
       cursor?.score ?? null,
       cursor?.score ?? null,
       cursor?.id ?? null,
+      hideOptedOut,
       limit + 1,
+      scope.organizationId,
+      hideOptedOut,
     ],
   );
   const segmentOf = (rfmClass: number) => RFM_SEGMENTS.find((segment) => segment.rfmClass === rfmClass)!;
@@ -192,7 +209,7 @@ export async function rfmReport(
       limit,
       options.after ?? undefined,
       (node) => node.score,
-      () => Promise.resolve(row.scored),
+      () => Promise.resolve(row.listed),
     ),
   };
 }
