@@ -5,19 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import pino from 'pino';
 import { Organization, Store, User } from '../src/entities';
 import { Role } from '../src/entities/access/access.enums';
 import { StaffRole } from '../src/entities/staff/staff.enums';
 import { projectRoot } from '../src/mikro-orm.config';
 import { ensureDatabase, migrateAndOpen } from '../src/server/database';
 import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
-import { createHttpApp } from '../src/server/http';
 import { runCareSchedule } from '../src/services/care/care-schedule.service';
 import { recomputeRuleTags } from '../src/services/segments/tag-rules';
-import { TokenService } from '../src/services/access/token.service';
 import { loadCustomers } from './dataset';
-import { execute, type BenchApp } from './graphql';
+import { createBenchApp, execute } from './graphql';
 
 /**
  * The care schedule, rule tags and segment members at realistic scale (`npm run bench:care`).
@@ -127,26 +124,8 @@ async function main() {
       `rule tags: first ${tagsFirst.ms.toFixed(0)} ms (${tagsFirst.result} links), again ${tagsAgain.ms.toFixed(0)} ms`,
     );
 
-    const tokens = new TokenService(randomBytes(32).toString('hex'), 86_400);
-    const { apollo } = await createHttpApp(
-      {
-        nodeEnv: 'production',
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: directory,
-        jwtTtlSeconds: 86_400,
-        logLevel: 'silent',
-        introspection: false,
-        playground: false,
-        maxBodyBytes: 1_000_000,
-        seedDemoData: false,
-        runJobs: false,
-      },
-      orm,
-      tokens,
-      pino({ level: 'silent' }),
-    );
-    const app: BenchApp = { orm, apollo, tokens };
+    const app = await createBenchApp(orm, directory);
+    const { apollo, tokens } = app;
     const token = async (userId: string, role: Role) =>
       (await tokens.issue({ userId, organizationId: organization.id, role })).token;
     const cases: [string, string, string][] = [

@@ -3,7 +3,8 @@ import type { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import { createContext, type AppContext } from '../src/server/context';
-import type { TokenService } from '../src/services/access/token.service';
+import { createHttpApp } from '../src/server/http';
+import { TokenService } from '../src/services/access/token.service';
 
 export interface BenchApp {
   orm: MikroORM;
@@ -17,6 +18,34 @@ export interface GraphQLResult<TData = Record<string, any>> {
 }
 
 const silent = pino({ level: 'silent' });
+
+/**
+ * The real app in production mode for in-process runs: shield, audit, query cost; no playground, no
+ * jobs, rate budgets too high to matter (a bench measures the work, not the limiter).
+ */
+export async function createBenchApp(orm: MikroORM, dataDir: string): Promise<BenchApp> {
+  const tokens = new TokenService(randomBytes(32).toString('hex'), 86_400);
+  const { apollo } = await createHttpApp(
+    {
+      nodeEnv: 'production',
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      jwtTtlSeconds: 86_400,
+      logLevel: 'silent',
+      introspection: false,
+      playground: false,
+      maxBodyBytes: 1_000_000,
+      seedDemoData: false,
+      runJobs: false,
+      rateLimits: { userPerMinute: 1e9, apiKeyPerMinute: 1e9 },
+    },
+    orm,
+    tokens,
+    silent,
+  );
+  return { orm, apollo, tokens };
+}
 
 /**
  * Runs an operation through Apollo with a context built exactly as for an HTTP request (token check,

@@ -3,16 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { User } from '../src/entities';
 import { StaffRole } from '../src/entities/staff/staff.enums';
 import { ensureDatabase, migrateAndOpen } from '../src/server/database';
 import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
-import { createHttpApp } from '../src/server/http';
 import { DemoSeeder } from '../src/seeders/demo.seeder';
-import { TokenService } from '../src/services/access/token.service';
 import { Role } from '../src/entities/access/access.enums';
-import { execute } from './graphql';
+import { createBenchApp, execute } from './graphql';
 import { LIST_PAGE_QUERY } from './pages-queries';
 
 /**
@@ -57,32 +54,13 @@ async function main() {
   if ((await orm.em.fork().count(User, {}, { filters: false })) === 0)
     await new DemoSeeder().run(orm.em.fork());
   const manager = await orm.em.fork().findOneOrFail(User, { role: StaffRole.MANAGER }, { filters: false });
-  const tokens = new TokenService('x'.repeat(40), 3600);
+  const app = await createBenchApp(orm, directory);
+  const { apollo, tokens } = app;
   const { token } = await tokens.issue({
     userId: manager.id,
     organizationId: manager.organization.id,
     role: Role.MANAGER,
   });
-  const { apollo } = await createHttpApp(
-    {
-      nodeEnv: 'production',
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: directory,
-      jwtTtlSeconds: 3600,
-      logLevel: 'silent',
-      introspection: false,
-      playground: false,
-      maxBodyBytes: 1e6,
-      seedDemoData: false,
-      runJobs: false,
-      rateLimits: { userPerMinute: 1e9, apiKeyPerMinute: 1e9 },
-    },
-    orm,
-    tokens,
-    pino({ level: 'silent' }),
-  );
-  const app = { orm, apollo, tokens };
   const first = await execute(app, token, QUERY);
   if (first.errors) throw new Error(JSON.stringify(first.errors.slice(0, 3)));
   for (let warm = 0; warm < 50; warm++) await execute(app, token, QUERY);

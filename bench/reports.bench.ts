@@ -5,17 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import pino from 'pino';
 import { Organization, Store, User } from '../src/entities';
 import { Role } from '../src/entities/access/access.enums';
 import { StaffRole } from '../src/entities/staff/staff.enums';
 import { projectRoot } from '../src/mikro-orm.config';
 import { ensureDatabase, migrateAndOpen } from '../src/server/database';
 import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
-import { createHttpApp } from '../src/server/http';
-import { TokenService } from '../src/services/access/token.service';
 import { loadCustomers } from './dataset';
-import { execute, type BenchApp } from './graphql';
+import { createBenchApp, execute } from './graphql';
 import { loadCatalogue } from './pages-catalogue';
 import { loadVisits } from './pages-dataset';
 
@@ -149,27 +146,8 @@ async function main() {
     );
     await client.end();
 
-    const tokens = new TokenService(randomBytes(32).toString('hex'), 86_400);
-    const { apollo } = await createHttpApp(
-      {
-        nodeEnv: 'production',
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: directory,
-        jwtTtlSeconds: 86_400,
-        logLevel: 'silent',
-        introspection: false,
-        playground: false,
-        maxBodyBytes: 1_000_000,
-        seedDemoData: false,
-        runJobs: false,
-        rateLimits: { userPerMinute: 1e9, apiKeyPerMinute: 1e9 },
-      },
-      orm,
-      tokens,
-      pino({ level: 'silent' }),
-    );
-    const app: BenchApp = { orm, apollo, tokens };
+    const app = await createBenchApp(orm, directory);
+    const { apollo, tokens } = app;
     const bearer = (
       await tokens.issue({ userId: manager.id, organizationId: organization.id, role: Role.MANAGER })
     ).token;
