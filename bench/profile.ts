@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { User } from '../src/entities';
 import { StaffRole } from '../src/entities/staff/staff.enums';
 import { ensureDatabase, migrateAndOpen } from '../src/server/database';
@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
 import { DemoSeeder } from '../src/seeders/demo.seeder';
 import { Role } from '../src/entities/access/access.enums';
 import { createBenchApp, execute } from './graphql';
+import { CLOCK_TICKS_PER_SECOND, parentPid, postgresCpuTicks } from './load';
 import { LIST_PAGE_QUERY } from './pages-queries';
 
 /**
@@ -23,19 +24,15 @@ import { LIST_PAGE_QUERY } from './pages-queries';
 const QUERY = process.env.QUERY ?? LIST_PAGE_QUERY;
 const N = Number(process.env.N ?? 200);
 
-/** utime + stime of every PostgreSQL process, in ms (Linux /proc). */
-function postgresCpuMs(): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return total;
+/**
+ * PostgreSQL CPU of this cluster only, in ms: its postmaster and the postmaster's children (other
+ * clusters on the machine, e.g. a test run meanwhile, are not counted).
+ */
+async function postgresCpuMs(orm: MikroORM): Promise<number> {
+  const [{ pid }] = await orm.em.getConnection().execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+  const postmaster = parentPid(pid);
+  if (postmaster === undefined) throw new Error('PostgreSQL is not a process of this machine');
+  return (postgresCpuTicks(postmaster) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 async function main() {
@@ -64,14 +61,16 @@ async function main() {
   const first = await execute(app, token, QUERY);
   if (first.errors) throw new Error(JSON.stringify(first.errors.slice(0, 3)));
   for (let warm = 0; warm < 50; warm++) await execute(app, token, QUERY);
+  const postgresBefore = await postgresCpuMs(orm);
   statements = 0;
-  const postgresBefore = postgresCpuMs();
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let run = 0; run < N; run++) await execute(app, token, QUERY);
   const used = process.cpuUsage(cpu);
+  const measuredStatements = statements;
+  const postgresAfter = await postgresCpuMs(orm);
   process.stdout.write(
-    `node cpu ms/req ${((used.user + used.system) / 1000 / N).toFixed(2)}, postgres cpu ms/req ${((postgresCpuMs() - postgresBefore) / N).toFixed(2)}, wall ms/req ${((performance.now() - started) / N).toFixed(2)}, statements/req ${(statements / N).toFixed(1)}\n`,
+    `node cpu ms/req ${((used.user + used.system) / 1000 / N).toFixed(2)}, postgres cpu ms/req ${((postgresAfter - postgresBefore) / N).toFixed(2)}, wall ms/req ${((performance.now() - started) / N).toFixed(2)}, statements/req ${(measuredStatements / N).toFixed(1)}\n`,
   );
   await apollo.stop();
   await orm.close(true);
