@@ -86,7 +86,17 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
     },
     // rate-limiter-flexible owns `rate_limit` (Migration20261201120000_rate_limits creates it, knex
     // reads it): it has no entity, and without this every generated migration would drop it.
-    schemaGenerator: { skipTables: ['rate_limit'] },
+    // The report rollups are kept by triggers and read by plain SQL (Migration20261202100000_report_rollups).
+    schemaGenerator: {
+      skipTables: [
+        'rate_limit',
+        'report_revenue_day',
+        'report_service_day',
+        'report_settled_visit',
+        'report_settled_line',
+        'report_first_visit',
+      ],
+    },
     pool: { min: 0, max: 10 },
     ...overrides,
   });

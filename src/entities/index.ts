@@ -37,6 +37,10 @@ export { CareTask } from './care/care-task.entity';
 export { Complaint } from './care/complaint.entity';
 export { ContactConsent } from './customers/contact-consent.entity';
 export { Segment } from './segments/segment.entity';
+export { SavedReport } from './reports/saved-report.entity';
+export { CustomerImport } from './imports/customer-import.entity';
+export { CustomerImportRow } from './imports/customer-import-row.entity';
+export { CustomerImportChunk } from './imports/customer-import-chunk.entity';
 
 import { Organization } from './organization/organization.entity';
 import { Store } from './organization/store.entity';
@@ -77,6 +81,10 @@ import { CareTask } from './care/care-task.entity';
 import { Complaint } from './care/complaint.entity';
 import { ContactConsent } from './customers/contact-consent.entity';
 import { Segment } from './segments/segment.entity';
+import { SavedReport } from './reports/saved-report.entity';
+import { CustomerImport } from './imports/customer-import.entity';
+import { CustomerImportRow } from './imports/customer-import-row.entity';
+import { CustomerImportChunk } from './imports/customer-import-chunk.entity';
 import { OrganizationScoped } from './base.entity';
 import { HealthRecord } from './health/health-record.entity';
 
@@ -122,4 +130,8 @@ export const entities = [
   Complaint,
   ContactConsent,
   Segment,
+  SavedReport,
+  CustomerImport,
+  CustomerImportRow,
+  CustomerImportChunk,
 ];

@@ -16,6 +16,8 @@ import { segmentPolicy } from './segments/segment.policy';
 import { reportPolicy } from './reports/report.policy';
 import { rfmReportPolicy } from './reports/rfm-report.policy';
 import { staffReportPolicy } from './reports/staff-report.policy';
+import { customerImportPolicy } from './imports/customer-import.policy';
+import { customReportPolicy } from './reports/custom-report.policy';
 import { staffPolicy } from './staff/staff.policy';
 import { visitPolicy } from './visits/visit.policy';
 import type { PolicyContext } from './policy-context';
@@ -39,6 +41,8 @@ export const policies: PolicyMap = mergePolicies(
   reportPolicy,
   rfmReportPolicy,
   staffReportPolicy,
+  customerImportPolicy,
+  customReportPolicy,
 );
 
 /** What a caller without credentials is told for anything but `login`. */

@@ -66,6 +66,10 @@ import { CustomerReportResolver } from '../resolvers/reports/customer-report.res
 import { RevenueReportResolver } from '../resolvers/reports/revenue-report.resolver';
 import { RfmReportResolver } from '../resolvers/reports/rfm-report.resolver';
 import { StaffReportResolver } from '../resolvers/reports/staff-report.resolver';
+import { CustomerImportResolver } from '../resolvers/imports/customer-import.resolver';
+import { CustomReportResolver } from '../resolvers/reports/custom-report.resolver';
+import { StatusTransitionsResolver } from '../resolvers/reports/status-transitions.resolver';
+import { ProductRankingResolver } from '../resolvers/reports/product-ranking.resolver';
 import { auditMiddleware } from './audit.middleware';
 import { nullArgumentsMiddleware } from './null-arguments.middleware';
 
@@ -122,6 +126,10 @@ export const resolvers = [
   RevenueReportResolver,
   RfmReportResolver,
   StaffReportResolver,
+  CustomerImportResolver,
+  CustomReportResolver,
+  StatusTransitionsResolver,
+  ProductRankingResolver,
 ] as const;
 
 /** The schema as type-graphql builds it, before policies: the contract printed to schema.graphql. */

@@ -5,7 +5,9 @@ import {
   getOperationAST,
   GraphQLError,
   isListType,
+  isObjectType,
   Kind,
+  type GraphQLOutputType,
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
@@ -26,13 +28,27 @@ const LIST_ESTIMATE = 5;
 const rowsEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (childComplexity === 0) return 1;
   const first = args.first;
-  if (typeof first === 'number') return 1 + childComplexity * Math.max(first, 1);
   const named = getNamedType(field.type).name;
+  // A report object whose `first` pages the connection inside it (rfmReport { customers }): that
+  // connection already counted its rows at DEFAULT_PAGE, so `first` scales by first / DEFAULT_PAGE
+  // (never below 1) rather than multiplying the page a second time.
+  if (typeof first === 'number' && pagesInnerConnection(field.type))
+    return 1 + childComplexity * Math.max(Math.ceil(first / DEFAULT_PAGE), 1);
+  if (typeof first === 'number') return 1 + childComplexity * Math.max(first, 1);
   if (named.endsWith('Connection')) return 1 + childComplexity * DEFAULT_PAGE;
   if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection'))
     return 1 + childComplexity * LIST_ESTIMATE;
   return 1 + childComplexity;
 };
+
+/** An object (not a list, not a connection) with a connection field: its `first` is that connection's. */
+function pagesInnerConnection(fieldType: GraphQLOutputType): boolean {
+  const nullable = getNullableType(fieldType);
+  if (isListType(nullable) || !isObjectType(nullable) || nullable.name.endsWith('Connection')) return false;
+  return Object.values(nullable.getFields()).some((inner) =>
+    getNamedType(inner.type).name.endsWith('Connection'),
+  );
+}
 
 /** Costs per parsed document (Apollo keeps parsed documents) by operation and variables, a few each. */
 const costs = new WeakMap<DocumentNode, Map<string, number>>();

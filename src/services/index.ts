@@ -24,6 +24,9 @@ import { HealthConsentService } from './health/health-consent.service';
 import { RuleTagService } from './segments/rule-tag.service';
 import { SegmentService } from './segments/segment.service';
 import { ReportService } from './reports/report.service';
+import { CustomerImportService } from './imports/customer-import.service';
+import { CustomReportService } from './reports/custom-report.service';
+import { StatusTransitionService } from './reports/status-transitions.service';
 import { MembershipTierService } from './membership/membership-tier.service';
 import { AccountService } from './membership/account.service';
 import { CardProductService } from './membership/card-product.service';
@@ -79,6 +82,9 @@ export interface Services {
   segments: SegmentService;
   ruleTags: RuleTagService;
   reports: ReportService;
+  customerImports: CustomerImportService;
+  customReports: CustomReportService;
+  statusTransitions: StatusTransitionService;
 }
 
 export function createServices(
@@ -210,8 +216,17 @@ export function createServices(
     get ruleTags() {
       return writer('ruleTags', RuleTagService);
     },
+    get customerImports() {
+      return writer('customerImports', CustomerImportService);
+    },
     get reports() {
       return once('reports', () => new ReportService(em, requireViewer(), loaders));
+    },
+    get customReports() {
+      return once('customReports', () => new CustomReportService(em, requireViewer(), audit, loaders));
+    },
+    get statusTransitions() {
+      return once('statusTransitions', () => new StatusTransitionService(em, requireViewer(), loaders));
     },
   };
 }

@@ -46,3 +46,18 @@ test('a page size passed as a variable counts like a literal one (it was free un
   const large = await execute(testApp, org.tokens.MANAGER, query, { n: 100 });
   expect(large.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
 });
+
+/** The RFM report's documented page: first: 100 customers with every field (it cost 40,201). */
+const rfmPage = (first: number) => `{ rfmReport(first: ${first}) { asOf windowFrom timeZone customersScored
+  customersWithoutVisits segments { key label count } customers { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name lastVisitOn recencyDays frequency monetary { amount minorUnits currency }
+      recencyScore frequencyScore monetaryScore segment segmentLabel } } } } }`;
+
+test('a report whose first pages the connection inside it counts that page once: the RFM page of 100 fits', async () => {
+  const page = await execute(testApp, org.tokens.MANAGER, rfmPage(100));
+  expect(page.errors).toBeUndefined();
+  expect(page.data!.rfmReport.customers.edges).toEqual(expect.any(Array));
+  // Still proportional to first: a page far past the documented one is refused by its cost.
+  const huge = await execute(testApp, org.tokens.MANAGER, rfmPage(10_000));
+  expect(huge.errors![0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', maxCost: 25_000 });
+});

@@ -24,6 +24,8 @@ export interface ExternalPayment {
 /** 结账 of a visit: once per visit; its ledger entries share its operationId. */
 @Entity()
 @Index({ name: 'settlement_customer_index', properties: ['customer', 'createdAt'] })
+// The reports' settlements of a period (Migration20261202100000_report_rollups).
+@Index({ name: 'settlement_organization_created_index', properties: ['organization', 'createdAt'] })
 @Check({
   name: 'settlement_amounts_check',
   expression:

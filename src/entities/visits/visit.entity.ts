@@ -33,6 +33,12 @@ import { VisitLine } from './visit-line.entity';
 })
 @Index({ properties: ['customer', 'visitedAt', 'id'] })
 @Index({ properties: ['store', 'visitedAt'] })
+// The reports' visits of a period, read from the index alone (Migration20261202100000_report_rollups).
+@Index({
+  name: 'visit_report_index',
+  expression:
+    'create index visit_report_index on visit (organization_id, visited_at) include (id, customer_id, store_id)',
+})
 @Unique({ properties: ['organization', 'idempotencyKey'] })
 export class Visit extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version';

@@ -3,7 +3,7 @@ import { BadInputError } from '../../core/errors';
 import { todayIn } from '../../core/time';
 import { runPrepared } from '../sql';
 import { addMonths, daysInMonth, instantsOf } from './period';
-import type { ReportScope } from './report-scope';
+import { REPORT_PLAN, type ReportScope } from './report-scope';
 
 /** At most this many cohorts (months) in one report. */
 export const MAX_COHORT_MONTHS = 36;
@@ -36,7 +36,8 @@ export interface RetentionCohorts {
 /**
  * 留存: the live customers by the month (organization's time zone) of their first visit, any store,
  * and for each following month up to `to` (and not after this month) how many of them came again.
- * Any visit counts, settled or not, as for new and returning visitors. ONE statement: the cohort
+ * Any visit counts, settled or not, as for new and returning visitors; the first visits come from
+ * report_first_visit (kept by triggers). ONE statement: the cohort
  * sizes and the (cohort, later month) counts; the service zero-fills the triangle.
  */
 export async function retentionCohorts(
@@ -57,15 +58,11 @@ export async function retentionCohorts(
   );
   const rows = await runPrepared<{ cohort: string; month: string | null; customers: number }>(
     em,
-    `with firsts as (
-       select v.customer_id, min(v.visited_at) as first_at
-       from visit v
-       join customer c on c.id = v.customer_id and c.organization_id = v.organization_id and c.archived_at is null
-       where v.organization_id = ?
-       group by v.customer_id
-     ), cohort as (
-       select customer_id, to_char(first_at at time zone ?, 'YYYY-MM') as cohort
-       from firsts where first_at >= ? and first_at < ?
+    `with cohort as (
+       select f.customer_id, to_char(f.first_visit_at at time zone ?, 'YYYY-MM') as cohort
+       from report_first_visit f
+       join customer c on c.id = f.customer_id and c.organization_id = f.organization_id and c.archived_at is null
+       where f.organization_id = ? and f.first_visit_at >= ? and f.first_visit_at < ?
      )
      select k.cohort, null::text as month, count(*)::int as customers from cohort k group by k.cohort
      union all
@@ -73,7 +70,8 @@ export async function retentionCohorts(
      from cohort k join visit v on v.customer_id = k.customer_id and v.organization_id = ?
      where v.visited_at >= ? and v.visited_at < ?
      group by 1, 2`,
-    [scope.organizationId, zone, start, end, zone, scope.organizationId, start, end],
+    [zone, scope.organizationId, start, end, zone, scope.organizationId, start, end],
+    REPORT_PLAN,
   );
   const thisMonth = todayIn(zone).slice(0, 7);
   const count = (cohort: string, month: string | null) =>

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerStatus } from '../../entities/customers/customers.enums';
 import { statusBoundaries } from '../customers/customer-status';
 import { runPrepared } from '../sql';
-import type { ReportScope } from './report-scope';
+import { REPORT_PLAN, type ReportScope } from './report-scope';
 
 /** 客户活跃度: the live customers by status now, and the share of them lost (流失率). */
 export interface CustomerActivity {
@@ -12,6 +12,8 @@ export interface CustomerActivity {
   lost: number;
   /** lost / total, 0 when there is no customer. */
   churnRate: number;
+  /** The scope's store, for `transitions` (status-transitions.ts) to read the same customers. */
+  storeId: string | null;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function customerActivity(
      where c.organization_id = ? and c.archived_at is null and (?::uuid is null or c.home_store_id = ?)
      group by 1`,
     [lostSince, dormantSince, scope.organizationId, scope.storeId, scope.storeId],
+    REPORT_PLAN,
   );
   const count = (status: CustomerStatus) => rows.find((row) => row.status === status)?.count ?? 0;
   const [active, dormant, lost] = [CustomerStatus.ACTIVE, CustomerStatus.DORMANT, CustomerStatus.LOST].map(
@@ -47,5 +50,6 @@ export async function customerActivity(
     dormant,
     lost,
     churnRate: total ? Math.round((lost / total) * 10_000) / 10_000 : 0,
+    storeId: scope.storeId,
   };
 }

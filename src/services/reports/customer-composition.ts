@@ -3,7 +3,7 @@ import { todayIn } from '../../core/time';
 import { runPrepared } from '../sql';
 import { SOURCE_LABELS } from './customer-growth';
 import { instantsOf, type ReportPeriod } from './period';
-import type { ReportScope } from './report-scope';
+import { REPORT_PLAN, type ReportScope } from './report-scope';
 
 export interface CountRow {
   key: string;
@@ -43,12 +43,12 @@ export const AGE_BANDS: CountRow[] = [
   { key: 'UNKNOWN', label: '未知', count: 0 },
 ];
 
-const AGE_BAND_SQL = `case when c.birthday is null then 'UNKNOWN'
-  when extract(year from age(?::date, c.birthday)) < 25 then 'UNDER_25'
-  when extract(year from age(?::date, c.birthday)) < 35 then 'FROM_25_TO_34'
-  when extract(year from age(?::date, c.birthday)) < 45 then 'FROM_35_TO_44'
-  when extract(year from age(?::date, c.birthday)) < 55 then 'FROM_45_TO_54'
-  else 'FROM_55' end`;
+/** Whole years on `?` (today), computed once per customer: the bands below read it. */
+const AGE_YEARS_SQL = `extract(year from age(?::date, c.birthday))`;
+
+const AGE_BAND_SQL = `case when years is null then 'UNKNOWN'
+  when years < 25 then 'UNDER_25' when years < 35 then 'FROM_25_TO_34' when years < 45 then 'FROM_35_TO_44'
+  when years < 55 then 'FROM_45_TO_54' else 'FROM_55' end`;
 
 interface Row {
   dimension: 'tier' | 'gender' | 'age' | 'source' | 'visitors';
@@ -59,8 +59,9 @@ interface Row {
 
 /**
  * One statement: each dimension a group of the live customers (with a store: those whose home store
- * it is), and the period's visitors (with a store: who visited it) split by an earlier visit anywhere.
- * Ages are whole years on today's date in the scope's time zone. No health field is read.
+ * it is), and the period's visitors (with a store: who visited it) split by an earlier visit anywhere:
+ * report_first_visit keeps each customer's first visit (triggers of
+ * Migration20261202100000_report_rollups). Ages are whole years on today's date in the scope's time zone. No health field is read.
  */
 export async function customerComposition(
   em: EntityManager,
@@ -72,9 +73,10 @@ export async function customerComposition(
   const rows = await runPrepared<Row>(
     em,
     `with live as (
-       select c.tier_id, c.gender, c.source, ${AGE_BAND_SQL} as age_band
-       from customer c
-       where c.organization_id = ? and c.archived_at is null and (?::uuid is null or c.home_store_id = ?)
+       select tier_id, gender, source, ${AGE_BAND_SQL} as age_band
+       from (select c.tier_id, c.gender, c.source, ${AGE_YEARS_SQL} as years
+         from customer c
+         where c.organization_id = ? and c.archived_at is null and (?::uuid is null or c.home_store_id = ?)) c
      ), visitors as (
        select distinct v.customer_id from visit v
        where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ? and (?::uuid is null or v.store_id = ?)
@@ -84,14 +86,9 @@ export async function customerComposition(
      union all select 'gender', coalesce(gender::text, 'UNKNOWN'), null, count(*)::int from live group by 2
      union all select 'age', age_band, null, count(*)::int from live group by 2
      union all select 'source', coalesce(source::text, 'UNKNOWN'), null, count(*)::int from live group by 2
-     union all select 'visitors',
-         case when exists (select 1 from visit p where p.organization_id = ? and p.customer_id = visitors.customer_id
-           and p.visited_at < ?) then 'RETURNING' else 'NEW' end, null, count(*)::int
-       from visitors group by 2`,
+     union all select 'visitors', case when f.first_visit_at < ? then 'RETURNING' else 'NEW' end, null, count(*)::int
+       from visitors left join report_first_visit f on f.customer_id = visitors.customer_id group by 2`,
     [
-      today,
-      today,
-      today,
       today,
       scope.organizationId,
       scope.storeId,
@@ -101,9 +98,9 @@ export async function customerComposition(
       end,
       scope.storeId,
       scope.storeId,
-      scope.organizationId,
       start,
     ],
+    REPORT_PLAN,
   );
   const of = (dimension: Row['dimension'], labels: Record<string, string> = {}) =>
     rows

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerGrowthGrouping } from '../../entities/reports/reports.enums';
 import { runPrepared } from '../sql';
 import { bucketKey, type DateRange, type ReportPeriod } from './period';
-import { inComparedRanges, LOCAL_DAY, sumWithin, type ReportScope } from './report-scope';
+import { inComparedRanges, LOCAL_DAY, sumWithin, type ReportScope, REPORT_PLAN } from './report-scope';
 
 export interface CountPoint extends DateRange {
   count: number;
@@ -72,6 +72,7 @@ export async function customerGrowth(
        and (?::uuid is null or c.home_store_id = ?) and ${ranges.sql}
      group by 1, 2, 3`,
     [period.timeZone, scope.organizationId, scope.storeId, scope.storeId, ...ranges.values],
+    REPORT_PLAN,
   );
   const inPeriod = rows.filter((row) => row.day >= period.from && row.day <= period.to);
   const groups = new Map<string, CountGroup>();

@@ -49,6 +49,13 @@ export async function reportScope(
 }
 
 /**
+ * Report statements are planned for their values on every call: the best plan depends on the period
+ * (a month reads an index range, a year the whole table) and on whether a store is named, and the
+ * generic plan a named statement falls back to after five calls serves neither (员工绩效 took 10 s).
+ */
+export const REPORT_PLAN = { plan: 'per-call' } as const;
+
+/**
  * `column` inside any of the period, its 环比 and its 同比, as SQL and its six values: one statement
  * reads all three, and the service folds its daily rows into each.
  */
@@ -61,6 +68,30 @@ export function inComparedRanges(column: string, period: ReportPeriod): { sql: s
       return [start, end];
     }),
   };
+}
+
+/**
+ * A rollup's day column inside any of the period, its 环比 and its 同比: a store's report reads the
+ * days of the store's zone, an organization's those of its own zone (report_*_day keep both).
+ */
+export function inComparedDays(
+  scope: ReportScope,
+  period: ReportPeriod,
+): { column: string; sql: string; values: string[] } {
+  const column = scope.storeId ? 'store_day' : 'org_day';
+  const ranges: DateRange[] = [period, period.previous, period.lastYear];
+  return {
+    column,
+    sql: `(${ranges.map(() => `(${column} >= ?::date and ${column} <= ?::date)`).join(' or ')})`,
+    values: ranges.flatMap((range) => [range.from, range.to]),
+  };
+}
+
+/** The rollup rows of the scope: the organization's, and with a store only that store's. */
+export function rollupRowsOf(scope: ReportScope): { sql: string; values: string[] } {
+  return scope.storeId
+    ? { sql: 'organization_id = ? and store_id = ?', values: [scope.organizationId, scope.storeId] }
+    : { sql: 'organization_id = ?', values: [scope.organizationId] };
 }
 
 /** A timestamptz column as the local date (YYYY-MM-DD) of the scope's time zone, its value bound. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runPrepared } from '../sql';
 import { bucketKey, type DateRange, type ReportPeriod } from './period';
-import { inComparedRanges, LOCAL_DAY, within, type ReportScope } from './report-scope';
+import { inComparedDays, rollupRowsOf, within, type ReportScope, REPORT_PLAN } from './report-scope';
 
 /**
  * 营业额 two ways, never added together: money taken in (收款) and services consumed (消耗).
@@ -42,48 +42,28 @@ interface DayRow {
 }
 
 /**
- * One statement over the period, its 环比 and its 同比, per local day: the ledger's `amount_paid`
- * (set on card sales, negative on refunds and reversed sales; at checkout the ledger moves stored
- * value and points, never money) and the settlements (their external payments, and their lines' list
- * prices less the tier discount and coupons: the punched lines are in the lines and not in `due`).
- * A settlement paid partly by stored value counts as cash only for its external part: the stored
- * value was cash when it was sold. With a store: entries posted there, settlements of its visits.
+ * One statement over the period, its 环比 and its 同比, per local day, from report_revenue_day (kept
+ * by triggers in every writing transaction: Migration20261202100000_report_rollups): the ledger's
+ * `amount_paid` (set on card sales, negative on refunds and reversed sales; at checkout the ledger
+ * moves stored value and points, never money; opening balances and transfers are not revenue) and
+ * the settlements (their external payments, and their lines' list prices less the tier discount and
+ * coupons: the punched lines are in the lines and not in `due`). A settlement paid partly by stored
+ * value counts as cash only for its external part: the stored value was cash when it was sold. With
+ * a store: entries posted there, settlements of its visits.
  */
 export async function revenue(em: EntityManager, scope: ReportScope, period: ReportPeriod): Promise<Revenue> {
-  const ledger = inComparedRanges('e.created_at', period);
-  const settled = inComparedRanges('s.created_at', period);
+  const compared = inComparedDays(scope, period);
+  const rowsOf = rollupRowsOf(scope);
   const rows = await runPrepared<DayRow>(
     em,
-    `select day, sum(card_sales)::bigint as card_sales, sum(checkout_payments)::bigint as checkout_payments,
-       sum(consumed)::bigint as consumed, sum(settlements)::int as settlements
-     from (
-       select ${LOCAL_DAY('e.created_at')} as day, e.amount_paid as card_sales, 0 as checkout_payments,
-         0 as consumed, 0 as settlements
-       from ledger_entry e
-       where e.organization_id = ? and e.amount_paid is not null and (?::uuid is null or e.store_id = ?)
-         and ${ledger.sql}
-       union all
-       select ${LOCAL_DAY('s.created_at')}, 0,
-         (select coalesce(sum((p ->> 'amount')::bigint), 0) from jsonb_array_elements(s.external_payments) p),
-         (select coalesce(sum(l.list_price), 0) from visit_line l
-           where l.visit_id = s.visit_id and l.organization_id = s.organization_id) - s.discount - s.coupon_discount,
-         1
-       from settlement s join visit v on v.id = s.visit_id and v.organization_id = s.organization_id
-       where s.organization_id = ? and (?::uuid is null or v.store_id = ?) and ${settled.sql}
-     ) moves
-     group by day`,
-    [
-      period.timeZone,
-      scope.organizationId,
-      scope.storeId,
-      scope.storeId,
-      ...ledger.values,
-      period.timeZone,
-      scope.organizationId,
-      scope.storeId,
-      scope.storeId,
-      ...settled.values,
-    ],
+    `select to_char(${compared.column}, 'YYYY-MM-DD') as day, sum(card_sales)::bigint as card_sales,
+       sum(checkout_payments)::bigint as checkout_payments, sum(consumed)::bigint as consumed,
+       sum(settlements)::int as settlements
+     from report_revenue_day
+     where ${rowsOf.sql} and ${compared.sql}
+     group by 1`,
+    [...rowsOf.values, ...compared.values],
+    REPORT_PLAN,
   );
   const days = rows.map((row) => ({
     day: row.day,

@@ -6,7 +6,7 @@ import { todayIn } from '../../core/time';
 import { isUuid } from '../../core/uuid';
 import { runPrepared } from '../sql';
 import { addDays, daysInMonth, instantsOf } from './period';
-import type { ReportScope } from './report-scope';
+import { REPORT_PLAN, type ReportScope } from './report-scope';
 
 /**
  * The classic eight RFM segments. Each of R, F and M is "high" when the customer's score is above
@@ -78,7 +78,8 @@ interface ReportRow {
 
 /**
  * RFM as of a local date, in ONE statement. A settled visit (one with a settlement) up to asOf
- * counts; with a store, only its visits. R: days from the last one to asOf; F: those in the last 365
+ * counts; with a store, only its visits. They are read from report_settled_visit, a row per
+ * settlement with what it consumed, kept by triggers (Migration20261202100000_report_rollups). R: days from the last one to asOf; F: those in the last 365
  * days; M: their lines' list prices less the tier discount and coupons (as revenue.ts), same window.
  * Scores are quintiles (ntile(5)) over the customers with at least one settled visit; equal values
  * take the lowest score among them, so two customers alike never score apart. Customers without a
@@ -110,13 +111,10 @@ export async function rfmReport(
   const [row] = await runPrepared<ReportRow>(
     em,
     `with visits as (
-       select v.customer_id, v.visited_at,
-         (select coalesce(sum(l.list_price), 0) from visit_line l
-           where l.visit_id = v.id and l.organization_id = v.organization_id) - s.discount - s.coupon_discount as consumed
-       from visit v
-       join settlement s on s.visit_id = v.id and s.organization_id = v.organization_id
-       join customer c on c.id = v.customer_id and c.organization_id = v.organization_id and c.archived_at is null
-       where v.organization_id = ? and v.visited_at < ? and (?::uuid is null or v.store_id = ?)
+       select r.customer_id, r.visited_at, r.consumed
+       from report_settled_visit r
+       join customer c on c.id = r.customer_id and c.organization_id = r.organization_id and c.archived_at is null
+       where r.organization_id = ? and r.visited_at < ? and (?::uuid is null or r.store_id = ?)
      ), measured as (
        select customer_id,
          (?::date - max((visited_at at time zone ?)::date))::int as recency_days,
@@ -177,6 +175,7 @@ export async function rfmReport(
       scope.organizationId,
       hideOptedOut,
     ],
+    REPORT_PLAN,
   );
   const segmentOf = (rfmClass: number) => RFM_SEGMENTS.find((segment) => segment.rfmClass === rfmClass)!;
   const nodes: (RfmCustomer & { score: number })[] = row.page.map((customer) => ({

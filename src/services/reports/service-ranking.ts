@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../core/errors';
 import { runPrepared } from '../sql';
-import { instantsOf, type ReportPeriod } from './period';
-import type { ReportScope } from './report-scope';
+import type { ReportPeriod } from './period';
+import { rollupRowsOf, type ReportScope, REPORT_PLAN } from './report-scope';
 
 /** One service of the ranking (项目排行). */
 export interface ServiceRank {
@@ -16,7 +16,10 @@ export interface ServiceRank {
 
 export const MAX_RANKING = 100;
 
-/** The services given most in the period (visits of the scope's store, or all), then by revenue. */
+/**
+ * The services given most in the period (visits of the scope's store, or all), then by revenue: the
+ * visit lines counted per local day in report_service_day as they are written.
+ */
 export async function serviceRanking(
   em: EntityManager,
   scope: ReportScope,
@@ -25,18 +28,20 @@ export async function serviceRanking(
 ): Promise<ServiceRank[]> {
   if (!Number.isInteger(first) || first < 1 || first > MAX_RANKING)
     throw new BadInputError('first', 'range', `first is 1–${MAX_RANKING}.`);
-  const { start, end } = instantsOf(period, period.timeZone);
+  const rowsOf = rollupRowsOf(scope);
+  const day = scope.storeId ? 'store_day' : 'org_day';
   const rows = await runPrepared<{ service_id: string; name: string; count: number; revenue: string }>(
     em,
-    `select l.service_id, si.name, count(*)::int as count, sum(l.list_price)::bigint as revenue
-     from visit v
-     join visit_line l on l.visit_id = v.id and l.organization_id = v.organization_id
-     join service_item si on si.id = l.service_id and si.organization_id = v.organization_id
-     where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ? and (?::uuid is null or v.store_id = ?)
-     group by l.service_id, si.name
-     order by count desc, revenue desc, si.name, l.service_id
+    `select r.service_id, si.name, r.count, r.revenue
+     from (select service_id, sum(lines)::int as count, sum(list_price)::bigint as revenue
+       from report_service_day
+       where ${rowsOf.sql} and ${day} >= ?::date and ${day} <= ?::date
+       group by service_id having sum(lines) > 0) r
+     join service_item si on si.id = r.service_id and si.organization_id = ?
+     order by r.count desc, r.revenue desc, si.name, r.service_id
      limit ?`,
-    [scope.organizationId, start, end, scope.storeId, scope.storeId, first],
+    [...rowsOf.values, period.from, period.to, scope.organizationId, first],
+    REPORT_PLAN,
   );
   return rows.map((row) => ({
     serviceId: row.service_id,

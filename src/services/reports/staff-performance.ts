@@ -7,7 +7,7 @@ import { Role } from '../../entities/access/access.enums';
 import { runPrepared } from '../sql';
 import { workingRanges } from '../staff/staff-hours';
 import { addDays, instantsOf, type ReportPeriod } from './period';
-import type { ReportScope } from './report-scope';
+import { REPORT_PLAN, type ReportScope } from './report-scope';
 
 /** 员工绩效 of one person for the lines they gave. Amounts in 分. */
 export interface TherapistPerformance {
@@ -78,23 +78,12 @@ interface Schedule {
  * line a punch paid for is not recorded, so the discount is spread over the visit's lines by list
  * price. Each line takes floor(D·through/S) − floor(D·before/S) of it (through/before: list prices up
  * to and before it in line order), so the shares add up to D exactly and the lines of a settlement to
- * its services consumed. Settlements count by when they were made, as in revenueReport.
+ * its services consumed. report_settled_line keeps each settled line's share as it is written
+ * (Migration20261202100000_report_rollups); settlements count by when they were made, as in revenueReport.
  */
 const SETTLED_LINES = `
-  select l.therapist_id, l.list_price - case when t.whole = 0 then 0 else
-      floor(t.off::numeric * t.through / t.whole) - floor(t.off::numeric * (t.through - l.list_price) / t.whole)
-    end as amount
-  from (
-    select l.id, s.discount + s.coupon_discount as off,
-      sum(l.list_price) over (partition by s.id) as whole,
-      sum(l.list_price) over (partition by s.id order by l.position, l.id) as through
-    from settlement s
-    join visit v on v.id = s.visit_id and v.organization_id = s.organization_id
-    join visit_line l on l.visit_id = s.visit_id and l.organization_id = s.organization_id
-    where s.organization_id = ? and s.created_at >= ? and s.created_at < ?
-      and (?::uuid is null or v.store_id = ?)
-  ) t
-  join visit_line l on l.id = t.id`;
+  select therapist_id, amount from report_settled_line
+  where organization_id = ? and settled_at >= ? and settled_at < ? and (?::uuid is null or store_id = ?)`;
 
 /** Roles that see every staff member's row; THERAPIST and CONSULTANT see only their own. */
 const ALL_STAFF_READERS: Role[] = [Role.OWNER, Role.MANAGER];
@@ -113,7 +102,9 @@ export function visibleStaff(viewer: Viewer, staffId?: string | null): string | 
 }
 
 /**
- * One statement: per therapist the lines they gave in the period (by visit time), their settled
+ * One statement: per therapist the lines they gave in the period (by visit time; whether the
+ * customer came again within 30 days is a window over the visits up to 30 days past the period,
+ * read once, rather than a probe per line), their settled
  * lines (by settlement time), their visits' ratings, rebookings and complaints; per consultant their
  * live assigned customers, those customers' visits and consumption. `staffId` narrows it to one person.
  */
@@ -130,11 +121,16 @@ export async function staffPerformance(
   const staff = [staffId, staffId];
   const rows = await runPrepared<Row>(
     em,
-    `with given as (
-       select l.therapist_id, v.id as visit_id, v.customer_id, v.visited_at, v.satisfaction
-       from visit v join visit_line l on l.visit_id = v.id and l.organization_id = v.organization_id
-       where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ?
-         and (?::uuid is null or v.store_id = ?) and (?::uuid is null or l.therapist_id = ?)
+    `with around as (
+       select v.id, v.customer_id, v.visited_at, v.satisfaction, v.store_id,
+         count(*) over (partition by v.customer_id order by v.visited_at
+           range between '1 microsecond' following and '30 days' following) > 0 as came_again
+       from visit v
+       where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ?::timestamptz + interval '30 days'
+     ), given as (
+       select l.therapist_id, v.id as visit_id, v.customer_id, v.visited_at, v.satisfaction, v.came_again
+       from around v join visit_line l on l.visit_id = v.id and l.organization_id = ?
+       where v.visited_at < ? and (?::uuid is null or v.store_id = ?) and (?::uuid is null or l.therapist_id = ?)
      ), performed as (
        select therapist_id, count(*)::int as lines, count(distinct visit_id)::int as visits,
          count(distinct customer_id)::int as customers
@@ -146,8 +142,7 @@ export async function staffPerformance(
      ), rebooked as (
        select therapist_id, count(distinct customer_id)::int as rebooked
        from given g
-       where exists (select 1 from visit n where n.organization_id = ? and n.customer_id = g.customer_id
-           and n.visited_at > g.visited_at and n.visited_at <= g.visited_at + interval '30 days')
+       where g.came_again
          or exists (select 1 from appointment a where a.organization_id = ? and a.customer_id = g.customer_id
            and a.status <> 'CANCELLED'
            and a.created_at > g.visited_at and a.created_at <= g.visited_at + interval '30 days')
@@ -172,13 +167,10 @@ export async function staffPerformance(
          (select count(*)::int from visit v join assigned b on b.id = v.customer_id
            where b.consultant_id = a.consultant_id and v.organization_id = ? and v.visited_at >= ?
              and v.visited_at < ? and (?::uuid is null or v.store_id = ?)) as visits,
-         (select coalesce(sum((select coalesce(sum(l.list_price), 0) from visit_line l
-               where l.visit_id = s.visit_id and l.organization_id = s.organization_id)
-             - s.discount - s.coupon_discount), 0)::bigint
-           from settlement s join assigned b on b.id = s.customer_id
-           join visit v on v.id = s.visit_id and v.organization_id = s.organization_id
-           where b.consultant_id = a.consultant_id and s.organization_id = ? and s.created_at >= ?
-             and s.created_at < ? and (?::uuid is null or v.store_id = ?)) as amount
+         (select coalesce(sum(s.consumed), 0)::bigint
+           from report_settled_visit s join assigned b on b.id = s.customer_id
+           where b.consultant_id = a.consultant_id and s.organization_id = ? and s.settled_at >= ?
+             and s.settled_at < ? and (?::uuid is null or s.store_id = ?)) as amount
        from assigned a group by a.consultant_id
      ), booked as (
        select i.therapist_id, sum(extract(epoch from i.ends_at - i.starts_at) / 60)::int as minutes
@@ -221,8 +213,7 @@ export async function staffPerformance(
      from consulted k join app_user u on u.id = k.consultant_id and u.organization_id = ?
      order by kind desc, amount desc, name, staff_id`,
     [
-      ...[org, start, end, ...store, ...staff],
-      org,
+      ...[org, start, end, org, end, ...store, ...staff],
       org,
       ...[org, start, end, ...store, ...staff],
       ...[org, start, end, ...store, ...staff],
@@ -234,6 +225,7 @@ export async function staffPerformance(
       org,
       org,
     ],
+    REPORT_PLAN,
   );
   const therapists = rows
     .filter((row) => row.kind === 'THERAPIST')

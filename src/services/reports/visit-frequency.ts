@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runPrepared } from '../sql';
 import { instantsOf, type ReportPeriod } from './period';
-import type { ReportScope } from './report-scope';
+import { REPORT_PLAN, type ReportScope } from './report-scope';
 
 /** The bands of the distribution, in order: the band's key is its visit counts. */
 export const VISIT_BANDS: { key: string; label: string; max: number }[] = [
@@ -40,6 +40,7 @@ export async function visitFrequency(
        group by v.customer_id
      ) per_customer group by n`,
     [scope.organizationId, start, end, scope.storeId, scope.storeId],
+    REPORT_PLAN,
   );
   const bandOf = (visits: number) => VISIT_BANDS.findIndex((band) => visits <= band.max);
   const counts = VISIT_BANDS.map(() => 0);
