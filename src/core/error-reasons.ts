@@ -12,7 +12,7 @@ export const CONFLICT_REASONS = {
   ALREADY_REVERSED: 'reverseLedgerEntry on an entry that was reversed already (nothing is posted twice).',
   ALREADY_SETTLED: 'settleVisit on a visit that is settled already.',
   ARCHIVED:
-    'sellCard, chargeStoredValue, earnPoints or redeemPoints for an archived customer: restore them first.',
+    'sellCard, chargeStoredValue, earnPoints or redeemPoints for an archived customer, or mergeCustomers into an archived survivor: restore them first.',
   CONTRAINDICATION: "A strict booking whose services' contraindications need a health review first.",
   DUPLICATE: 'A unique value no more precise reason names (a staff profile created meanwhile).',
   DUPLICATE_CODE: 'Another service, product or card product has this code.',
@@ -20,11 +20,19 @@ export const CONFLICT_REASONS = {
   DUPLICATE_NAME: 'Another tag, room, tier, segment or contraindication tag has this name.',
   DUPLICATE_PHONE: 'Another customer has this phone number.',
   DUPLICATE_RANK: 'Another membership tier has this rank.',
+  DRY_RUN_REQUIRED:
+    'startCustomerImport for a real run without a finished dry run of the same options (mapping, encoding, consent, card product).',
+  ERASED:
+    "The customer's personal data was erased (eraseCustomer): the record keeps only a pseudonym and cannot be changed or erased again.",
   EXPIRED: 'The card is past its validUntil.',
   FROZEN: 'The account is frozen (冻结): unfreeze it first.',
+  IMPORT_CHANGED:
+    'The real run of an import found rows that no longer do what its dry run promised (`rows` names them): nothing was written; dry-run again.',
   IN_USE: 'Deleting a contraindication tag that services still carry (`services` names them).',
   INVALID_STATE:
     'The status does not allow the move: an appointment status change, reschedule or visit not possible from it, or a visit already recorded from the appointment.',
+  MERGED:
+    'mergeCustomers with a customer that was merged already (`mergedInto` names its survivor), or updateCustomer / restoreCustomer of a merged record: work on the survivor.',
   NOT_TODAY: "Check-in on another day than the appointment's (in the store's time zone).",
   ROOM_BUSY: 'No room of the kind is free, or the room was booked meanwhile: pick another time or room.',
   STALE_VERSION:
@@ -38,16 +46,24 @@ export type ConflictReason = keyof typeof CONFLICT_REASONS;
 export const BAD_INPUT_RULES = {
   active: 'The referenced record is archived or inactive (customer, service, product, card product).',
   afterStart: 'An end (endsOn, endsAt) is not after its start.',
+  amount:
+    'An opening balance of an import that is not a non-negative amount (元 with at most 2 decimals; whole points and uses).',
   balance: 'A refund when there is no stored value left.',
   bookable: 'The therapist does not offer the service in this store.',
+  catalogue:
+    'A custom report definition names a measure, dimension, grain or filter value reportCatalogue does not have, or a measure × dimension pair it does not allow.',
+  choice: 'An import cell that is none of the values its column accepts (性别, 来源 …).',
+  confirm: "eraseCustomer's `confirm` is not the customer's code (C000123): nothing was erased.",
   count: 'Too many items: more than 30 tags, or more weekly periods than allowed.',
   coupon: "The account is not one of this customer's coupons.",
   covered: 'The punch card does not cover the service.',
   cursor: '`after` is not a cursor this list returned.',
   customer: "The visit is not one of the complaint's customer.",
   date: 'A holiday is not a YYYY-MM-DD date between 2000 and 2100.',
+  distinct: 'mergeCustomers with the same customer as survivor and merged one.',
   enum: 'An API key scope that does not exist.',
   exists: 'A referenced customer, store or staff member is not one of your organization.',
+  file: 'An uploaded import file that is missing, not CSV or XLSX, empty, or cannot be read.',
   format: 'A value has not its format: an idempotency key, a #RRGGBB colour, an HH:MM time.',
   future:
     'A time on the wrong side of now: an expiresAt or appointment start in the past, a contact or complaint in the future.',
@@ -64,6 +80,9 @@ export const BAD_INPUT_RULES = {
   LONE_SURROGATE: 'Text (an argument or a variable) with half of a UTF-16 surrogate pair.',
   manual: 'A rule for a tag that is set by hand.',
   marketingChannel: 'Contact consent for a channel that is not WECHAT, SMS, PHONE or EMAIL.',
+  mapping:
+    'An import mapping that names a column the file lacks or fills one field twice, or a file without a 姓名 column.',
+  maxSize: 'An uploaded file larger than the limit.',
   match: "The customerId or storeId is not the appointment's.",
   minSpend: "The visit's total is below the coupon's minimum spend.",
   mobile: 'Not a Chinese mobile number (11 digits starting with 1).',
@@ -77,6 +96,10 @@ export const BAD_INPUT_RULES = {
   oneOf: 'Both or neither of two alternatives (accountId or customerId).',
   overlap: 'Two weekly working periods overlap.',
   pair: 'One of two values that go together without the other.',
+  parameter:
+    'A report export URL with a query parameter the report does not take (or one given twice), or a table it does not have.',
+  personalData:
+    "An erasure reason that contains the customer's name, phone or email: the audit log keeps the reason, never the erased values.",
   past: 'A date on the wrong side of today: availability before today, a visit recorded for the future.',
   phone: 'Not a phone number: a Chinese mobile or E.164.',
   positive: 'An amount of zero: nothing to post.',

@@ -3,8 +3,10 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { runCareSchedule } from '../services/care/care-schedule.service';
 import { recomputeRuleTagsEverywhere } from '../services/segments/tag-rules';
+import { runCustomerRetention } from './customer-retention.job';
 import { purgeIdempotencyRecords } from './maintenance.job';
 import { expirePointsEverywhere } from './points-expiry.job';
+import { runQueuedImports } from './customer-import.job';
 
 /** A scheduled job: its queue name, when it runs (cron, UTC) and what it does. */
 interface JobDefinition {
@@ -45,6 +47,21 @@ export const JOBS: JobDefinition[] = [
     run: (orm, logger) =>
       recomputeRuleTagsEverywhere(orm.em.fork(), (organizationId, error) =>
         logger.error({ err: error, organizationId }, 'rule tags failed for an organization'),
+      ),
+  },
+  {
+    // 建档导入 of files too large for a request (customer-import.job.ts); sent on demand too.
+    name: 'customer-import',
+    cron: '* * * * *',
+    run: (orm, logger) => runQueuedImports(orm, logger),
+  },
+  {
+    // Off unless an organization sets eraseLostCustomersAfterYears; daily is plenty for a rule in years.
+    name: 'customer-retention',
+    cron: '17 18 * * *',
+    run: (orm, logger) =>
+      runCustomerRetention(orm.em.fork(), (organizationId, customerId, error) =>
+        logger.error({ err: error, organizationId, customerId }, 'retention erasure failed for a customer'),
       ),
   },
 ];

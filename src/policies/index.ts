@@ -8,6 +8,8 @@ import { carePolicy } from './care/care.policy';
 import { cataloguePolicy } from './catalogue/catalogue.policy';
 import { consentPolicy } from './customers/consent.policy';
 import { customerPolicy } from './customers/customer.policy';
+import { customerMergePolicy } from './customers/customer-merge.policy';
+import { customerErasurePolicy } from './customers/customer-erasure.policy';
 import { healthConsentPolicy } from './health/health-consent.policy';
 import { healthPolicy, healthValuePolicy } from './health/health.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
@@ -26,6 +28,8 @@ import type { PolicyContext } from './policy-context';
 export const policies: PolicyMap = mergePolicies(
   accountPolicy,
   customerPolicy,
+  customerMergePolicy,
+  customerErasurePolicy,
   consentPolicy,
   healthConsentPolicy,
   healthPolicy,

@@ -18,6 +18,12 @@ import { AuditEventResolver } from '../resolvers/audit/audit-event.resolver';
 import { AuthResolver } from '../resolvers/access/auth.resolver';
 import { CustomerFieldsResolver } from '../resolvers/customers/customer-fields.resolver';
 import { CustomerResolver } from '../resolvers/customers/customer.resolver';
+import {
+  CustomerMergedIntoResolver,
+  CustomerMergeResolver,
+} from '../resolvers/customers/customer-merge.resolver';
+import { DuplicateCustomersResolver } from '../resolvers/customers/duplicate.resolver';
+import { CustomerErasureResolver } from '../resolvers/customers/customer-erasure.resolver';
 import { HealthProfileFieldsResolver } from '../resolvers/health/health-profile-fields.resolver';
 import { HealthResolver } from '../resolvers/health/health.resolver';
 import {
@@ -80,6 +86,10 @@ export const resolvers = [
   AuditEventResolver,
   CustomerResolver,
   CustomerFieldsResolver,
+  CustomerMergeResolver,
+  CustomerMergedIntoResolver,
+  DuplicateCustomersResolver,
+  CustomerErasureResolver,
   HealthResolver,
   HealthProfileFieldsResolver,
   CatalogueResolver,

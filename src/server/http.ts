@@ -18,8 +18,10 @@ import type { AppConfig } from './config';
 import { createContext, type AppContext } from './context';
 import { createErrorFormatter } from './error-formatter';
 import { createMetrics, metricsRoute, type AppMetrics } from './metrics';
+import { customerExportRouter } from './customer-export.router';
 import { playgroundRouter } from './playground';
 import { readSelectionPlugin } from './read-selection.plugin';
+import { reportExportRouter } from './report-export';
 import { nulInputPlugin } from './nul-input';
 import { queryCostPlugin } from './query-cost';
 import { rateLimitPlugin } from './rate-limit.plugin';
@@ -30,6 +32,7 @@ import {
 } from '../services/access/rate-limit.service';
 import { DEFAULT_LOGIN_THROTTLE } from '../services/access/login-throttle.service';
 import { RETRY_AFTER_SECONDS, unavailablePlugin } from './unavailable';
+import { customerImportRouter } from './customer-import.router';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -181,23 +184,26 @@ export async function createHttpApp(
   const metricsHandler = metricsRoute(config, metrics);
   if (metricsHandler) app.get('/metrics', metricsHandler);
   if (config.playground) app.use(playgroundRouter());
+  // One per-request context for /graphql and the exports (the report exports run GraphQL operations).
+  const requestContext = (req: express.Request) =>
+    createContext(
+      { orm, tokens, rateLimits },
+      {
+        headers: req.headers,
+        requestId: String(req.id),
+        correlationId: correlationIdOf(req.headers['x-request-id']),
+        clientAddress: req.ip,
+        logger: req.log,
+      },
+    );
   app.use(
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(
-          { orm, tokens, rateLimits },
-          {
-            headers: req.headers,
-            requestId: String(req.id),
-            correlationId: correlationIdOf(req.headers['x-request-id']),
-            clientAddress: req.ip,
-            logger: req.log,
-          },
-        ),
-    }),
+    expressMiddleware(apollo, { context: async ({ req }) => requestContext(req) }),
   );
+  app.use('/exports/customers', customerExportRouter(requestContext));
+  app.use('/exports', reportExportRouter({ apollo, context: requestContext }));
+  app.use(customerImportRouter({ orm, tokens, rateLimits }));
   app.use((_request, response) => {
     response.status(404).json({ error: 'Not found: the API is at /graphql.' });
   });

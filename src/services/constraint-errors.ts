@@ -27,6 +27,18 @@ export interface RefusalRule {
 
 export type ConstraintRule = UniqueRule | RefusalRule;
 
+/**
+ * Constraints worded wherever they are hit, whichever service wrote: an erased customer's record is
+ * guarded by a trigger (Migration20261202140000_customer_erasure) that every write path may meet.
+ */
+const EVERYWHERE: readonly UniqueRule[] = [
+  {
+    constraint: 'customer_erased',
+    reason: 'ERASED',
+    message: "The customer's personal data was erased: the record cannot be changed.",
+  },
+];
+
 /** What PostgreSQL reports with a violation (pg's fields, kept by MikroORM's DriverException). */
 interface Violation {
   code?: unknown;
@@ -60,7 +72,7 @@ export function constraintErrorOf(
   if (!NAMED_VIOLATIONS.has(code)) return undefined;
   // Without a constraint name (not sent by every path), the message still names it.
   const name = String(constraint ?? message ?? '');
-  const rule = rules.find((candidate) => name.includes(candidate.constraint));
+  const rule = [...rules, ...EVERYWHERE].find((candidate) => name.includes(candidate.constraint));
   if (!rule) return undefined;
   if ('error' in rule) return rule.error();
   return new ConflictError(rule.message, {

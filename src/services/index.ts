@@ -35,7 +35,12 @@ import { LedgerReversalService } from './membership/ledger-reversal.service';
 import { MembershipService } from './membership/membership.service';
 import { ContraindicationTagService } from './catalogue/contraindication-tag.service';
 import { CustomerService } from './customers/customer.service';
+import { CustomerErasureService } from './customers/customer-erasure.service';
+import { CustomerExportService } from './customers/customer-export.service';
+import { CustomerRetentionService } from './customers/customer-erasure-retention';
 import { CustomerQueryService } from './customers/customer-query.service';
+import { CustomerMergeService } from './customers/customer-merge.service';
+import { DuplicateCustomersService } from './customers/duplicate-customers.service';
 import type { Loaders } from './read/loaders';
 import { HealthService } from './health/health.service';
 import type { TokenService } from './access/token.service';
@@ -48,7 +53,12 @@ import { ForbiddenError } from '../core/errors';
 export interface Services {
   auth: AuthService;
   customers: CustomerService;
+  customerErasure: CustomerErasureService;
+  customerExport: CustomerExportService;
+  customerRetention: CustomerRetentionService;
   customerQueries: CustomerQueryService;
+  customerMerge: CustomerMergeService;
+  duplicateCustomers: DuplicateCustomersService;
   health: HealthService;
   apiKeys: ApiKeyService;
   booking: BookingService;
@@ -115,8 +125,23 @@ export function createServices(
     get customers() {
       return writer('customers', CustomerService);
     },
+    get customerErasure() {
+      return writer('customerErasure', CustomerErasureService);
+    },
+    get customerExport() {
+      return writer('customerExport', CustomerExportService);
+    },
+    get customerRetention() {
+      return writer('customerRetention', CustomerRetentionService);
+    },
     get customerQueries() {
       return once('customerQueries', () => new CustomerQueryService(em, requireViewer(), loaders));
+    },
+    get customerMerge() {
+      return writer('customerMerge', CustomerMergeService);
+    },
+    get duplicateCustomers() {
+      return once('duplicateCustomers', () => new DuplicateCustomersService(em, requireViewer()));
     },
     get health() {
       return writer('health', HealthService);

@@ -52,6 +52,7 @@ const FEATURES = [
   'catalogue',
   'customers',
   'health',
+  'imports',
   'membership',
   'organization',
   'reports',

@@ -10,4 +10,10 @@ export enum AuditAction {
   LOGIN = 'LOGIN',
   /** A refused password check (wrong password, unknown email, inactive account); never the password. */
   LOGIN_FAILED = 'LOGIN_FAILED',
+  /** mergeCustomers: entityId is the merged customer, customerId the survivor; fields name what moved. */
+  MERGE = 'MERGE',
+  /** A customer's record handed out on their request (PIPL art. 45); no values in the row. */
+  EXPORT = 'EXPORT',
+  /** A customer's personal data erased (PIPL art. 47); the row says by whom and why, never what. */
+  ERASE = 'ERASE',
 }

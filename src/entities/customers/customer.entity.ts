@@ -101,6 +101,32 @@ export interface ImportantDate {
 @Unique({ properties: ['organization', 'phone'] })
 @Unique({ properties: ['organization', 'externalId'] })
 @Index({ properties: ['organization', 'createdAt', 'id'] })
+// Duplicate candidates (customers/duplicate-customers.service.ts): one index per reason, live records only.
+@Index({
+  name: 'customer_duplicate_name_birthday_index',
+  expression:
+    'create index customer_duplicate_name_birthday_index on customer (organization_id, name, birthday) where birthday is not null and merged_at is null',
+})
+@Index({
+  name: 'customer_duplicate_pinyin_last4_index',
+  expression:
+    'create index customer_duplicate_pinyin_last4_index on customer (organization_id, name_pinyin, phone_last4) where phone_last4 is not null and merged_at is null',
+})
+@Index({
+  name: 'customer_duplicate_email_index',
+  expression:
+    'create index customer_duplicate_email_index on customer (organization_id, lower(email)) where email is not null and merged_at is null',
+})
+@Index({
+  name: 'customer_merged_into_index',
+  expression:
+    'create index customer_merged_into_index on customer (merged_into_id) where merged_into_id is not null',
+})
+@Check({
+  name: 'customer_merged_check',
+  expression:
+    '(merged_into_id is null) = (merged_at is null) and (merged_into_id is null or merged_into_id <> id)',
+})
 export class Customer extends OrganizationScoped {
   [OptionalProps]?:
     | 'id'
@@ -242,6 +268,28 @@ export class Customer extends OrganizationScoped {
   /** Withdrawn: the health profile is hidden from every role but OWNER, and nothing more is written. */
   @Property({ type: 'timestamptz', nullable: true })
   healthConsentWithdrawnAt?: Date;
+
+  /**
+   * 已删除 (PIPL art. 47): when the personal data was erased (customers/customer-erasure.service.ts).
+   * The record stays, under a pseudonym, for the books; a trigger refuses any later change of it.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  erasedAt?: Date;
+
+  /** Who erased it; null for the retention rule's job (the audit row says which). */
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  erasedBy?: Ref<User>;
+
+  /**
+   * 合并: the survivor this duplicate was merged into (mergeCustomers). The record keeps its id and
+   * code so that an integration holding them can follow; everything else of it moved to the survivor.
+   */
+  @ManyToOne(() => Customer, { ref: true, nullable: true, deleteRule: 'set null' })
+  mergedInto?: Ref<Customer>;
+
+  /** When it was merged; set together with mergedInto (CHECK customer_merged_check). */
+  @Property({ type: 'timestamptz', nullable: true })
+  mergedAt?: Date;
 
   @Property({ version: true })
   version!: number;

@@ -38,6 +38,17 @@ export enum LedgerEntryKind {
   REVERSAL = 'REVERSAL',
   /** 退卡: the remaining principal paid back, the remaining bonus forfeited. */
   REFUND = 'REFUND',
+  /**
+   * 期初余额: a balance brought over from the previous system by a customer import (建档导入), tied
+   * to it by the import's id as `operationId`. No money moves (no amountPaid): it is not revenue.
+   */
+  OPENING_BALANCE = 'OPENING_BALANCE',
+  /**
+   * 合并客户: a balance moved from a merged duplicate to the survivor (mergeCustomers), one entry
+   * out of the merged one's account and one into the survivor's, under one operation id. No money
+   * moves (no amountPaid): it is not revenue, and the two entries of a transfer sum to zero.
+   */
+  TRANSFER = 'TRANSFER',
 }
 
 /** What a sellable card gives. */

@@ -21,6 +21,11 @@ export interface CareHoliday {
   expression:
     'visit_follow_up_after_hours >= 0 and visit_follow_up_within_hours > visit_follow_up_after_hours and greeting_lead_days >= 0 and greeting_lead_days <= 60 and (wake_up_after_days is null or wake_up_after_days > 0) and card_expiry_reminder_days >= 0 and low_balance_threshold >= 0 and marketing_cap_count >= 0 and marketing_cap_days > 0',
 })
+@Check({
+  name: 'organization_retention_check',
+  expression:
+    'erase_lost_customers_after_years is null or (erase_lost_customers_after_years >= 1 and erase_lost_customers_after_years <= 100)',
+})
 export class Organization {
   [OptionalProps]?:
     | 'id'
@@ -43,6 +48,7 @@ export class Organization {
     | 'marketingCapCount'
     | 'marketingCapDays'
     | 'careHolidays'
+    | 'eraseLostCustomersAfterYears'
     | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
@@ -127,6 +133,13 @@ export class Organization {
 
   @Property({ type: 'json', defaultRaw: `'[]'` })
   careHolidays: CareHoliday[] = [];
+
+  /**
+   * Retention rule: LOST customers without a visit for this many years are erased by the
+   * customer-retention job (src/jobs/customer-retention.job.ts); null: off (the default).
+   */
+  @Property({ type: 'integer', nullable: true })
+  eraseLostCustomersAfterYears?: number;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -4,6 +4,7 @@ import { AuditAction } from '../../entities/audit/audit.enums';
 import { StaffRole } from '../../entities/staff/staff.enums';
 import type { CreateCustomerInput, UpdateCustomerInput } from '../../schema/customers/customer.inputs';
 import { BadInputError, NotFoundError } from '../../core/errors';
+import { assertNotMerged } from './customer-merge-guard';
 import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
 import { activeStaff } from '../staff/staff-reference';
@@ -82,6 +83,7 @@ export class CustomerService {
     return inTransaction(this.em, async (em) => {
       const customer = await em.findOne(Customer, { id });
       if (!customer) throw new NotFoundError('Customer', id);
+      assertNotMerged(customer);
       if (Boolean(customer.archivedAt) !== archived) {
         customer.archivedAt = archived ? new Date() : undefined;
         const action = archived ? AuditAction.ARCHIVE : AuditAction.RESTORE;
@@ -174,6 +176,7 @@ export class CustomerService {
   private async findForChange(em: EntityManager, id: string, expectedVersion: number): Promise<Customer> {
     const customer = await em.findOne(Customer, { id });
     if (!customer) throw new NotFoundError('Customer', id);
+    assertNotMerged(customer);
     assertVersion('Customer', customer.version, expectedVersion);
     return customer;
   }
