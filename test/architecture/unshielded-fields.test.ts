@@ -1,5 +1,5 @@
 import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
-import type { IOptions, IRule } from 'graphql-shield/typings/types';
+import type { IRule } from 'graphql-shield';
 import { Role } from '../../src/entities/access/access.enums';
 import { buildContractSchema, buildExecutableSchema } from '../../src/server/build-schema';
 import { policies } from '../../src/policies';
@@ -91,7 +91,7 @@ describe('roles a grant always lets through', () => {
                 { first: 100, id: 'x' },
                 context,
                 {} as GraphQLResolveInfo,
-                { debug: true, allowExternalErrors: true } as IOptions,
+                { debug: true, allowExternalErrors: true } as Parameters<IRule['resolve']>[4],
               );
               if (answer !== true) throw new Error(`${typeName}.${fieldName} for ${role}: ${String(answer)}`);
               checked++;
