@@ -20,6 +20,12 @@ export interface Grant {
   conditionFor(role: Role | 'ANONYMOUS'): FieldCondition;
   /** The rule's answer follows from the role alone (no parent, args or API-key scopes). */
   readsOnlyRole: boolean;
+  /**
+   * Roles for which the rule answers true whatever the parent, args and scopes: the first line of the
+   * rule lets them through. build-schema.ts resolves the field for them without the shield's promise;
+   * test/architecture/unshielded-fields.test.ts asks the rule itself for each of them.
+   */
+  alwaysFor?: readonly Role[];
 }
 
 const fromHealth: Record<HealthCondition, FieldCondition> = {
@@ -35,14 +41,21 @@ export const CUSTOMER_READERS = ALL_ROLES.filter((role) => role !== Role.AUDITOR
 
 export const grant = {
   /** Anyone, even without a token (login). */
-  anyone: (): Grant => ({ readsOnlyRole: true, rule: allow, conditionFor: () => 'ALWAYS' }),
+  anyone: (): Grant => ({
+    readsOnlyRole: true,
+    alwaysFor: ALL_ROLES,
+    rule: allow,
+    conditionFor: () => 'ALWAYS',
+  }),
   authenticated: (): Grant => ({
     readsOnlyRole: true,
+    alwaysFor: ALL_ROLES,
     rule: isAuthenticated,
     conditionFor: (role) => (role === 'ANONYMOUS' ? 'NEVER' : 'ALWAYS'),
   }),
   roles: (...roles: Role[]): Grant => ({
     readsOnlyRole: true,
+    alwaysFor: roles,
     rule: hasRole(roles),
     conditionFor: (role) => (role !== 'ANONYMOUS' && roles.includes(role) ? 'ALWAYS' : 'NEVER'),
   }),
@@ -61,6 +74,7 @@ export const grant = {
   /** Customer fields that some roles read for every customer and others only for their own. */
   customer: (always: Role[], assigned: Role[]): Grant => ({
     readsOnlyRole: false,
+    alwaysFor: always,
     rule: customerFieldRule(always, assigned),
     conditionFor: (role) =>
       role === 'ANONYMOUS'
@@ -74,6 +88,7 @@ export const grant = {
   /** Contact fields: `consented` roles (marketing) only where the customer consented on a channel. */
   consentedContact: (always: Role[], consented: Role[], channels: ContactChannel[]): Grant => ({
     readsOnlyRole: false,
+    alwaysFor: always,
     rule: consentedContactRule(always, consented, channels),
     conditionFor: (role) =>
       role === 'ANONYMOUS'

@@ -60,3 +60,21 @@ export function fieldsThatCannotDeny(schema: GraphQLSchema, policies: PolicyMap)
   }
   return unshielded;
 }
+
+/**
+ * Non-root fields whose grant lets some roles through whatever the parent, args and scopes
+ * (Grant.alwaysFor): for those roles the shield could only answer true.
+ */
+export function fieldsAlwaysAllowedFor(
+  schema: GraphQLSchema,
+  policies: PolicyMap,
+): (FieldName & { roles: readonly Role[] })[] {
+  const fields: (FieldName & { roles: readonly Role[] })[] = [];
+  for (const [typeName, grants] of Object.entries(policies)) {
+    if (ROOTS.includes(typeName) || !isObjectType(schema.getType(typeName))) continue;
+    for (const [fieldName, fieldGrant] of Object.entries(grants)) {
+      if (fieldGrant.alwaysFor?.length) fields.push({ typeName, fieldName, roles: fieldGrant.alwaysFor });
+    }
+  }
+  return fields;
+}

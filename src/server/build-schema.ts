@@ -4,7 +4,7 @@ import { isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphq
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { createPermissions, policies } from '../policies';
-import { fieldsThatCannotDeny } from '../policies/unshielded-fields';
+import { fieldsAlwaysAllowedFor, fieldsThatCannotDeny } from '../policies/unshielded-fields';
 import { AccountResolver } from '../resolvers/membership/account.resolver';
 import {
   AppointmentFieldsResolver,
@@ -156,15 +156,35 @@ export function buildContractSchema(): Promise<GraphQLSchema> {
  * dropping of null filters (server/null-arguments.middleware.ts). Fields whose
  * rule cannot deny anyone able to hold their parent (policies/unshielded-fields.ts) keep the audited
  * resolver without the shield's per-field promise; every other field, and every field without a
- * grant, goes through the shield.
+ * grant, goes through the shield. A field whose grant always lets some roles through (Grant.alwaysFor)
+ * is resolved directly for those roles and through the shield for everyone else. Root fields are
+ * always shielded.
  */
 export async function buildExecutableSchema(options: { debug: boolean }): Promise<GraphQLSchema> {
   const contract = await buildContractSchema();
   const audited = applyMiddleware(applyMiddleware(contract, auditMiddleware), nullArgumentsMiddleware);
   const shielded = applyMiddleware(audited, createPermissions(options));
+  const unshielded = new Set<string>();
   for (const { typeName, fieldName } of fieldsThatCannotDeny(contract, policies)) {
     const field = objectType(shielded, typeName).getFields()[fieldName];
     field.resolve = objectType(audited, typeName).getFields()[fieldName].resolve;
+    unshielded.add(`${typeName}.${fieldName}`);
+  }
+  for (const { typeName, fieldName, roles } of fieldsAlwaysAllowedFor(contract, policies)) {
+    if (unshielded.has(`${typeName}.${fieldName}`)) continue;
+    const field = objectType(shielded, typeName).getFields()[fieldName];
+    const throughShield = field.resolve!;
+    const direct = objectType(audited, typeName).getFields()[fieldName].resolve!;
+    const allowed = new Set<string>(roles);
+    // The viewer's role decides the path: a role whose grant lets it through whatever the parent gets
+    // the resolver (audit included) at once, every other caller the shield.
+    field.resolve = (parent, args, context: { viewer?: { role: string } | null }, info) =>
+      (context.viewer && allowed.has(context.viewer.role) ? direct : throughShield)(
+        parent,
+        args,
+        context,
+        info,
+      );
   }
   return shielded;
 }

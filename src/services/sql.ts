@@ -24,12 +24,16 @@ const MAX_NAMED = 1_000;
 /** `?` placeholders → `$n`, and a name per distinct text: the read path sends a finite set of texts. */
 const statements = new Map<string, Statement>();
 
+/** Every `?` is a placeholder: the statements of the read path have none in literals or operators. */
+function numbered(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
 function prepared(sql: string): Statement {
   const known = statements.get(sql);
   if (known) return known;
-  // Every `?` is a placeholder: the statements of the read path have none in literals or operators.
-  let index = 0;
-  const text = sql.replace(/\?/g, () => `$${++index}`);
+  const text = numbered(sql);
   if (statements.size >= MAX_NAMED) return { text };
   const statement = { name: `read_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
   statements.set(sql, statement);
@@ -43,6 +47,11 @@ function prepared(sql: string): Statement {
  * planned each text anew. Values are bound, never inlined. The statement is announced like every
  * knex query (statement counters and query logs see it); a driver error is converted like the ORM's.
  */
+/** How many texts have a name (for tests). */
+export function namedStatementCount(): number {
+  return statements.size;
+}
+
 export async function runPrepared<R = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
@@ -60,7 +69,8 @@ export async function runPrepared<R = Record<string, unknown>>(
     emit(event: string, data: unknown): void;
   };
   // per-call: unnamed, planned for its values every time (counts whose best plan depends on them).
-  const statement = options.plan === 'per-call' ? { text: prepared(sql).text } : prepared(sql);
+  // Never remembered: per-call texts (searches, custom reports) must not take the named slots.
+  const statement = options.plan === 'per-call' ? { text: numbered(sql) } : prepared(sql);
   // As knex reports its own queries: `?` placeholders and the bindings (bench/explain.ts re-runs them).
   client.emit('query', { sql, bindings: values, __knexQueryUid: statement.name });
   const pg = await client.acquireConnection();

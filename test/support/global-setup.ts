@@ -37,8 +37,12 @@ export default async function globalSetup(): Promise<void> {
       url = container.url;
       globalThis.__testDatabase = container;
     } else {
+      // The cluster is this run's alone: stopping it removes its directory too (each run left
+      // 0.7–1 GB in the temporary directory; a few hundred runs filled the disk).
       const embedded: RunningPostgres = await startEmbeddedPostgres(
         await mkdtemp(path.join(tmpdir(), 'wellness-test-pg-')),
+        () => undefined,
+        { removeOnStop: true },
       );
       url = embedded.url;
       globalThis.__testDatabase = embedded;
