@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import { Role } from '../entities/access/access.enums';
 import { BadInputError, DomainError, ForbiddenError, UnauthenticatedError } from '../core/errors';
 import type { ImportUpload } from '../services/imports/customer-import.service';
-import { createContext, type ContextDependencies } from './context';
+import type { AppContext } from './context';
 
 /** Upload limit of one customer file: about 100,000 rows of a typical salon archive as CSV or XLSX. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -27,19 +27,15 @@ const STATUS: Record<string, number> = {
  * `startCustomerImport(input: { importId, dryRun: true … })` over GraphQL.
  */
 export function customerImportRouter(
-  dependencies: ContextDependencies,
+  contextOf: (request: Request) => Promise<AppContext>,
   options: { maxBytes?: number } = {},
 ): Router {
   const maxBytes = options.maxBytes ?? MAX_IMPORT_BYTES;
   const router = express.Router();
   router.post('/imports/customers', async (request, response) => {
     try {
-      const context = await createContext(dependencies, {
-        headers: request.headers,
-        requestId: String(request.id),
-        clientAddress: request.ip,
-        logger: request.log,
-      });
+      // The one per-request context of /graphql (server/http.ts `requestContext`).
+      const context = await contextOf(request);
       if (!context.viewer) throw new UnauthenticatedError();
       if (!IMPORTERS.includes(context.viewer.role))
         throw new ForbiddenError('Only an OWNER or a MANAGER imports customers.');

@@ -203,7 +203,7 @@ export async function createHttpApp(
   );
   app.use('/exports/customers', customerExportRouter(requestContext));
   app.use('/exports', reportExportRouter({ apollo, context: requestContext }));
-  app.use(customerImportRouter({ orm, tokens, rateLimits }));
+  app.use(customerImportRouter(requestContext));
   app.use((_request, response) => {
     response.status(404).json({ error: 'Not found: the API is at /graphql.' });
   });

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import pino from 'pino';
 import { customerImportRouter } from '../../src/server/customer-import.router';
+import { createContext } from '../../src/server/context';
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, listen, type TestApp } from '../support/test-app';
 import { MESSY_CSV, messyGbkCsv, startImport, upload } from './import-support';
@@ -59,7 +60,16 @@ test('a file over the limit is 413 and leaves nothing; a file that is not CSV or
     Object.assign(request, { id: 'test', log: pino({ level: 'silent' }) });
     next();
   });
-  app.use(customerImportRouter({ orm: testApp.orm, tokens: testApp.tokens }, { maxBytes: 100 }));
+  app.use(
+    customerImportRouter(
+      (request) =>
+        createContext(
+          { orm: testApp.orm, tokens: testApp.tokens },
+          { headers: request.headers, requestId: String(request.id), logger: request.log },
+        ),
+      { maxBytes: 100 },
+    ),
+  );
   const small = await listen(app);
   servers.push(small.server);
   const before = await imports();

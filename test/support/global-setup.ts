@@ -1,10 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/server/embedded-postgres';
-
-export const SERVER_FILE = path.join(tmpdir(), `wellness-test-server-${process.ppid}-${process.pid}.json`);
 
 declare global {
   var __testDatabase: { stop(): Promise<void> } | undefined;
@@ -53,5 +51,4 @@ export default async function globalSetup(): Promise<void> {
     }
   }
   process.env.WELLNESS_TEST_SERVER_URL = url;
-  writeFileSync(SERVER_FILE, JSON.stringify({ url }));
 }
