@@ -76,7 +76,30 @@ export async function eraseCustomerData(em: EntityManager, customer: Customer): 
       : [organizationId, customer.id];
     await connection.execute(sql, params, 'run', transaction);
   }
+  await connection.execute(
+    ERASE_IMPORT_FILES,
+    [organizationId, customer.id, customer.id],
+    'run',
+    transaction,
+  );
 }
+
+/**
+ * An uploaded file (建档导入) keeps its bytes until its real run: one whose rows name the customer, or
+ * one never read yet (it may hold them), loses its file and ends FAILED. A queued or running import is
+ * left to finish (its real run deletes the file).
+ */
+const ERASE_IMPORT_FILES = `with erased as (
+    update customer_import i
+       set status = 'FAILED', error = 'The file was removed by a customer''s erasure: upload it again.',
+           updated_at = now()
+     where i.organization_id = ? and i.status in ('UPLOADED', 'DRY_RUN_DONE', 'CONFLICT', 'FAILED')
+       and (i.status = 'UPLOADED'
+            or exists (select 1 from customer_import_row r
+                        where r.customer_import_id = i.id and (r.customer_id = ? or r.duplicate_of_customer_id = ?)))
+    returning i.id, i.organization_id)
+  delete from customer_import_chunk c using erased
+   where c.customer_import_id = erased.id and c.organization_id = erased.organization_id`;
 
 /**
  * The values whose every copy must go: the identifying ones, also as the 11 local digits of a Chinese
