@@ -91,7 +91,8 @@ export const BAD_INPUT_RULES = {
   notInFuture: 'A birthday in the future.',
   notReversal: 'Reversing a reversal: post the movement again instead.',
   notSelf: 'A customer named as their own referrer.',
-  NUL_CHARACTER: 'Text (an argument or a variable) with a NUL character (\\u0000).',
+  NUL_CHARACTER:
+    'Text (an argument, a variable, a cell of an imported file or its name) with a NUL character (\\u0000).',
   once: 'A visit line paid by a punch twice.',
   oneOf: 'Both or neither of two alternatives (accountId or customerId).',
   overlap: 'Two weekly working periods overlap.',

@@ -11,6 +11,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import { serializeError } from './logger';
 import type { Logger } from 'pino';
 import { buildExecutableSchema } from './build-schema';
 import type { TokenService } from '../services/access/token.service';
@@ -163,7 +164,11 @@ export async function createHttpApp(
           request.url === '/metrics' ||
           request.url?.startsWith('/playground/') === true,
       },
+      // Unwrapped, so each serializer gets the raw value: wrapped, logger.ts's `err` serializer saw a
+      // plain object already serialized with the database error's message (the SQL with its values).
+      wrapSerializers: false,
       serializers: {
+        err: serializeError,
         req: (request) => ({ id: request.id, method: request.method, url: request.url }),
         res: (response) => ({ statusCode: response.statusCode }),
       },

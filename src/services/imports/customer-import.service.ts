@@ -42,6 +42,12 @@ export class CustomerImportService {
   /** Stores the file (in one transaction: a failed upload leaves nothing) and answers its import. */
   async upload(upload: ImportUpload): Promise<CustomerImport> {
     const userId = this.userId();
+    if (upload.fileName.includes('\u0000'))
+      throw new BadInputError(
+        'file',
+        'NUL_CHARACTER',
+        'The file name holds a NUL character (\\u0000): rename the file.',
+      );
     const format = formatOf(upload.fileName, upload.mimeType);
     return inTransaction(this.em, async (em) => {
       const customerImport = em.create(CustomerImport, {

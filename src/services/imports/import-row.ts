@@ -92,6 +92,14 @@ export function checkRow(row: SourceRow, columns: ImportColumn[], lookups: Impor
     const value = cells.get(field);
     if (!value) return undefined;
     const plain = textOf(value.cell);
+    // PostgreSQL text cannot hold it: found here, the dry run reports it instead of the real run failing.
+    if (plain.includes('\u0000')) {
+      problem(field, {
+        rule: 'NUL_CHARACTER',
+        message: 'The cell holds a NUL character (\\u0000), which cannot be stored: remove it.',
+      });
+      return undefined;
+    }
     const limit = LIMITS[field];
     if (limit && [...plain].length > limit) {
       problem(field, { rule: 'length', message: `At most ${limit} characters.` });
