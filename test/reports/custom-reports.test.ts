@@ -557,3 +557,30 @@ test('a result has at most 1,000 rows: beyond, the first by the dimensions and t
     [[1003]],
   ]);
 });
+
+test("a role that may not run a saved report may neither rename nor delete it (MARKETING and an OWNER's money report)", async () => {
+  const saved = await execute(testApp, org.tokens.OWNER, SAVE, {
+    input: { name: '老板的营业额', definition: { measures: ['listPriceValue'] } },
+  });
+  expect(saved.errors).toBeUndefined();
+  const { id } = saved.data!.saveCustomReport;
+  const renamed = await execute(testApp, org.tokens.MARKETING, UPDATE, {
+    input: { id, expectedVersion: 1, name: '改名了' },
+  });
+  expect(renamed.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const deleted = await execute(
+    testApp,
+    org.tokens.MARKETING,
+    `mutation($id: ID!) { deleteCustomReport(id: $id) }`,
+    {
+      id,
+    },
+  );
+  expect(deleted.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect(
+    await countRows(testApp.orm, `select count(*) from saved_report where id = ? and name = ?`, [
+      id,
+      '老板的营业额',
+    ]),
+  ).toBe(1);
+});

@@ -20,6 +20,8 @@ import type { CustomerDraft } from './import-row';
 
 const DAY = 86_400_000;
 const OPENING_NOTE = '期初余额 (建档导入)';
+/** What an imported health record says of where it came from. */
+const IMPORTED_NOTE = '建档导入';
 
 /** What one real run writes with: who acts, the import, and the tags known or created so far. */
 export interface ImportWriter {
@@ -149,7 +151,7 @@ function addCustomer(writer: ImportWriter, rows: BatchRows, draft: CustomerDraft
         category: AllergyCategory.OTHER,
         clinicalStatus: ClinicalStatus.ACTIVE,
         verificationStatus: VerificationStatus.UNCONFIRMED,
-        note: OPENING_NOTE,
+        note: IMPORTED_NOTE,
       });
       rows.audits.push(change(AuditAction.CREATE, 'Allergy', record, id, ['substance', 'category']));
     }
@@ -160,7 +162,7 @@ function addCustomer(writer: ImportWriter, rows: BatchRows, draft: CustomerDraft
         id: record,
         condition,
         status: ClinicalStatus.ACTIVE,
-        note: OPENING_NOTE,
+        note: IMPORTED_NOTE,
       });
       rows.audits.push(change(AuditAction.CREATE, 'MedicalCondition', record, id, ['condition']));
     }

@@ -162,6 +162,8 @@ export class CustomReportService {
           ? await em.findOne(SavedReport, { id: input.id }, { lockMode: LockMode.PESSIMISTIC_WRITE })
           : null;
         if (!report) throw new NotFoundError('SavedReport', input.id);
+        // Only who may run a report may change it (MARKETING renamed an OWNER's money report).
+        checkedDefinition(report.definition, this.viewer.role);
         assertVersion('The custom report', report.version, input.expectedVersion);
         const fields: string[] = [];
         if (input.name != null) {
@@ -187,6 +189,8 @@ export class CustomReportService {
     return inTransaction(this.em, async (em) => {
       const report = isUuid(id) ? await em.findOne(SavedReport, { id }) : null;
       if (!report) throw new NotFoundError('SavedReport', id);
+      // Only who may run a report may delete it.
+      checkedDefinition(report.definition, this.viewer.role);
       this.audit.recordChange(em, AuditAction.DELETE, 'SavedReport', report.id, undefined, []);
       em.remove(report);
       return id;
