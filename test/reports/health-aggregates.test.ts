@@ -290,3 +290,22 @@ test.each(ROLES)(
     expect(report.minCellCustomers).toBe(5);
   },
 );
+
+test('a health aggregate filters only on its own dimensions: with and without another, a suppressed cell came out by difference', async () => {
+  const filtered = await run(org.tokens.MANAGER, {
+    measures: ['customers'],
+    dimensions: ['constitution'],
+    filters: [{ dimension: 'gender', values: ['FEMALE'] }],
+  });
+  expect(filtered.errors?.[0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'definition.filters',
+    rule: 'catalogue',
+  });
+  // Cut by the dimension instead, the cells are suppressed together.
+  const cut = await run(org.tokens.MANAGER, {
+    measures: ['customers'],
+    dimensions: ['constitution', 'gender'],
+  });
+  expect(cut.errors).toBeUndefined();
+});

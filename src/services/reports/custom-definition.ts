@@ -61,6 +61,16 @@ export function checkedDefinition(raw: unknown, role: Role): CustomReportDefinit
   if (typeof grain !== 'string' || !Object.hasOwn(ReportGrain, grain))
     throw new BadInputError(`${FIELD}.grain`, 'catalogue', `${FIELD}.grain is DAY, WEEK or MONTH.`);
   const filters = checkedFilters(input.filters ?? [], measures, role);
+  // A filter on a dimension the health aggregate does not show (gender, store, tier …), run with and
+  // without it, gave a cell the suppression hid by difference (9 − 6 = the suppressed 3). A filter on
+  // one of its own dimensions only picks cells of the same cube.
+  const unshown = filters.find((filter) => !dimensions.includes(filter.dimension));
+  if (unshown && dimensions.some((code) => DIMENSIONS[code].health))
+    throw new BadInputError(
+      `${FIELD}.filters`,
+      'catalogue',
+      `A report with a health dimension filters only on its own dimensions: add ${unshown.dimension} to the dimensions.`,
+    );
   return { measures, dimensions, grain: grain as ReportGrain, filters };
 }
 
