@@ -51,6 +51,7 @@ const SECTIONS = [
   'complaints',
   'careTasks',
   'healthReads',
+  'mergedRecords',
 ];
 
 test("the owner's JSON export holds every section of the record, and is audited without values", async () => {
@@ -226,4 +227,38 @@ test('after an erasure the export shows the pseudonym and nothing of the person'
   for (const value of Object.values(customer.texts)) expect(text).not.toContain(value);
   expect(JSON.parse(text).visits).toHaveLength(1);
   expect(JSON.parse(text).healthProfile).toBeNull();
+});
+
+test("the survivor's export holds what stayed on the records merged into it (old phone, email)", async () => {
+  const create = (name: string, phone: string, email: string) =>
+    execute<{ createCustomer: { id: string; version: number } }>(
+      testApp,
+      org.tokens.OWNER,
+      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id version } }`,
+      { input: { name, phone, email } },
+    ).then((result) => result.data!.createCustomer);
+  const survivor = await create('李四', '13800002222', 'lisi@new.cn');
+  const merged = await create('李四', '13800001111', 'lisi@old.cn');
+  const result = await execute(
+    testApp,
+    org.tokens.OWNER,
+    `mutation($input: MergeCustomersInput!) { mergeCustomers(input: $input) { survivor { id } } }`,
+    {
+      input: {
+        survivorId: survivor.id,
+        mergedId: merged.id,
+        survivorVersion: survivor.version,
+        mergedVersion: merged.version,
+        idempotencyKey: newKey('merge'),
+      },
+    },
+  );
+  expect(result.errors).toBeUndefined();
+  const response = await download(`/exports/customers/${survivor.id}.json`, org.tokens.OWNER);
+  expect(response.status).toBe(200);
+  const record = (await response.json()) as { mergedRecords: Record<string, unknown>[] };
+  // Before, neither the old email nor the old phone was in the survivor's export (PIPL art. 45).
+  expect(record.mergedRecords).toEqual([
+    expect.objectContaining({ id: merged.id, email: 'lisi@old.cn', phone: '+8613800001111' }),
+  ]);
 });

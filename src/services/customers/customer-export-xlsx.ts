@@ -22,6 +22,7 @@ const SHEETS: Record<string, string> = {
   complaints: '投诉',
   careTasks: '关怀任务',
   healthReads: '健康数据查阅记录',
+  mergedRecords: '已合并的档案',
 };
 
 const REASON_HEADER = '原因';

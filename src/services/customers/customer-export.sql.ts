@@ -89,6 +89,15 @@ const SECTIONS: Record<string, string> = {
       where ${mine('r')} and r.action = 'READ'`,
     'r.occurred_at, r.id',
   ),
+  // Records merged into this one (and into those, recursively) keep their own personal data: the old
+  // phone, email, address. They are the customer's too (a merge keeps the stub for integrations).
+  mergedRecords: `coalesce((with recursive merged as (
+      select m.* from customer m where m.organization_id = $org and m.merged_into_id = $id
+      union all
+      select m.* from customer m join merged on m.merged_into_id = merged.id where m.organization_id = $org)
+    select jsonb_agg(${row('merged')} - 'name_pinyin' - 'name_initials' - 'phone_last4'
+                     order by merged.merged_at, merged.id)
+      from merged), '[]'::jsonb)`,
 };
 
 /** The section names, in the order the export lists them. */
