@@ -38,7 +38,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 
 async function main() {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'care-bench-'));
-  const postgres = await startEmbeddedPostgres(directory);
+  const postgres = await startEmbeddedPostgres(directory, undefined, { removeOnStop: true });
   try {
     const url = await ensureDatabase(postgres.url, 'care_bench');
     const { orm } = await migrateAndOpen(url, 10);

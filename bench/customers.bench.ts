@@ -17,7 +17,7 @@ import { TokenService } from '../src/services/access/token.service';
 import { benchDatabase, benchOrganization, cleanupsOnExit, runBenchmark } from './harness';
 import { loadCustomers } from './dataset';
 import { captureStatements, explain, knexRunner, type CapturedStatement, type PlanSummary } from './explain';
-import { execute, type BenchApp } from './graphql';
+import { BENCH_MASTER_KEY, execute, type BenchApp } from './graphql';
 
 /**
  * Customer search and listing at realistic scale, through the real GraphQL stack.
@@ -180,6 +180,7 @@ async function main(): Promise<void> {
       port: 0,
       host: '127.0.0.1',
       dataDir: '.data-bench',
+      masterKey: BENCH_MASTER_KEY,
       jwtSecret: randomBytes(32).toString('hex'),
       jwtTtlSeconds: 86_400,
       logLevel: 'silent',

@@ -20,6 +20,12 @@ export interface GraphQLResult<TData = Record<string, any>> {
 const silent = pino({ level: 'silent' });
 
 /**
+ * The master key of every bench database (synthetic data): fixed, so a kept PROFILE_DIR opens again
+ * (a data key wrapped by another master key refuses the start).
+ */
+export const BENCH_MASTER_KEY = Buffer.alloc(32, 11).toString('base64');
+
+/**
  * The real app in production mode for in-process runs: shield, audit, query cost; no playground, no
  * jobs, rate budgets too high to matter (a bench measures the work, not the limiter).
  */
@@ -31,6 +37,7 @@ export async function createBenchApp(orm: MikroORM, dataDir: string): Promise<Be
       port: 0,
       host: '127.0.0.1',
       dataDir,
+      masterKey: BENCH_MASTER_KEY,
       jwtTtlSeconds: 86_400,
       logLevel: 'silent',
       introspection: false,

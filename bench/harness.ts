@@ -63,7 +63,8 @@ export async function benchDatabase(
     const dataDirectory = await mkdtemp(path.join(os.tmpdir(), `${prefix.replace(/_/g, '-')}-`));
     cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
     log(`starting embedded PostgreSQL in ${dataDirectory}`);
-    const embedded = await startEmbeddedPostgres(dataDirectory);
+    // Throw-away: no WAL archive (src/server/backup.archive.ts), which would copy every segment the load writes.
+    const embedded = await startEmbeddedPostgres(dataDirectory, undefined, { removeOnStop: true });
     cleanups.push(() => embedded.stop());
     serverUrl = embedded.url;
   }

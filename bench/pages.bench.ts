@@ -11,7 +11,7 @@ import { DirectoryCache } from '../src/services/read/directory-cache';
 import { createHttpApp } from '../src/server/http';
 import { TokenService } from '../src/services/access/token.service';
 import { captureStatements } from './explain';
-import { execute } from './graphql';
+import { BENCH_MASTER_KEY, execute } from './graphql';
 import { benchDatabase, benchOrganization, cleanupsOnExit, runBenchmark } from './harness';
 import { freePort, startChild, stopChild, waitReady } from './load';
 import { loadPageData } from './pages-dataset';
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       DATABASE_URL: url,
       JWT_SECRET: secret,
+      MASTER_KEY: BENCH_MASTER_KEY,
       RUN_JOBS: 'false',
       SEED_DEMO_DATA: 'false',
       LOG_LEVEL: 'warn',
@@ -171,6 +172,7 @@ function loadConfig(jwtSecret: string): AppConfig {
     port: 0,
     host: '127.0.0.1',
     dataDir: '.data-bench',
+    masterKey: BENCH_MASTER_KEY,
     jwtSecret,
     jwtTtlSeconds: 3600,
     logLevel: 'silent',

@@ -197,7 +197,8 @@ async function main() {
   const directory = KEPT_DIRECTORY
     ? path.resolve(KEPT_DIRECTORY)
     : await mkdtemp(path.join(os.tmpdir(), 'reports-bench-'));
-  const postgres = await startEmbeddedPostgres(directory);
+  // A kept directory (BENCH_DATA_DIR) archives WAL like any cluster; a throw-away one does not.
+  const postgres = await startEmbeddedPostgres(directory, undefined, { removeOnStop: !KEPT_DIRECTORY });
   try {
     const url = await ensureDatabase(postgres.url, 'reports_bench');
     const { orm } = await migrateAndOpen(url, 10);

@@ -62,7 +62,11 @@ async function startOn(
       resolve();
     });
   });
-  const jobs = config.runJobs ? await startJobRunner(database.url, database.orm, logger) : undefined;
+  const jobs = config.runJobs
+    ? await startJobRunner(database.url, database.orm, logger, {
+        importFileRetentionDays: config.importFileRetentionDays,
+      })
+    : undefined;
   if (jobs) metrics.observeJobs(jobs.boss);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { entities } from './entities';
+import { EncryptionSubscriber } from './entities/encryption.subscriber';
 import { createLogger } from './server/logger';
 
 export const ORGANIZATION_FILTER = 'organization';
@@ -35,6 +36,7 @@ function organizationCondition(
     case 'Organization':
       return { id: args.id };
     case 'AuditEvent':
+    case 'DataKey':
       return { organizationId: args.id };
     default:
       return { organization: args.id };
@@ -45,6 +47,8 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
   return defineConfig({
     clientUrl,
     entities,
+    // Seals health values on every flush (docs/architecture.md, "Encryption at rest").
+    subscribers: [new EncryptionSubscriber()],
     metadataProvider: ReflectMetadataProvider,
     // Decided by how this file runs, not guessed from the environment (MikroORM treats JEST_WORKER_ID as
     // TypeScript, which broke a compiled server started from a test).
@@ -95,6 +99,11 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
         'report_settled_visit',
         'report_settled_line',
         'report_first_visit',
+        // RFM's snapshot, written by plain SQL (Migration20261203120000_report_snapshots).
+        'customer_rfm_run',
+        'customer_rfm',
+        'report_staff_day',
+        'report_staff_revenue_day',
       ],
     },
     pool: { min: 0, max: 10 },

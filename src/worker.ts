@@ -8,12 +8,18 @@ import { loadConfigOrExit } from './server/config';
 import { openDatabase } from './server/database';
 import { createLogger } from './server/logger';
 import { startJobRunner } from './jobs/job-runner';
+import { adoptMasterKeys } from './core/crypto/data-keys';
+import { masterKeys } from './core/crypto/master-keys';
 
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger, { attach: true });
-  const runner = startJobRunner(database.url, database.orm, logger);
+  // Like the service: a wrong MASTER_KEY stops the start (the jobs seal and open health data).
+  await adoptMasterKeys(database.orm.em, masterKeys(config));
+  const runner = startJobRunner(database.url, database.orm, logger, {
+    importFileRetentionDays: config.importFileRetentionDays,
+  });
   // Registered before the runner is up: a stop signal during its start-up still ends cleanly.
   let stopping = false;
   const shutdown = async (signal: string) => {

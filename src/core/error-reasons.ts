@@ -9,6 +9,12 @@
 
 /** CONFLICT `extensions.reason`: the request is valid but the state of the data refuses it. */
 export const CONFLICT_REASONS = {
+  ACCESS_EXPIRED:
+    'approveHealthAccess on a request left pending for more than 24 hours (ask again), or revokeHealthAccess on a grant that has ended already.',
+  ACCESS_REQUESTED:
+    'requestHealthAccess while the requester has a pending request or a grant in force on the customer.',
+  ALREADY_DECIDED:
+    'approveHealthAccess, refuseHealthAccess, withdrawHealthAccessRequest or revokeHealthAccess on a request whose state does not allow it (decided already, or not a grant).',
   ALREADY_REVERSED: 'reverseLedgerEntry on an entry that was reversed already (nothing is posted twice).',
   ALREADY_SETTLED: 'settleVisit on a visit that is settled already.',
   ARCHIVED:
@@ -107,10 +113,14 @@ export const BAD_INPUT_RULES = {
   punchCard: 'The account is not a punch card (freezing, punching).',
   punchCardOnly: 'Uses or services for a card product that is not a punch card.',
   range: 'A number or date outside its range (first, stepMinutes, a rate limit, a birthday …).',
+  readable:
+    "requestHealthAccess or breakGlassHealthAccess for a customer whose health record (the asked sections) the caller's role reads already.",
   required: 'A value that is needed is missing, blank or null.',
   role: 'The staff member does not have the role the field needs.',
   roomKind: 'The room is not an active room of the kind the service needs in this store.',
   ruleBased: 'A rule-based tag set by hand: it is computed from its rule.',
+  sections:
+    'Health access sections that are empty, that the role may not ask for, or (approving) that were not requested.',
   status: 'The care task or complaint is in that status already.',
   stock: 'Not enough stock in a store that does not allow negative stock (`reason` INSUFFICIENT_STOCK).',
   sum: 'The payments do not add up to the amount due.',

@@ -60,3 +60,76 @@ export function mayAccessHealth(
       return false;
   }
 }
+
+/**
+ * The parts of a health record an access approval (档案查阅审批) names: finer than HealthSection, so
+ * an approver grants no more than the work needs. SAFETY is the SAFETY section; the other three split
+ * CLINICAL.
+ */
+export enum HealthAccessSection {
+  /** Allergies and special conditions (孕期, post-surgery …). */
+  SAFETY = 'SAFETY',
+  /** Medical history 既往病史. */
+  HISTORY = 'HISTORY',
+  /** Constitution 体质辨识, lifestyle, skin profile, current complaints, wellness goals. */
+  ASSESSMENT = 'ASSESSMENT',
+  /** Free-text health notes, the profile's and a visit's 身体状况备注. */
+  NOTES = 'NOTES',
+}
+
+export const ACCESS_SECTIONS_OF: Record<HealthSection, readonly HealthAccessSection[]> = {
+  SAFETY: [HealthAccessSection.SAFETY],
+  CLINICAL: [HealthAccessSection.HISTORY, HealthAccessSection.ASSESSMENT, HealthAccessSection.NOTES],
+};
+
+/**
+ * Who may ask for access beyond their role, and for what (PRODUCT.md "Users and roles"): a consultant
+ * for any part of a customer not assigned to them, a therapist for all but the medical history of
+ * others. FRONT_DESK, MARKETING, INTEGRATION and AUDITOR never see health details, not even approved;
+ * OWNER and MANAGER read everything already.
+ */
+export const REQUESTABLE_SECTIONS: Partial<Record<Role, readonly HealthAccessSection[]>> = {
+  CONSULTANT: Object.values(HealthAccessSection),
+  THERAPIST: [HealthAccessSection.SAFETY, HealthAccessSection.ASSESSMENT, HealthAccessSection.NOTES],
+};
+
+/** Break-glass (紧急查阅): therapists and consultants, the SAFETY part only, for a fixed short time. */
+export const BREAK_GLASS_ROLES: readonly Role[] = [Role.THERAPIST, Role.CONSULTANT];
+export const BREAK_GLASS_MINUTES = 30;
+/** The longest approval: one working day. */
+export const MAX_GRANT_MINUTES = 8 * 60;
+
+export type HealthGrantKind = 'APPROVAL' | 'BREAK_GLASS';
+
+/** A grant in force for the viewer: approved (or broken glass), not revoked, not yet expired. */
+export interface ActiveHealthGrant {
+  id: string;
+  customerId: string;
+  kind: HealthGrantKind;
+  sections: readonly HealthAccessSection[];
+  expiresAt: Date;
+}
+
+/** Roles whose health reads may rest on a grant; for the others no grant is ever looked up. */
+export function mayHoldHealthGrants(role: Role): boolean {
+  return REQUESTABLE_SECTIONS[role] !== undefined || BREAK_GLASS_ROLES.includes(role);
+}
+
+/**
+ * The grant among `grants` that lets its holder read one of `sections` of `customer` now, if any.
+ * Consent withdrawal binds grants too (only OWNER reads then, by role).
+ */
+export function grantCovering(
+  grants: readonly ActiveHealthGrant[],
+  sections: readonly HealthAccessSection[],
+  customer: CustomerRelation & { customerId: string },
+  now: Date,
+): ActiveHealthGrant | undefined {
+  if (customer.healthConsentWithdrawn) return undefined;
+  return grants.find(
+    (held) =>
+      held.customerId === customer.customerId &&
+      held.expiresAt > now &&
+      held.sections.some((section) => sections.includes(section)),
+  );
+}

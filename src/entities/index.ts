@@ -41,6 +41,9 @@ export { SavedReport } from './reports/saved-report.entity';
 export { CustomerImport } from './imports/customer-import.entity';
 export { CustomerImportRow } from './imports/customer-import-row.entity';
 export { CustomerImportChunk } from './imports/customer-import-chunk.entity';
+export { CustomerExternalId } from './customers/customer-external-id.entity';
+export { HealthAccessRequest } from './health-access/health-access-request.entity';
+export { DataKey } from './organization/data-key.entity';
 
 import { Organization } from './organization/organization.entity';
 import { Store } from './organization/store.entity';
@@ -85,6 +88,9 @@ import { SavedReport } from './reports/saved-report.entity';
 import { CustomerImport } from './imports/customer-import.entity';
 import { CustomerImportRow } from './imports/customer-import-row.entity';
 import { CustomerImportChunk } from './imports/customer-import-chunk.entity';
+import { CustomerExternalId } from './customers/customer-external-id.entity';
+import { HealthAccessRequest } from './health-access/health-access-request.entity';
+import { DataKey } from './organization/data-key.entity';
 import { OrganizationScoped } from './base.entity';
 import { HealthRecord } from './health/health-record.entity';
 
@@ -134,4 +140,7 @@ export const entities = [
   CustomerImport,
   CustomerImportRow,
   CustomerImportChunk,
+  CustomerExternalId,
+  HealthAccessRequest,
+  DataKey,
 ];

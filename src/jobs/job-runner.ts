@@ -7,12 +7,20 @@ import { runCustomerRetention } from './customer-retention.job';
 import { purgeIdempotencyRecords } from './maintenance.job';
 import { expirePointsEverywhere } from './points-expiry.job';
 import { runQueuedImports } from './customer-import.job';
+import { refreshDueRfmSnapshots } from './rfm-snapshot.job';
+import { DEFAULT_IMPORT_FILE_RETENTION_DAYS, purgeStaleImportFiles } from '../services/imports/import-purge';
 
 /** A scheduled job: its queue name, when it runs (cron, UTC) and what it does. */
 interface JobDefinition {
   name: string;
   cron: string;
-  run(orm: MikroORM, logger: Logger): Promise<unknown>;
+  run(orm: MikroORM, logger: Logger, settings: JobSettings): Promise<unknown>;
+}
+
+/** What the configuration says to the jobs (server/config.ts). */
+export interface JobSettings {
+  /** IMPORT_FILE_RETENTION_DAYS: an uploaded file without its real run is deleted after this many days. */
+  importFileRetentionDays: number;
 }
 
 /**
@@ -42,6 +50,12 @@ export const JOBS: JobDefinition[] = [
     run: (orm) => purgeIdempotencyRecords(orm.em.fork()),
   },
   {
+    // 建档导入 files dry-run (or only uploaded) and then left: personal data kept for no run.
+    name: 'import-file-purge',
+    cron: '53 19 * * *',
+    run: (orm, _logger, settings) => purgeStaleImportFiles(orm.em.fork(), settings.importFileRetentionDays),
+  },
+  {
     name: 'tag-rules',
     cron: '23 * * * *',
     run: (orm, logger) =>
@@ -64,6 +78,15 @@ export const JOBS: JobDefinition[] = [
         logger.error({ err: error, organizationId, customerId }, 'retention erasure failed for a customer'),
       ),
   },
+  {
+    // RFM's snapshot (rfm-snapshot.job.ts): each organization's after its night, or soon after a refresh is asked.
+    name: 'rfm-snapshot',
+    cron: '*/10 * * * *',
+    run: (orm, logger) =>
+      refreshDueRfmSnapshots(orm.em.fork(), (organizationId, error) =>
+        logger.error({ err: error, organizationId }, 'rfm snapshot failed for an organization'),
+      ),
+  },
 ];
 
 export interface JobRunner {
@@ -80,8 +103,11 @@ export async function startJobRunner(
   url: string,
   orm: MikroORM,
   logger: Logger,
-  options: { schedule?: boolean; pollingIntervalSeconds?: number } = {},
+  options: { schedule?: boolean; pollingIntervalSeconds?: number } & Partial<JobSettings> = {},
 ): Promise<JobRunner> {
+  const settings: JobSettings = {
+    importFileRetentionDays: options.importFileRetentionDays ?? DEFAULT_IMPORT_FILE_RETENTION_DAYS,
+  };
   const boss = new PgBoss({
     connectionString: url,
     schema: 'pgboss',
@@ -99,7 +125,7 @@ export async function startJobRunner(
       { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 10 },
       async ([received]) => {
         const started = Date.now();
-        const result = await job.run(orm, logger);
+        const result = await job.run(orm, logger, settings);
         logger.info({ job: job.name, jobId: received.id, ms: Date.now() - started }, 'job done');
         return result;
       },

@@ -7,6 +7,9 @@ const SYMBOL: Record<FieldCondition, string> = {
   ASSIGNED_CUSTOMERS: 'assigned',
   SERVED_CUSTOMERS: 'served',
   CONSENTED_CUSTOMERS: 'consented',
+  GRANTED: 'granted',
+  ASSIGNED_OR_GRANTED: 'assigned, granted',
+  SERVED_OR_GRANTED: 'served, granted',
   NEVER: '—',
 };
 
@@ -22,6 +25,8 @@ export function renderAccessMatrix(): string {
     "- ✓ — always (within the caller's organization)",
     '- assigned — only for customers assigned to the caller as consultant (专属顾问)',
     '- served — only for customers the caller serves as therapist (assigned 专属技师)',
+    "- granted — only for customers the caller holds an access grant on that names the field's part",
+    '  (档案查阅审批 approved by a manager, or break-glass; see docs/architecture.md)',
     '- — — never: the field resolves to null with a FORBIDDEN error at its path',
     '',
   ];

@@ -4,7 +4,15 @@ import type { IRule } from 'graphql-shield';
 type ShieldRule = IRule | typeof allow;
 import { ALL_ROLES, Role } from '../entities/access/access.enums';
 import { type ContactChannel } from '../entities/customers/customers.enums';
-import { HEALTH_ACCESS, HealthSection, type HealthCondition } from '../core/health-access';
+import {
+  ACCESS_SECTIONS_OF,
+  BREAK_GLASS_ROLES,
+  HEALTH_ACCESS,
+  HealthAccessSection,
+  HealthSection,
+  REQUESTABLE_SECTIONS,
+  type HealthCondition,
+} from '../core/health-access';
 import { customerFieldRule } from './rules/assigned-customer.rule';
 import { consentedContactRule } from './rules/consented-contact.rule';
 import { healthProfileRule, healthRule } from './rules/health.rule';
@@ -12,7 +20,15 @@ import { hasRole, isAuthenticated, mayWrite } from './rules/role.rule';
 
 /** How a role may read a field; feeds the access-matrix doc and `viewer.readableFields`. */
 export type FieldCondition =
-  'ALWAYS' | 'ASSIGNED_CUSTOMERS' | 'SERVED_CUSTOMERS' | 'CONSENTED_CUSTOMERS' | 'NEVER';
+  | 'ALWAYS'
+  | 'ASSIGNED_CUSTOMERS'
+  | 'SERVED_CUSTOMERS'
+  | 'CONSENTED_CUSTOMERS'
+  /** Only for customers the viewer holds an approved access grant (档案查阅审批) or break-glass on. */
+  | 'GRANTED'
+  | 'ASSIGNED_OR_GRANTED'
+  | 'SERVED_OR_GRANTED'
+  | 'NEVER';
 
 /** A shield rule together with a description of it per role. */
 export interface Grant {
@@ -99,17 +115,61 @@ export const grant = {
             ? 'CONSENTED_CUSTOMERS'
             : 'NEVER',
   }),
-  health: (...sections: HealthSection[]): Grant => ({
-    readsOnlyRole: false,
-    rule: healthRule(sections),
-    conditionFor: (role) => bestHealthCondition(role, sections),
-  }),
+  /** Health fields of `sections` by role; an access grant of any of their parts also opens them. */
+  health: (...sections: HealthSection[]): Grant =>
+    healthGrant(
+      sections,
+      sections.flatMap((section) => ACCESS_SECTIONS_OF[section]),
+    ),
+  /** Health fields of one access part (HISTORY …): by the role's section, or a grant naming the part. */
+  healthPart: (...parts: HealthAccessSection[]): Grant =>
+    healthGrant(
+      Object.values(HealthSection).filter((section) =>
+        parts.some((part) => ACCESS_SECTIONS_OF[section].includes(part)),
+      ),
+      parts,
+    ),
+  /** By role for `sections`, under a grant only for `parts` (a visit's notes: NOTES, not SAFETY). */
+  healthWith: (sections: HealthSection[], parts: HealthAccessSection[]): Grant =>
+    healthGrant(sections, parts),
   healthProfile: (): Grant => ({
     readsOnlyRole: false,
     rule: healthProfileRule,
-    conditionFor: (role) => bestHealthCondition(role, [HealthSection.SAFETY, HealthSection.CLINICAL]),
+    conditionFor: (role) =>
+      withGrants(
+        role,
+        bestHealthCondition(role, [HealthSection.SAFETY, HealthSection.CLINICAL]),
+        Object.values(HealthAccessSection),
+      ),
   }),
 };
+
+function healthGrant(sections: HealthSection[], parts: HealthAccessSection[]): Grant {
+  return {
+    readsOnlyRole: false,
+    rule: healthRule(sections, parts),
+    conditionFor: (role) => withGrants(role, bestHealthCondition(role, sections), parts),
+  };
+}
+
+/** A role that can be granted one of `parts` (asked for, or break-glass SAFETY) reads it also then. */
+function withGrants(
+  role: Role | 'ANONYMOUS',
+  condition: FieldCondition,
+  parts: readonly HealthAccessSection[],
+): FieldCondition {
+  if (role === 'ANONYMOUS') return condition;
+  const grantable =
+    parts.some((part) => REQUESTABLE_SECTIONS[role]?.includes(part)) ||
+    (BREAK_GLASS_ROLES.includes(role) && parts.includes(HealthAccessSection.SAFETY));
+  if (!grantable) return condition;
+  const granted: Partial<Record<FieldCondition, FieldCondition>> = {
+    NEVER: 'GRANTED',
+    ASSIGNED_CUSTOMERS: 'ASSIGNED_OR_GRANTED',
+    SERVED_CUSTOMERS: 'SERVED_OR_GRANTED',
+  };
+  return granted[condition] ?? condition;
+}
 
 function bestHealthCondition(role: Role | 'ANONYMOUS', sections: HealthSection[]): FieldCondition {
   if (role === 'ANONYMOUS') return 'NEVER';

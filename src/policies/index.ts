@@ -12,6 +12,7 @@ import { customerMergePolicy } from './customers/customer-merge.policy';
 import { customerErasurePolicy } from './customers/customer-erasure.policy';
 import { healthConsentPolicy } from './health/health-consent.policy';
 import { healthPolicy, healthValuePolicy } from './health/health.policy';
+import { healthAccessPolicy } from './health-access/health-access.policy';
 import { mergePolicies, type PolicyMap } from './policy-map';
 import { membershipPolicy } from './membership/membership.policy';
 import { segmentPolicy } from './segments/segment.policy';
@@ -34,6 +35,7 @@ export const policies: PolicyMap = mergePolicies(
   healthConsentPolicy,
   healthPolicy,
   healthValuePolicy,
+  healthAccessPolicy,
   cataloguePolicy,
   appointmentPolicy,
   visitPolicy,

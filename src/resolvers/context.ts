@@ -6,6 +6,7 @@ import type { RateBudget, RateLimits } from '../services/access/rate-limit.servi
 import type { TokenService } from '../services/access/token.service';
 import type { AuditService } from '../services/audit/audit.service';
 import type { Loaders } from '../services/read/loaders';
+import type { HealthGrantLoader } from '../services/health-access/health-grant-loader';
 import type { SelectionByType } from '../services/read/selection';
 
 /**
@@ -24,6 +25,8 @@ export interface AppContext {
   viewer: Viewer | null;
   audit: AuditService;
   loaders: Loaders;
+  /** The viewer's health access grants in force, read at most once per request. */
+  healthGrants: HealthGrantLoader;
   services: Services;
   tokens: TokenService;
   /** What the operation costs (server/query-cost.ts), set once it is resolved. */

@@ -107,6 +107,11 @@ registerEnumType(enums.ReportGrain, {
   name: 'ReportGrain',
   description: 'Buckets of a report series: DAY, WEEK (from Monday), MONTH (calendar months).',
 });
+registerEnumType(enums.RfmSegment, {
+  name: 'RfmSegment',
+  description:
+    'RFM 客户分群: IMPORTANT_VALUE 重要价值, IMPORTANT_DEVELOPMENT 重要发展, IMPORTANT_RETENTION 重要保持, IMPORTANT_WINBACK 重要挽留, GENERAL_* 一般….',
+});
 registerEnumType(enums.CustomerGrowthGrouping, {
   name: 'CustomerGrowthGrouping',
   description: 'What customer growth is broken down by: SOURCE 客户来源, STORE 所属门店.',

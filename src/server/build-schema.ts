@@ -23,9 +23,14 @@ import {
   CustomerMergeResolver,
 } from '../resolvers/customers/customer-merge.resolver';
 import { DuplicateCustomersResolver } from '../resolvers/customers/duplicate.resolver';
+import { CustomerExternalIdResolver } from '../resolvers/customers/customer-external-id.resolver';
 import { CustomerErasureResolver } from '../resolvers/customers/customer-erasure.resolver';
 import { HealthProfileFieldsResolver } from '../resolvers/health/health-profile-fields.resolver';
 import { HealthResolver } from '../resolvers/health/health.resolver';
+import {
+  HealthAccessResolver,
+  ViewerHealthGrantsResolver,
+} from '../resolvers/health-access/health-access.resolver';
 import {
   CustomerVisitsResolver,
   VisitFieldsResolver,
@@ -89,9 +94,12 @@ export const resolvers = [
   CustomerMergeResolver,
   CustomerMergedIntoResolver,
   DuplicateCustomersResolver,
+  CustomerExternalIdResolver,
   CustomerErasureResolver,
   HealthResolver,
   HealthProfileFieldsResolver,
+  HealthAccessResolver,
+  ViewerHealthGrantsResolver,
   CatalogueResolver,
   ServiceItemResolver,
   ContraindicationTagResolver,

@@ -5,6 +5,7 @@ import {
   type LoginThrottleSettings,
 } from '../services/access/login-throttle.service';
 import { DEFAULT_API_RATE_LIMITS, type ApiRateLimitSettings } from '../services/access/rate-limit.service';
+import { DEFAULT_IMPORT_FILE_RETENTION_DAYS } from '../services/imports/import-purge';
 
 /**
  * Configuration comes from the environment only, and is validated once at start so that a bad value
@@ -45,6 +46,17 @@ const trustProxy = z
 const seconds = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** BACKUP_RETENTION: `7` keeps the 7 newest base backups, `14d` those of the last 14 days. */
+export type BackupRetention = { backups: number } | { days: number };
+
+const backupRetention = z
+  .string()
+  .trim()
+  .regex(/^[1-9]\d{0,3}d?$/, 'must be a number of base backups (7) or of days (14d), at least 1')
+  .transform((value): BackupRetention =>
+    value.endsWith('d') ? { days: Number(value.slice(0, -1)) } : { backups: Number(value) },
+  );
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(4000),
@@ -55,6 +67,15 @@ const environmentSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Master keys of the health data encryption (src/core/crypto/master-keys.ts): base64 of 32 bytes.
+  MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=?$/, 'must be base64 of exactly 32 bytes')
+    .optional(),
+  MASTER_KEY_NEW: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=?$/, 'must be base64 of exactly 32 bytes')
+    .optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INTROSPECTION: booleanFromString.optional(),
@@ -87,6 +108,13 @@ const environmentSchema = z.object({
     .min(0)
     .max(1_000_000_000)
     .default(DEFAULT_API_RATE_LIMITS.apiKeyPerMinute),
+  BACKUP_RETENTION: backupRetention.default({ backups: 7 }),
+  IMPORT_FILE_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(DEFAULT_IMPORT_FILE_RETENTION_DAYS),
 });
 
 export interface AppConfig {
@@ -96,6 +124,10 @@ export interface AppConfig {
   databaseUrl?: string;
   dataDir: string;
   jwtSecret?: string;
+  /** MASTER_KEY: wraps the data keys of the health data encryption; generated into DATA_DIR in development. */
+  masterKey?: string;
+  /** MASTER_KEY_NEW: accepted as well while `npm run keys:rotate-master` re-wraps under it. */
+  masterKeyNew?: string;
   jwtTtlSeconds: number;
   logLevel: string;
   introspection: boolean;
@@ -117,6 +149,10 @@ export interface AppConfig {
   loginThrottle?: LoginThrottleSettings;
   /** Query cost budgets per minute; unset: DEFAULT_API_RATE_LIMITS. */
   rateLimits?: ApiRateLimitSettings;
+  /** Base backups `npm run backup` keeps (embedded PostgreSQL); unset: the 7 newest. */
+  backupRetention?: BackupRetention;
+  /** IMPORT_FILE_RETENTION_DAYS: an uploaded customer file without its real run is deleted after this many days; unset: 30. */
+  importFileRetentionDays?: number;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +170,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   if (values.NODE_ENV === 'production' && !values.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
   }
+  if (values.NODE_ENV === 'production' && !values.MASTER_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: MASTER_KEY is required when NODE_ENV=production (it encrypts health data; e.g. openssl rand -base64 32)',
+    );
+  }
   return {
     nodeEnv: values.NODE_ENV,
     port: values.PORT,
@@ -141,6 +182,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     databaseUrl: values.DATABASE_URL,
     dataDir: values.DATA_DIR,
     jwtSecret: values.JWT_SECRET,
+    masterKey: values.MASTER_KEY,
+    masterKeyNew: values.MASTER_KEY_NEW,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     logLevel: values.LOG_LEVEL,
     introspection: values.INTROSPECTION ?? values.NODE_ENV !== 'production',
@@ -162,6 +205,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       userPerMinute: values.USER_RATE_LIMIT_PER_MINUTE,
       apiKeyPerMinute: values.API_KEY_RATE_LIMIT_PER_MINUTE,
     },
+    backupRetention: values.BACKUP_RETENTION,
+    importFileRetentionDays: values.IMPORT_FILE_RETENTION_DAYS,
   };
 }
 

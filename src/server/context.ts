@@ -11,7 +11,9 @@ import type { TokenService } from '../services/access/token.service';
 import { DirectoryCache } from '../services/read/directory-cache';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 import { createLoaders } from '../services/read/loaders';
+import { HealthGrantLoader } from '../services/health-access/health-grant-loader';
 import { createServices } from '../services';
+import { ensureOrganizationKeys } from '../core/crypto/data-keys';
 import type { Viewer } from '../core/viewer';
 import type { PolicyContext } from '../policies/policy-context';
 import type { AppContext } from '../resolvers/context';
@@ -40,6 +42,9 @@ export async function createContext(
   let viewer: Viewer | null;
   try {
     viewer = await authenticate(em, directory, dependencies.tokens, request.headers.authorization);
+    // The organization's data keys in the process's key ring before anything reads health data (one
+    // cached lookup per process per organization: src/core/crypto/data-keys.ts).
+    if (viewer) await ensureOrganizationKeys(em, viewer.organizationId);
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw serviceUnavailable();
     throw error;
@@ -52,6 +57,8 @@ export async function createContext(
   // The loaders read the query's selection once the operation is resolved (read-selection.plugin.ts).
   const selection: AppContext['selection'] = {};
   const loaders = createLoaders(em, viewer, directory, () => selection.byType);
+  const healthGrants = new HealthGrantLoader(em, viewer);
+  healthGrants.onUse((customerId, grant) => audit.recordGrantUse(customerId, grant));
   return {
     requestId: request.requestId,
     correlationId: request.correlationId,
@@ -61,6 +68,7 @@ export async function createContext(
     viewer,
     audit,
     loaders,
+    healthGrants,
     selection,
     services: createServices(em, viewer, audit, dependencies.tokens, loaders),
     tokens: dependencies.tokens,

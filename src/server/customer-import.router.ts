@@ -2,15 +2,12 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
-import { Role } from '../entities/access/access.enums';
-import { BadInputError, DomainError, ForbiddenError, UnauthenticatedError } from '../core/errors';
+import { BadInputError, DomainError, UnauthenticatedError } from '../core/errors';
 import type { ImportUpload } from '../services/imports/customer-import.service';
 import type { AppContext } from './context';
 
 /** Upload limit of one customer file: about 100,000 rows of a typical salon archive as CSV or XLSX. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-
-const IMPORTERS: Role[] = [Role.OWNER, Role.MANAGER];
 
 const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -22,7 +19,7 @@ const STATUS: Record<string, number> = {
 
 /**
  * `POST /imports/customers`: a multipart form with one `file` part (.csv or .xlsx), authenticated
- * like /graphql (Bearer token; OWNER and MANAGER). The file is stored while it streams in and the
+ * like /graphql (Bearer token; OWNER and MANAGER, CustomerImportService.assertImporter). The file is stored while it streams in and the
  * answer (201) is its import: `importId`, hash, size and the encoding detected for a CSV. Then
  * `startCustomerImport(input: { importId, dryRun: true … })` over GraphQL.
  */
@@ -37,8 +34,8 @@ export function customerImportRouter(
       // The one per-request context of /graphql (server/http.ts `requestContext`).
       const context = await contextOf(request);
       if (!context.viewer) throw new UnauthenticatedError();
-      if (!IMPORTERS.includes(context.viewer.role))
-        throw new ForbiddenError('Only an OWNER or a MANAGER imports customers.');
+      // Who may import is the service's rule, asked before a byte of the form is read.
+      context.services.customerImports.assertImporter();
       if (!request.is('multipart/form-data'))
         throw new BadInputError(
           'file',

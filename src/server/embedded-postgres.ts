@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { prepareWalArchive } from './backup.archive';
 import {
   claimDataDirectory,
   commandLineOf,
@@ -77,7 +78,9 @@ export async function startEmbeddedPostgres(
     if (!existsSync(path.join(clusterDirectory, 'PG_VERSION'))) {
       await initialise(clusterDirectory, password, runsAsRoot, log);
     }
-    started = await startCluster(clusterDirectory, pgCtl);
+    // Continuous WAL archiving (src/server/backup.archive.ts); a throw-away cluster has nothing to restore.
+    const archiving = options.removeOnStop ? [] : await prepareWalArchive(absoluteDataDirectory, runsAsRoot);
+    started = await startCluster(clusterDirectory, pgCtl, archiving);
     log(`PostgreSQL pid ${started.pid} ready on port ${started.port}`);
   } catch (error) {
     releaseDataDirectory(absoluteDataDirectory);
@@ -104,6 +107,7 @@ export async function startEmbeddedPostgres(
 async function startCluster(
   clusterDirectory: string,
   pgCtl: (...args: string[]) => Promise<void>,
+  extraSettings: string[],
 ): Promise<{ pid: number; port: number }> {
   const port = await findFreePort();
   // The unix socket in the cluster's own directory (private to this instance) when its path fits;
@@ -113,14 +117,20 @@ async function startCluster(
     'listen_addresses=127.0.0.1',
     `unix_socket_directories=${socketDirectory}`,
     'max_connections=200',
+    ...extraSettings,
   ];
-  const postgresOptions = ['-p', String(port), ...settings.flatMap((setting) => ['-c', setting])];
+  const postgresOptions = ['-p', String(port), ...settings.flatMap((setting) => ['-c', shellWord(setting)])];
   const logFile = path.join(clusterDirectory, 'postgres.log');
   await pgCtl('start', '-w', '-t', '60', '-l', logFile, '-o', postgresOptions.join(' '));
   const running = await runningPostmaster(clusterDirectory);
   if (!running)
     throw new Error(`PostgreSQL in ${clusterDirectory} stopped right after it started: see ${logFile}`);
   return running;
+}
+
+/** pg_ctl runs postgres through `/bin/sh -c`: a setting naming a path with spaces is quoted. */
+function shellWord(word: string): string {
+  return /^[\w./=,:-]*$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** initdb through the package (password file, the `postgres` system user when we run as root). */
@@ -177,7 +187,7 @@ async function pgCtlRunner(
 }
 
 /** pg_ctl, like PostgreSQL, refuses to run as root. */
-function postgresSystemUser(): { uid?: number; gid?: number } {
+export function postgresSystemUser(): { uid?: number; gid?: number } {
   try {
     const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
     return { uid: id('-u'), gid: id('-g') };
@@ -206,7 +216,9 @@ function removeSignalListenersAddedSince(before: Map<string, Listener[]>): void 
  * The postmaster of a cluster if one is alive: postmaster.pid holds its pid (line 1) and port
  * (line 4), and its command line names the cluster (a pid in a stale file may have been reused).
  */
-async function runningPostmaster(clusterDirectory: string): Promise<{ pid: number; port: number } | null> {
+export async function runningPostmaster(
+  clusterDirectory: string,
+): Promise<{ pid: number; port: number } | null> {
   let lines: string[];
   try {
     lines = (await readFile(path.join(clusterDirectory, 'postmaster.pid'), 'utf8')).split('\n');

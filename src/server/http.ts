@@ -34,6 +34,8 @@ import {
 import { DEFAULT_LOGIN_THROTTLE } from '../services/access/login-throttle.service';
 import { RETRY_AFTER_SECONDS, unavailablePlugin } from './unavailable';
 import { customerImportRouter } from './customer-import.router';
+import { adoptMasterKeys } from '../core/crypto/data-keys';
+import { masterKeys } from '../core/crypto/master-keys';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -91,6 +93,8 @@ export async function createHttpApp(
   httpServer?: Server,
 ): Promise<HttpApp> {
   const development = config.nodeEnv !== 'production';
+  // Health data encryption: a wrong MASTER_KEY stops the start here (src/core/crypto/data-keys.ts).
+  await adoptMasterKeys(orm.em, masterKeys(config));
   const schema = await buildExecutableSchema({ debug: false });
   const armor = new ApolloArmor({
     maxDepth: { n: 10 },

@@ -2,6 +2,10 @@ import { activityExport, compositionExport, growthExport } from './report-export
 import { liabilitiesExport, revenueExport, serviceRankingExport } from './report-export.revenue';
 import { cohortsExport, rfmExport, visitFrequencyExport } from './report-export.rfm';
 import { staffPerformanceExport } from './report-export.staff';
+import { statusTransitionsExport } from './report-export.transitions';
+import { productRankingExport } from './report-export.products';
+import { healthAggregatesExport } from './report-export.health';
+import { customReportExport } from './report-export.custom';
 import type { AnyReportExport } from './report-export.types';
 
 /**
@@ -20,6 +24,10 @@ const EXPORTS: AnyReportExport[] = [
   rfmExport,
   cohortsExport,
   visitFrequencyExport,
+  statusTransitionsExport,
+  productRankingExport,
+  healthAggregatesExport,
+  customReportExport,
 ];
 
 export const REPORT_EXPORTS: ReadonlyMap<string, AnyReportExport> = new Map(

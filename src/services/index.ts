@@ -41,8 +41,12 @@ import { CustomerRetentionService } from './customers/customer-erasure-retention
 import { CustomerQueryService } from './customers/customer-query.service';
 import { CustomerMergeService } from './customers/customer-merge.service';
 import { DuplicateCustomersService } from './customers/duplicate-customers.service';
+import { CustomerExternalIdService } from './customers/customer-external-id.service';
 import type { Loaders } from './read/loaders';
 import { HealthService } from './health/health.service';
+import { HealthAccessRequestService } from './health-access/health-access-request.service';
+import { HealthAccessDecisionService } from './health-access/health-access-decision.service';
+import { BreakGlassService } from './health-access/break-glass.service';
 import type { TokenService } from './access/token.service';
 import { VisitQueryService } from './visits/visit-query.service';
 import { VisitRecordingService } from './visits/visit-recording.service';
@@ -59,7 +63,11 @@ export interface Services {
   customerQueries: CustomerQueryService;
   customerMerge: CustomerMergeService;
   duplicateCustomers: DuplicateCustomersService;
+  customerExternalIds: CustomerExternalIdService;
   health: HealthService;
+  healthAccessRequests: HealthAccessRequestService;
+  healthAccessDecisions: HealthAccessDecisionService;
+  breakGlass: BreakGlassService;
   apiKeys: ApiKeyService;
   booking: BookingService;
   appointmentStatus: AppointmentStatusService;
@@ -143,8 +151,20 @@ export function createServices(
     get duplicateCustomers() {
       return once('duplicateCustomers', () => new DuplicateCustomersService(em, requireViewer()));
     },
+    get customerExternalIds() {
+      return once('customerExternalIds', () => new CustomerExternalIdService(em, requireViewer()));
+    },
     get health() {
       return writer('health', HealthService);
+    },
+    get healthAccessRequests() {
+      return writer('healthAccessRequests', HealthAccessRequestService);
+    },
+    get healthAccessDecisions() {
+      return writer('healthAccessDecisions', HealthAccessDecisionService);
+    },
+    get breakGlass() {
+      return writer('breakGlass', BreakGlassService);
     },
     get apiKeys() {
       return writer('apiKeys', ApiKeyService);

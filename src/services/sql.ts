@@ -47,6 +47,11 @@ function prepared(sql: string): Statement {
  * planned each text anew. Values are bound, never inlined. The statement is announced like every
  * knex query (statement counters and query logs see it); a driver error is converted like the ORM's.
  */
+/** Escapes LIKE wildcards in user input (PostgreSQL's default escape character is the backslash). */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
 /** How many texts have a name (for tests). */
 export function namedStatementCount(): number {
   return statements.size;

@@ -52,6 +52,7 @@ const FEATURES = [
   'catalogue',
   'customers',
   'health',
+  'health-access',
   'imports',
   'membership',
   'organization',
@@ -64,7 +65,7 @@ const FEATURES = [
 const LAYER_FOLDERS: Record<string, string[]> = {
   services: ['read'],
   policies: ['rules'],
-  core: ['paging'],
+  core: ['paging', 'crypto'],
 };
 
 export function layerOf(file: string): Layer | undefined {

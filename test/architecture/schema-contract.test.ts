@@ -50,7 +50,16 @@ test('a field some reader of its type may be denied is nullable, so denial nulls
     const readers = roles.filter((role) =>
       Object.values(fields).some((fieldGrant) => fieldGrant.conditionFor(role) !== 'NEVER'),
     );
-    const order = ['ALWAYS', 'ASSIGNED_CUSTOMERS', 'SERVED_CUSTOMERS', 'CONSENTED_CUSTOMERS', 'NEVER'];
+    const order = [
+      'ALWAYS',
+      'ASSIGNED_OR_GRANTED',
+      'SERVED_OR_GRANTED',
+      'ASSIGNED_CUSTOMERS',
+      'SERVED_CUSTOMERS',
+      'CONSENTED_CUSTOMERS',
+      'GRANTED',
+      'NEVER',
+    ];
     // The widest access a role has to any field of the type: a field narrower than that can be denied alone.
     const widest = (role: (typeof roles)[number]) =>
       Object.values(fields)

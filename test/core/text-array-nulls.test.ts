@@ -14,13 +14,30 @@ beforeAll(async () => {
 });
 afterAll(() => testApp.close());
 
-/** Applies the migration again to rows staged after the test database was migrated. */
-async function rerunMigration() {
+const ENCRYPTION = 'Migration20261203100000_health_encryption';
+
+/**
+ * Runs `stage` in the schema the migration met, then applies the migration again. The health lists
+ * are sealed json text since Migration20261203100000_health_encryption, so that one is undone first
+ * (its down needs plaintext: the organization's health rows are made plaintext, as before the
+ * encryption) and applied again after.
+ */
+async function rerunMigration(stage: () => Promise<void>) {
+  await testApp.asOwner(
+    `update health_profile set lifestyle = '{}', skin_profile = '{}', current_complaints = '[]',
+       wellness_goals = '[]', notes = null, constitution = null, secondary_constitutions = '[]'
+     where organization_id = $1`,
+    [org.organizationId],
+  );
+  for (const table of ['allergy', 'medical_condition', 'special_condition'])
+    await testApp.asOwner(`delete from ${table} where organization_id = $1`, [org.organizationId]);
   const owner = await MikroORM.init(createOrmConfig(testApp.url));
   try {
+    await owner.migrator.down({ migrations: [ENCRYPTION] });
     await owner.migrator.down({ migrations: [MIGRATION] });
+    await stage();
     const applied = await owner.migrator.up();
-    expect(applied.map((migration) => migration.name)).toEqual([MIGRATION]);
+    expect(applied.map((migration) => migration.name)).toEqual([MIGRATION, ENCRYPTION]);
   } finally {
     await owner.close(true);
   }
@@ -44,27 +61,28 @@ test('NULL elements an older version stored in free-text lists are dropped, and 
     .execute<{ version: number }[]>(`select version from health_profile where customer_id = ?`, [
       org.assigned.id,
     ]);
-  // What MikroORM 6.6's own marshalling made of an element "null" before TextArrayType.
-  await testApp.asOwner(
-    `update health_profile set current_complaints = array['失眠', null], wellness_goals = array[null::text]
-      where customer_id = $1`,
-    [org.assigned.id],
-  );
-  await testApp.asOwner(`update contraindication_tag set keywords = array[null, '高血压'] where id = $1`, [
-    tag.data!.createContraindicationTag.id,
-  ]);
-  await testApp.asOwner(`update api_key set scopes = array_append(scopes, null) where id = $1`, [
-    key.data!.createApiKey.apiKey.id,
-  ]);
-
-  await rerunMigration();
+  await rerunMigration(async () => {
+    // What MikroORM 6.6's own marshalling made of an element "null" before TextArrayType.
+    await testApp.asOwner(
+      `update health_profile set current_complaints = array['失眠', null], wellness_goals = array[null::text]
+        where customer_id = $1`,
+      [org.assigned.id],
+    );
+    await testApp.asOwner(`update contraindication_tag set keywords = array[null, '高血压'] where id = $1`, [
+      tag.data!.createContraindicationTag.id,
+    ]);
+    await testApp.asOwner(`update api_key set scopes = array_append(scopes, null) where id = $1`, [
+      key.data!.createApiKey.apiKey.id,
+    ]);
+  });
 
   const [row] = await testApp.orm.em
     .getConnection()
     .execute(`select current_complaints, wellness_goals, version from health_profile where customer_id = ?`, [
       org.assigned.id,
     ]);
-  expect(row).toEqual({ current_complaints: ['失眠'], wellness_goals: [], version: version.version + 1 });
+  // The lists as the encryption migration left them: plaintext json text until keys:rotate-data seals them.
+  expect(row).toEqual({ current_complaints: '["失眠"]', wellness_goals: '[]', version: version.version + 1 });
   const profile = await execute(
     testApp,
     org.tokens.OWNER,

@@ -110,7 +110,12 @@ describe('eraseCustomer', () => {
         'public.care_task',
       ]),
     );
-    expect(await whereFound(rich.texts.allergy)).toEqual(['public.allergy']);
+    // Health text is sealed at rest (issue 17): no table holds the allergy's plaintext even before the
+    // erasure, but its row is there for the erasure to delete.
+    expect(await whereFound(rich.texts.allergy)).toEqual([]);
+    expect(
+      await countRows(testApp.orm, 'select count(*) from allergy where customer_id = ?', [rich.id]),
+    ).toBeGreaterThan(0);
     const before = await books(rich.id);
 
     const result = await erase(org.tokens.OWNER, rich);

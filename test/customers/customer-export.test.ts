@@ -36,6 +36,7 @@ const codeOf = async (response: Response) =>
 const SECTIONS = [
   'profile',
   'tags',
+  'externalIds',
   'healthProfile',
   'allergies',
   'medicalHistory',

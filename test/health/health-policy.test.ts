@@ -176,7 +176,8 @@ test('viewer lists the readable fields of the role', async () => {
   expect(therapist.readableFields).toContainEqual({
     typeName: 'HealthProfile',
     fieldName: 'allergies',
-    condition: 'SERVED_CUSTOMERS',
+    // Served customers, and those an access grant or break-glass names (issue 17).
+    condition: 'SERVED_OR_GRANTED',
   });
   expect(therapist.readableFields.find((field: any) => field.fieldName === 'medicalHistory')).toBeUndefined();
 });

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/server/logger';
+import { keyRing } from '../../src/core/crypto/key-ring';
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, listen, type TestApp } from '../support/test-app';
 import { CONSENT, rowsByNumber, startImport, upload } from './import-support';
@@ -63,7 +64,8 @@ test('a NUL in a cell is a problem of its row in the dry run, and the real run i
         where a.organization_id = ? and c.phone = ?`,
       [org.organizationId, '+8613911113333'],
     );
-  expect(allergy.note).toBe('建档导入');
+  // Sealed at rest (issue 17): the column holds ciphertext, opened by the process's key ring.
+  expect(keyRing.open(allergy.note)).toBe('建档导入');
 });
 
 test('a NUL in the file name is BAD_USER_INPUT and stores nothing', async () => {

@@ -34,9 +34,14 @@ beforeAll(async () => {
     phone = '+8613600136006', phone_last4 = '6006'`,
   );
   await set('孙七', `lifetime_spend = 1000, gender = 'FEMALE', email = 'sq@example.cn'`);
-  await testApp.asOwner(`update health_profile set wellness_goals = '{改善睡眠}' where customer_id = $1`, [
-    ids.张三,
-  ]);
+  // Through the API: the goals are sealed at rest with their blind index (a raw UPDATE would write plaintext).
+  const goals = await execute(
+    testApp,
+    org.tokens.OWNER,
+    `mutation($id: ID!) { updateHealthProfile(customerId: $id, input: { wellnessGoals: ["改善睡眠"] }) { id } }`,
+    { id: ids.张三 },
+  );
+  expect(goals.errors).toBeUndefined();
   const consent = (name: string, channel: string) =>
     execute(
       testApp,

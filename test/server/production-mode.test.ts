@@ -12,7 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => testApp.close());
 
-const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://db/x' };
+const production = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'x'.repeat(40),
+  MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+  DATABASE_URL: 'postgres://db/x',
+};
 
 test('production has no playground unless PLAYGROUND=true; development has it', () => {
   expect(loadConfig(production).playground).toBe(false);

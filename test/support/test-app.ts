@@ -19,6 +19,8 @@ export const testConfig: AppConfig = {
   host: '127.0.0.1',
   dataDir: '.data-test',
   jwtSecret: 'test-secret-that-is-long-enough-for-hs256-signing',
+  // A fixed master key (docs/architecture.md, "Encryption at rest"): no key file written by tests.
+  masterKey: Buffer.alloc(32, 7).toString('base64'),
   jwtTtlSeconds: 3600,
   logLevel: 'silent',
   introspection: true,

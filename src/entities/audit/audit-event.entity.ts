@@ -72,6 +72,10 @@ export class AuditEvent {
   @Property({ length: 64, nullable: true })
   emailHash?: string;
 
+  /** The access grant (health_access_request) a health read rested on, when the role alone did not allow it. */
+  @Property({ type: 'uuid', nullable: true })
+  grantId?: string;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   occurredAt: Date = new Date();
 }

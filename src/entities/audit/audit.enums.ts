@@ -16,4 +16,6 @@ export enum AuditAction {
   EXPORT = 'EXPORT',
   /** A customer's personal data erased (PIPL art. 47); the row says by whom and why, never what. */
   ERASE = 'ERASE',
+  /** Emergency health access (breakGlassHealthAccess): entityId is the grant; reviewed by a manager. */
+  BREAK_GLASS = 'BREAK_GLASS',
 }

@@ -27,6 +27,8 @@ export enum CareTaskKind {
   COMPLAINT_RESOLUTION_OVERDUE = 'COMPLAINT_RESOLUTION_OVERDUE',
   /** 投诉回访: ask the customer after a complaint was resolved whether they are satisfied. */
   COMPLAINT_FOLLOW_UP = 'COMPLAINT_FOLLOW_UP',
+  /** 紧急查阅复核: a break-glass read of a customer's health data, for the store manager to review. */
+  BREAK_GLASS_REVIEW = 'BREAK_GLASS_REVIEW',
 }
 
 /** SERVICE tasks always happen; MARKETING tasks need consent and respect the frequency cap. */

@@ -1,8 +1,9 @@
 /** Duplicates and merge (issue 16): enumerations shared by the services and the GraphQL contract. */
 
 /**
- * Why two customers look like one person. Phone and externalId are unique per organization, so two
- * stored customers never share either: the import's dry run reports an incoming row that matches one.
+ * Why two customers look like one person. Phone and one integration's externalId are unique per
+ * organization, so two stored customers never share either: the import's dry run reports an incoming
+ * row that matches one. Two integrations may give one externalId to two customers: SAME_EXTERNAL_ID.
  */
 export enum DuplicateReason {
   /** Same name and same birthday. */
@@ -11,6 +12,8 @@ export enum DuplicateReason {
   SAME_PINYIN_AND_PHONE_LAST4 = 'SAME_PINYIN_AND_PHONE_LAST4',
   /** Same email address, letter case ignored. */
   SAME_EMAIL = 'SAME_EMAIL',
+  /** The same external id from two integrations (or one and the organization's own number). */
+  SAME_EXTERNAL_ID = 'SAME_EXTERNAL_ID',
 }
 
 /** A value of the customer or the health profile that mergeCustomers can take from the merged one. */

@@ -56,6 +56,12 @@ export interface ImportantDate {
 @Index({ name: 'customer_assigned_therapist_index', properties: ['assignedTherapist'] })
 @Index({ name: 'customer_phone_last4_index', properties: ['organization', 'phoneLast4'] })
 @Index({ name: 'customer_name_pinyin_order_index', properties: ['organization', 'namePinyin', 'id'] })
+// 客户构成 (reports/customer-composition.ts) reads these columns of every live customer: index-only.
+@Index({
+  name: 'customer_composition_index',
+  expression:
+    'create index customer_composition_index on customer (organization_id) include (tier_id, gender, source, birthday, home_store_id) where archived_at is null',
+})
 @Index({
   name: 'customer_live_index',
   expression: 'create index customer_live_index on customer (organization_id) where archived_at is null',

@@ -7,13 +7,15 @@ import {
   VerificationStatus,
 } from './health.enums';
 import { HealthRecord } from './health-record.entity';
+import { EncryptedText } from '../encrypted.type';
 
 /** 过敏史, modelled on FHIR AllergyIntolerance. */
 @Entity()
 export class Allergy extends HealthRecord {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt' | 'clinicalStatus' | 'verificationStatus';
 
-  @Property({ length: 100 })
+  /** Encrypted (EncryptedText); at most 100 characters, checked by the input. */
+  @Property({ type: EncryptedText, columnType: 'text' })
   substance!: string;
 
   @Enum({ items: () => AllergyCategory, nativeEnumName: 'allergy_category' })
@@ -29,7 +31,7 @@ export class Allergy extends HealthRecord {
   verificationStatus: VerificationStatus = VerificationStatus.UNCONFIRMED;
 
   /** Manifestation, e.g. 皮疹, 红肿. */
-  @Property({ length: 200, nullable: true })
+  @Property({ type: EncryptedText, columnType: 'text', nullable: true })
   reaction?: string;
 
   @Enum({ items: () => ReactionSeverity, nativeEnumName: 'reaction_severity', nullable: true })

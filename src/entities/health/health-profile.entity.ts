@@ -1,7 +1,8 @@
-import { Entity, Enum, OneToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, OneToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
 import { OrganizationScoped } from '../base.entity';
 import type { Customer } from '../customers/customer.entity';
 import { Frequency, Level, SkinType, TcmConstitution } from './health.enums';
+import { EncryptedJson, EncryptedText } from '../encrypted.type';
 import { TextArrayType } from '../text-array.type';
 
 export interface Lifestyle {
@@ -36,6 +37,9 @@ export class HealthProfile extends OrganizationScoped {
     | 'skinProfile'
     | 'currentComplaints'
     | 'wellnessGoals'
+    | 'currentComplaintsIndex'
+    | 'constitutionIndex'
+    | 'wellnessGoalsIndex'
     | 'version';
 
   @OneToOne({
@@ -47,29 +51,46 @@ export class HealthProfile extends OrganizationScoped {
   })
   customer!: Ref<Customer>;
 
-  /** 体质辨识: primary TCM constitution type. */
-  @Enum({ items: () => TcmConstitution, nativeEnumName: 'tcm_constitution', nullable: true })
+  /** 体质辨识: primary TCM constitution type (sealed; grouped and matched by constitutionIndex). */
+  @Property({ type: EncryptedText, columnType: 'text', nullable: true })
   constitution?: TcmConstitution;
 
-  /** Secondary (mixed) constitution types, when the assessment found more than one. */
-  @Enum({ items: () => TcmConstitution, array: true, nativeEnumName: 'tcm_constitution' })
+  /** Secondary (mixed) constitution types, when the assessment found more than one (sealed json). */
+  @Property({ type: EncryptedJson, columnType: 'text' })
   secondaryConstitutions: TcmConstitution[] = [];
 
-  @Property({ type: 'json' })
+  /**
+   * Blind index of the constitution (HMAC, src/core/crypto/envelope.ts): what reports group by and
+   * segment rules match on, mapped back to the nine values with the organization's keys.
+   */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  constitutionIndex?: string;
+
+  @Property({ type: EncryptedJson, columnType: 'text' })
   lifestyle: Lifestyle = {};
 
-  @Property({ type: 'json' })
+  @Property({ type: EncryptedJson, columnType: 'text' })
   skinProfile: SkinProfile = {};
 
   /** 当前主诉, e.g. 肩颈酸痛, 失眠. */
-  @Property({ type: TextArrayType, columnType: 'text[]' })
+  @Property({ type: EncryptedJson, columnType: 'text' })
   currentComplaints: string[] = [];
 
   /** 养生目标 */
-  @Property({ type: TextArrayType, columnType: 'text[]' })
+  @Property({ type: EncryptedJson, columnType: 'text' })
   wellnessGoals: string[] = [];
 
-  @Property({ type: 'text', nullable: true })
+  /**
+   * Blind indexes of the two lists, one HMAC per item (src/core/crypto/envelope.ts blindIndex), set
+   * when the list is sealed: what segment rules match on (src/services/segments/segment-rule.ts).
+   */
+  @Property({ type: TextArrayType, columnType: 'text[]', hidden: true })
+  currentComplaintsIndex: string[] = [];
+
+  @Property({ type: TextArrayType, columnType: 'text[]', hidden: true })
+  wellnessGoalsIndex: string[] = [];
+
+  @Property({ type: EncryptedText, columnType: 'text', nullable: true })
   notes?: string;
 
   @Property({ version: true })

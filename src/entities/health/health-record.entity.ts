@@ -2,6 +2,7 @@ import { Entity, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { OrganizationScoped } from '../base.entity';
 import type { Customer } from '../customers/customer.entity';
 import { User } from '../staff/user.entity';
+import { EncryptedText } from '../encrypted.type';
 
 /** Common columns of the dated health records kept per customer. */
 @Entity({ abstract: true })
@@ -15,6 +16,6 @@ export abstract class HealthRecord extends OrganizationScoped {
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   recordedAt: Date = new Date();
 
-  @Property({ type: 'text', nullable: true })
+  @Property({ type: EncryptedText, columnType: 'text', nullable: true })
   note?: string;
 }

@@ -1,13 +1,15 @@
 import { Entity, Enum, Property, OptionalProps } from '@mikro-orm/core';
 import { ClinicalStatus } from './health.enums';
 import { HealthRecord } from './health-record.entity';
+import { EncryptedText } from '../encrypted.type';
 
 /** 既往病史: one condition of the medical history, e.g. 高血压 since 2019. */
 @Entity()
 export class MedicalCondition extends HealthRecord {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt' | 'status';
 
-  @Property({ length: 100 })
+  /** Encrypted (EncryptedText); at most 100 characters, checked by the input. */
+  @Property({ type: EncryptedText, columnType: 'text' })
   condition!: string;
 
   @Property({ type: 'date', nullable: true })

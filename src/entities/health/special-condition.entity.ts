@@ -1,6 +1,7 @@
 import { Check, Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
 import { SpecialConditionKind } from './health.enums';
 import { HealthRecord } from './health-record.entity';
+import { EncryptedText } from '../encrypted.type';
 
 /** 特殊健康状况 with a date range: pregnancy 孕期, breastfeeding, post-surgery recovery… */
 @Entity()
@@ -11,7 +12,7 @@ export class SpecialCondition extends HealthRecord {
   @Enum({ items: () => SpecialConditionKind, nativeEnumName: 'special_condition_kind' })
   kind!: SpecialConditionKind;
 
-  @Property({ length: 200, nullable: true })
+  @Property({ type: EncryptedText, columnType: 'text', nullable: true })
   description?: string;
 
   @Property({ type: 'date' })

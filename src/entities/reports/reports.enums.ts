@@ -14,3 +14,15 @@ export enum CustomerGrowthGrouping {
   /** The customer's home store (所属门店). */
   STORE = 'STORE',
 }
+
+/** The eight RFM segments (services/reports/rfm-scoring.ts names and computes them). */
+export enum RfmSegment {
+  IMPORTANT_VALUE = 'IMPORTANT_VALUE',
+  IMPORTANT_DEVELOPMENT = 'IMPORTANT_DEVELOPMENT',
+  IMPORTANT_RETENTION = 'IMPORTANT_RETENTION',
+  IMPORTANT_WINBACK = 'IMPORTANT_WINBACK',
+  GENERAL_VALUE = 'GENERAL_VALUE',
+  GENERAL_DEVELOPMENT = 'GENERAL_DEVELOPMENT',
+  GENERAL_RETENTION = 'GENERAL_RETENTION',
+  GENERAL_WINBACK = 'GENERAL_WINBACK',
+}

@@ -30,6 +30,8 @@ export interface SegmentRule {
   /** Health fields: only for callers who read every customer's clinical data. */
   constitutions?: string[];
   currentComplaintsAny?: string[];
+  /** RFM segment keys (any of), as of the organization's RFM snapshot (customer_rfm). */
+  rfmSegments?: string[];
 }
 
 /** 客户分群: a saved set of filters; its members are computed when asked for, never stored. */

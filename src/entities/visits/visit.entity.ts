@@ -19,6 +19,7 @@ import { VisitEffect } from './visits.enums';
 import { Store } from '../organization/store.entity';
 import { User } from '../staff/user.entity';
 import { VisitLine } from './visit-line.entity';
+import { EncryptedText } from '../encrypted.type';
 
 /** 服务记录: what was done for a customer on one visit, and how it went. */
 @Entity()
@@ -82,7 +83,7 @@ export class Visit extends OrganizationScoped {
   nextVisitOn?: string;
 
   /** 身体状况备注: health-sensitive, protected like the health profile. */
-  @Property({ type: 'text', nullable: true, lazy: true })
+  @Property({ type: EncryptedText, columnType: 'text', nullable: true, lazy: true })
   conditionNotes?: string;
 
   @ManyToOne(() => User, { ref: true, nullable: true })

@@ -1,11 +1,14 @@
 import { Role } from '../../entities/access/access.enums';
 import { grant } from '../grant';
-import { HealthSection } from '../../core/health-access';
+import { HealthAccessSection, HealthSection } from '../../core/health-access';
 import { fieldsOf, type PolicyMap } from '../policy-map';
 
 const { SAFETY, CLINICAL } = HealthSection;
-const safety = grant.health(SAFETY);
-const clinical = grant.health(CLINICAL);
+// By role a field needs its section (SAFETY or CLINICAL); under an access grant, its part.
+const safety = grant.healthPart(HealthAccessSection.SAFETY);
+const history = grant.healthPart(HealthAccessSection.HISTORY);
+const assessment = grant.healthPart(HealthAccessSection.ASSESSMENT);
+const notes = grant.healthPart(HealthAccessSection.NOTES);
 const { OWNER, MANAGER, CONSULTANT, THERAPIST } = Role;
 
 const fields = (names: string[], fieldGrant = safety) => fieldsOf(names, fieldGrant);
@@ -33,14 +36,14 @@ export const healthPolicy: PolicyMap = {
     updatedAt: grant.health(SAFETY, CLINICAL),
     allergies: safety,
     specialConditions: safety,
-    medicalHistory: clinical,
-    constitution: clinical,
-    secondaryConstitutions: clinical,
-    lifestyle: clinical,
-    skinProfile: clinical,
-    currentComplaints: clinical,
-    wellnessGoals: clinical,
-    notes: clinical,
+    medicalHistory: history,
+    constitution: assessment,
+    secondaryConstitutions: assessment,
+    lifestyle: assessment,
+    skinProfile: assessment,
+    currentComplaints: assessment,
+    wellnessGoals: assessment,
+    notes,
   },
   Allergy: fields([
     'id',
@@ -56,17 +59,20 @@ export const healthPolicy: PolicyMap = {
     'recordedAt',
   ]),
   SpecialCondition: fields(['id', 'kind', 'description', 'startsOn', 'endsOn', 'note', 'recordedAt']),
-  MedicalCondition: fields(['id', 'condition', 'since', 'status', 'note', 'recordedAt'], clinical),
+  MedicalCondition: fields(['id', 'condition', 'since', 'status', 'note', 'recordedAt'], history),
 };
 
-/** Nested value objects (no customer of their own): readable when their parent field was. */
+/**
+ * Nested value objects (no customer of their own): readable when their parent field was. THERAPIST
+ * reaches them only through an ASSESSMENT grant on the parent field.
+ */
 export const healthValuePolicy: PolicyMap = {
   Lifestyle: fields(
     ['sleepHours', 'sleepQuality', 'diet', 'exercise', 'smoking', 'drinking', 'note'],
-    grant.roles(OWNER, MANAGER, CONSULTANT),
+    grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST),
   ),
   SkinProfile: fields(
     ['type', 'oiliness', 'sensitivity', 'concerns'],
-    grant.roles(OWNER, MANAGER, CONSULTANT),
+    grant.roles(OWNER, MANAGER, CONSULTANT, THERAPIST),
   ),
 };

@@ -11,6 +11,8 @@ const { OWNER, MANAGER, MARKETING } = Role;
  */
 const customerReaders = grant.roles(OWNER, MANAGER, MARKETING);
 const moneyReaders = grant.roles(OWNER, MANAGER);
+/** A fresh snapshot costs a scoring of every settled visit of the year: the owner and managers ask for it. */
+const snapshotRequesters = grant.writers(OWNER, MANAGER);
 
 export const rfmReportPolicy: PolicyMap = {
   Query: {
@@ -18,8 +20,18 @@ export const rfmReportPolicy: PolicyMap = {
     retentionCohorts: customerReaders,
     visitFrequencyReport: customerReaders,
   },
+  Mutation: { requestRfmSnapshot: snapshotRequesters },
   RfmReport: fieldsOf(
-    ['asOf', 'windowFrom', 'timeZone', 'customersScored', 'customersWithoutVisits', 'segments', 'customers'],
+    [
+      'asOf',
+      'windowFrom',
+      'timeZone',
+      'computedAt',
+      'customersScored',
+      'customersWithoutVisits',
+      'segments',
+      'customers',
+    ],
     customerReaders,
   ),
   RfmCustomerConnection: fieldsOf(['edges', 'pageInfo', 'totalCount'], customerReaders),

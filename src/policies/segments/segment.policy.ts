@@ -44,6 +44,7 @@ export const segmentPolicy: PolicyMap = {
       'wellnessGoalsAny',
       'constitutions',
       'currentComplaintsAny',
+      'rfmSegments',
     ],
     segmentUsers,
   ),

@@ -1,6 +1,6 @@
 import { Role } from '../../entities/access/access.enums';
 import { grant } from '../grant';
-import { HealthSection } from '../../core/health-access';
+import { HealthAccessSection, HealthSection } from '../../core/health-access';
 import { fieldsOf, type PolicyMap } from '../policy-map';
 
 const { OWNER, MANAGER, CONSULTANT, THERAPIST, FRONT_DESK, INTEGRATION } = Role;
@@ -36,7 +36,11 @@ export const visitPolicy: PolicyMap = {
       'createdAt',
     ]),
     // 身体状况备注: free-text health notes, readable like the health profile (either section).
-    conditionNotes: grant.health(HealthSection.SAFETY, HealthSection.CLINICAL),
+    // Free-text health notes: under an access grant, the NOTES part only.
+    conditionNotes: grant.healthWith(
+      [HealthSection.SAFETY, HealthSection.CLINICAL],
+      [HealthAccessSection.NOTES],
+    ),
     recordedBy: staffReaders,
   },
   VisitLine: {

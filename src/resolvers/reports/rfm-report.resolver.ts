@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { money } from '../../schema/money.type';
 import { ReportPeriodInput } from '../../schema/reports/report-period.inputs';
 import {
@@ -35,6 +35,14 @@ export class RfmReportResolver {
         })),
       },
     };
+  }
+
+  @Mutation(() => Date, {
+    description:
+      'Asks for a new RFM snapshot (rfmReport without storeId reads the nightly one): computed within 10 minutes. Returns when it was asked.',
+  })
+  requestRfmSnapshot(@Ctx() context: AppContext) {
+    return context.services.reports.requestRfmSnapshot();
   }
 
   @Query(() => RetentionCohortsReport, {

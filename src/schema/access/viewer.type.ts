@@ -11,7 +11,7 @@ export class FieldAccess {
 
   @Field({
     description:
-      'ALWAYS; ASSIGNED_CUSTOMERS (only customers assigned to the viewer); SERVED_CUSTOMERS (customers the viewer serves).',
+      'ALWAYS; ASSIGNED_CUSTOMERS (only customers assigned to the viewer); SERVED_CUSTOMERS (customers the viewer serves); GRANTED (customers the viewer holds an access grant on, 档案查阅审批), also ASSIGNED_OR_GRANTED and SERVED_OR_GRANTED.',
   })
   condition!: string;
 }

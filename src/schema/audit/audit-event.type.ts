@@ -50,9 +50,17 @@ export class AuditEventType {
 
   @Field({
     nullable: true,
-    description: 'Why a login failed: WRONG_PASSWORD, ACCOUNT_INACTIVE (entityId is the account tried).',
+    description:
+      'Why a login failed: WRONG_PASSWORD, ACCOUNT_INACTIVE (entityId is the account tried); BREAK_GLASS on a break-glass and the health reads under it.',
   })
   reason?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The health access grant (HealthAccessRequest) a health read rested on; reason BREAK_GLASS when it was a break-glass.',
+  })
+  grantId?: string;
 
   @Field()
   occurredAt!: Date;

@@ -8,7 +8,7 @@ export { DuplicateReason };
 registerEnumType(DuplicateReason, {
   name: 'DuplicateReason',
   description:
-    'Why two customers look like one person (疑似重复). Phone and externalId are unique, so no two records share one.',
+    "Why two customers look like one person (疑似重复). Phone and one integration's externalId are unique; two integrations may give one externalId to two customers (SAME_EXTERNAL_ID).",
 });
 
 @ObjectType('DuplicateCandidate', {

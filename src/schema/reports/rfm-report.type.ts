@@ -62,6 +62,13 @@ export class RfmReport {
   @Field()
   timeZone!: string;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the scores were computed: the organization’s nightly snapshot (no storeId; asOf omitted or its date). Null: computed for this request (a store, or another asOf).',
+  })
+  computedAt?: Date | null;
+
   @Field(() => Int, { description: 'Customers with at least one settled visit up to asOf: the ones scored.' })
   customersScored!: number;
 

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { ContactChannel, Gender, TcmConstitution } from '../enums.type';
+import { ContactChannel, Gender, RfmSegment, TcmConstitution } from '../enums.type';
 
 @InputType({ description: 'Segment filters; every filter given must hold. Money in 分.' })
 export class SegmentRuleInput {
@@ -85,6 +85,14 @@ export class SegmentRuleInput {
   })
   @ArrayMaxSize(20)
   currentComplaintsAny?: string[];
+
+  @Field(() => [RfmSegment], {
+    nullable: true,
+    description:
+      'RFM segment (any of), as of the organization’s nightly RFM snapshot (rfmReport.computedAt): 重要价值客户 ….',
+  })
+  @ArrayMaxSize(8)
+  rfmSegments?: RfmSegment[];
 }
 
 @InputType()

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ContactChannel, Gender, TcmConstitution } from '../enums.type';
+import { ContactChannel, Gender, RfmSegment, TcmConstitution } from '../enums.type';
 
 @ObjectType('SegmentRule', { description: 'The filters of a segment or rule-based tag, as saved.' })
 export class SegmentRuleType {
@@ -59,6 +59,9 @@ export class SegmentRuleType {
 
   @Field(() => [String], { nullable: true })
   currentComplaintsAny?: string[];
+
+  @Field(() => [RfmSegment], { nullable: true })
+  rfmSegments?: RfmSegment[];
 }
 
 @ObjectType('Segment', {

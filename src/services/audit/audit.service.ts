@@ -20,6 +20,8 @@ export type LoginAuditRow = Omit<RequiredEntityData<AuditEvent>, 'fields'>;
 
 export class AuditService {
   private readonly healthReads = new Map<string, Set<string>>();
+  /** Customers whose health a read of this request saw under an access grant, with the grant. */
+  private readonly grantedReads = new Map<string, { id: string; kind: string }>();
   private rowsWritten?: AuditRowsListener;
 
   constructor(
@@ -42,6 +44,14 @@ export class AuditService {
     const fields = this.healthReads.get(customerId) ?? new Set<string>();
     fields.add(field);
     this.healthReads.set(customerId, fields);
+  }
+
+  /**
+   * A policy let a health read of the customer through on an access grant: the read's row names the
+   * grant, and a break-glass one says so in `reason`.
+   */
+  recordGrantUse(customerId: string, grant: { id: string; kind: string }): void {
+    this.grantedReads.set(customerId, { id: grant.id, kind: grant.kind });
   }
 
   /** `em` must be the EntityManager of the change's transaction, so both commit or roll back together. */
@@ -120,18 +130,26 @@ export class AuditService {
    */
   async flushReads(): Promise<number> {
     if (!this.viewer || this.healthReads.size === 0) return 0;
-    const reads = [...this.healthReads].map(([customerId, fields]) => ({
-      customer_id: customerId,
-      fields: [...fields].sort(),
-    }));
+    const reads = [...this.healthReads].map(([customerId, fields]) => {
+      const grant = this.grantedReads.get(customerId);
+      return {
+        customer_id: customerId,
+        fields: [...fields].sort(),
+        grant_id: grant?.id ?? null,
+        grant_kind: grant?.kind ?? null,
+      };
+    });
     this.healthReads.clear();
+    this.grantedReads.clear();
     const actor = this.actor();
     await runPrepared(
       this.em,
       `insert into "audit_event" (organization_id, actor_user_id, actor_api_key_id, role, action, entity_type,
-                                customer_id, fields, operation_name, request_id, correlation_id, occurred_at)
-       select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, ?, now()
-         from jsonb_to_recordset(?::jsonb) as r(customer_id uuid, fields text[])`,
+                                customer_id, fields, operation_name, request_id, correlation_id, occurred_at,
+                                grant_id, reason)
+       select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, ?, now(), r.grant_id,
+              nullif(r.grant_kind, 'APPROVAL')
+         from jsonb_to_recordset(?::jsonb) as r(customer_id uuid, fields text[], grant_id uuid, grant_kind text)`,
       [
         actor.organizationId,
         actor.actorUserId ?? null,

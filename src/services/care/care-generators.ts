@@ -44,7 +44,10 @@ const nearDates = `generate_series(k.now::date - 1, k.now::date + o.greeting_lea
 const zoneOf = (store: string) =>
   `coalesce((select s.timezone from store s where s.id = ${store} and s.organization_id = o.id), o.timezone)`;
 
-export const CARE_GENERATORS: Record<CareTaskKind, string> = {
+/** Kinds the schedule creates; a break-glass review is created by the access it reviews. */
+type ScheduledCareTaskKind = Exclude<CareTaskKind, CareTaskKind.BREAK_GLASS_REVIEW>;
+
+export const CARE_GENERATORS: Record<ScheduledCareTaskKind, string> = {
   // 回访 once the visit is `visitFollowUpAfterHours` old, due by `visitFollowUpWithinHours`. Visits
   // older than 7 days are history (imports, a worker down for long), not a call to make now.
   [CareTaskKind.VISIT_FOLLOW_UP]: insert(
@@ -182,7 +185,7 @@ export const CARE_GENERATORS: Record<CareTaskKind, string> = {
 };
 
 /** Service tasks first, so marketing never crowds them out; the cap applies to marketing only. */
-export const GENERATION_ORDER: CareTaskKind[] = [
+export const GENERATION_ORDER: ScheduledCareTaskKind[] = [
   CareTaskKind.VISIT_FOLLOW_UP,
   CareTaskKind.COMPLAINT_RESPONSE_OVERDUE,
   CareTaskKind.COMPLAINT_RESOLUTION_OVERDUE,

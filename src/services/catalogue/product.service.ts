@@ -11,6 +11,7 @@ import { changedFields } from '../changes';
 import { decodeCursor, pageSize, toConnection } from '../../core/paging/cursor';
 import { assertVersion, withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
+import { likeLiteral } from '../sql';
 
 const UNIQUE_CODE: UniqueRule = {
   constraint: 'product_organization_id_code_unique',
@@ -132,7 +133,7 @@ export class ProductService {
     const conditions: FilterQuery<Product>[] = [];
     if (filter.active !== undefined && filter.active !== null) conditions.push({ active: filter.active });
     if (filter.search) {
-      const pattern = `%${filter.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const pattern = `%${likeLiteral(filter.search)}%`;
       conditions.push({
         $or: [{ name: { $ilike: pattern } }, { brand: { $ilike: pattern } }, { code: { $ilike: pattern } }],
       });

@@ -21,6 +21,8 @@ const STATEMENTS: string[] = [
   `delete from health_profile where organization_id = ? and customer_id = ?`,
   `delete from contact_consent where organization_id = ? and customer_id = ?`,
   `delete from customer_tag where organization_id = ? and customer_id = ?`,
+  // Integrations' ids identify the person in another system.
+  `delete from customer_external_id where organization_id = ? and customer_id = ?`,
   // Visits keep their lines, prices and settlement; what the customer said and felt goes.
   `update visit set feedback = null, suggestions = null, next_visit_intent = null, next_visit_on = null,
           condition_notes = null, updated_at = now()
@@ -50,6 +52,11 @@ const STATEMENTS: string[] = [
           status = case when status = 'OPEN' then 'CANCELLED' else status end,
           completed_at = coalesce(completed_at, now()), updated_at = now()
     where organization_id = ? and customer_id = ?`,
+  // 档案查阅审批: who asked, when and for which sections stays; the free-text reasons may name the customer.
+  `update health_access_request
+      set reason = '${ERASED_TEXT}', decision_note = case when decision_note is not null then '${ERASED_TEXT}' end,
+          updated_at = now()
+    where organization_id = ? and customer_id = ?`,
 ];
 
 /**
@@ -62,11 +69,22 @@ export async function eraseCustomerData(em: EntityManager, customer: Customer): 
   const transaction = em.getTransactionContext();
   const organizationId = customer.organization.id;
   const related = customer.referrer ? [customer.referrer.id] : [];
+  // Integrations' ids are identifying values too: their copies in the history go with the rest.
+  const integrationIds = await connection.execute<{ external_id: string }[]>(
+    `select external_id from customer_external_id where organization_id = ? and customer_id = ?`,
+    [organizationId, customer.id],
+    'all',
+    transaction,
+  );
+  const values = [
+    ...erasedValues(customer),
+    ...integrationIds.map((row) => row.external_id).filter((value) => value.length >= 2),
+  ];
   // Lists travel as json: the query layer would expand a JS array into a list of values.
   await connection.execute(
     `select erase_customer_history(?, ?, ?::uuid[],
        array(select jsonb_array_elements_text(?::jsonb)))`,
-    [organizationId, customer.id, uuidArray(related), JSON.stringify(erasedValues(customer))],
+    [organizationId, customer.id, uuidArray(related), JSON.stringify(values)],
     'all',
     transaction,
   );

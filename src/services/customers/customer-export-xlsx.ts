@@ -5,6 +5,7 @@ import type { CustomerRecord } from './customer-export.service';
 const SHEETS: Record<string, string> = {
   profile: '客户资料',
   tags: '标签',
+  externalIds: '外部系统编号',
   healthProfile: '健康档案',
   allergies: '过敏史',
   medicalHistory: '既往病史',
@@ -50,6 +51,7 @@ const HEADERS: Record<string, string> = {
   notes: '备注',
   note: '备注',
   externalId: '外部编号',
+  integration: '对接系统',
   visitCount: '到店次数',
   lastVisitAt: '最近到店',
   lifetimeSpend: '累计消费(分)',

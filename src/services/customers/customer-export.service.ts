@@ -8,6 +8,8 @@ import type { AuditService } from '../audit/audit.service';
 import { runPrepared } from '../sql';
 import { inTransaction } from '../transaction';
 import { CUSTOMER_EXPORT_SQL, EXPORT_SECTIONS } from './customer-export.sql';
+import { openRow } from '../../core/crypto/sealed-columns';
+import { Allergy, HealthProfile, MedicalCondition, SpecialCondition, Visit } from '../../entities';
 
 /** A customer's record: section name → a row or a list of rows, keys in camelCase. */
 export type CustomerRecord = Record<string, unknown>;
@@ -54,6 +56,7 @@ export class CustomerExportService {
       this.viewer.organizationId,
       customerId,
     ]);
+    openSealed(this.em, row.record as Record<string, unknown>);
     const record = camelCased(row.record) as CustomerRecord;
     if (!record.profile) throw new NotFoundError('Customer', customerId);
     await inTransaction(this.em, async (em) => {
@@ -79,4 +82,17 @@ export function camelCased(value: unknown): unknown {
       camelCased(inner),
     ]),
   );
+}
+
+/** The health values of the record, sealed at rest, opened (src/core/crypto/sealed-columns.ts). */
+function openSealed(em: EntityManager, record: Record<string, unknown>): void {
+  openRow(em, HealthProfile, record.healthProfile as Record<string, unknown> | null);
+  const lists = {
+    allergies: Allergy,
+    medicalHistory: MedicalCondition,
+    specialConditions: SpecialCondition,
+    visits: Visit,
+  };
+  for (const [section, entity] of Object.entries(lists))
+    for (const row of (record[section] as Record<string, unknown>[] | null) ?? []) openRow(em, entity, row);
 }

@@ -30,7 +30,14 @@ const SECTIONS: Record<string, string> = {
               left join customer rc on rc.id = c.referrer_id
              where c.organization_id = $org and c.id = $id)`,
   tags: list('t.name', `from customer_tag ct join tag t on t.id = ct.tag_id where ${mine('ct')}`, 't.name'),
-  healthProfile: `(select ${row('h')} from health_profile h where ${mine('h')})`,
+  // Ids of integrated systems (the profile's external_id is the organization's own, `legacy`).
+  externalIds: list(
+    `jsonb_build_object('integration', x.integration, 'external_id', x.external_id, 'created_at', x.created_at)`,
+    `from customer_external_id x where ${mine('x')}`,
+    'x.integration, x.external_id',
+  ),
+  // The blind indexes (HMACs for segments, src/entities/encryption.subscriber.ts) say nothing to the customer.
+  healthProfile: `(select ${row('h')} - 'constitution_index' - 'current_complaints_index' - 'wellness_goals_index' from health_profile h where ${mine('h')})`,
   allergies: list(row('a'), `from allergy a where ${mine('a')}`, 'a.recorded_at, a.id'),
   medicalHistory: list(row('m'), `from medical_condition m where ${mine('m')}`, 'm.recorded_at, m.id'),
   specialConditions: list(row('s'), `from special_condition s where ${mine('s')}`, 's.starts_on, s.id'),

@@ -2,6 +2,8 @@ import { Role } from '../../entities/access/access.enums';
 import type { CustomerStatus } from '../../entities/customers/customers.enums';
 import type { CustomerFilter } from '../../schema/customers/customer.inputs';
 import type { Viewer } from '../../core/viewer';
+import { externalIdWhere } from './customer-external-id.service';
+import { likeLiteral } from '../sql';
 
 /**
  * A condition over `customer c` as SQL text with `?` placeholders and its values in order. The
@@ -17,11 +19,6 @@ export interface CustomerWhere {
 export interface StatusBoundaries {
   dormantSince: Date;
   lostSince: Date;
-}
-
-/** Escapes LIKE wildcards in user input (PostgreSQL's default escape character is the backslash). */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /**
@@ -98,7 +95,10 @@ export function customerListWhere(
   else if (!filter.includeArchived) conditions.add('c.archived_at is null');
   const search = filter.search ? searchWhere(filter.search) : undefined;
   if (search) conditions.add(search.sql, ...search.values);
-  if (filter.externalId) conditions.add('c.external_id = ?', filter.externalId);
+  if (filter.externalId) {
+    const external = externalIdWhere(viewer, filter.externalId);
+    conditions.add(external.sql, ...external.values);
+  }
   if (filter.assignedConsultantId)
     conditions.add('c.assigned_consultant_id = ?', filter.assignedConsultantId);
   if (filter.assignedTherapistId) conditions.add('c.assigned_therapist_id = ?', filter.assignedTherapistId);

@@ -20,6 +20,8 @@ const MOVED_TABLES: { kind: string; table: string; health?: boolean }[] = [
   { kind: 'communications', table: 'communication_entry' },
   { kind: 'complaints', table: 'complaint' },
   { kind: 'careTasks', table: 'care_task' },
+  // Ids of integrations (unique per integration, not per customer): the survivor answers to all of them.
+  { kind: 'externalIds', table: 'customer_external_id' },
   { kind: 'allergies', table: 'allergy', health: true },
   { kind: 'medicalHistory', table: 'medical_condition', health: true },
   { kind: 'specialConditions', table: 'special_condition', health: true },

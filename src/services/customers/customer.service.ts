@@ -13,6 +13,7 @@ import { pinyinKeys } from './pinyin';
 import { todayIn } from '../../core/time';
 import { assertVersion, withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
+import { integrationOf, setIntegrationExternalId } from './customer-external-id.service';
 
 const CUSTOMER_UNIQUE: UniqueRule[] = [
   {
@@ -26,6 +27,12 @@ const CUSTOMER_UNIQUE: UniqueRule[] = [
     field: 'externalId',
     reason: 'DUPLICATE_EXTERNAL_ID',
     message: 'Another customer already has this externalId.',
+  },
+  {
+    constraint: 'customer_external_id_integration_unique',
+    field: 'externalId',
+    reason: 'DUPLICATE_EXTERNAL_ID',
+    message: 'Another customer already has this externalId from your integration.',
   },
   {
     constraint: 'tag_organization_id_name_unique',
@@ -229,7 +236,13 @@ export class CustomerService {
     ] as const) {
       if (input[field] !== undefined) set(field, (input[field] ?? undefined) as never);
     }
-    if (input.externalId !== undefined) set('externalId', input.externalId?.trim() || undefined);
+    if (input.externalId !== undefined) {
+      const value = input.externalId?.trim() || undefined;
+      // An API key writes its integration's id; two systems may give one number to two customers.
+      const integration = integrationOf(this.viewer);
+      if (!integration) set('externalId', value);
+      else if (await setIntegrationExternalId(em, customer, integration, value)) changed.push('externalId');
+    }
     if (input.importantDates !== undefined) {
       set(
         'importantDates',

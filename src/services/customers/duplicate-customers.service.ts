@@ -6,6 +6,7 @@ import { BadInputError } from '../../core/errors';
 import { isUuid } from '../../core/uuid';
 import type { Viewer } from '../../core/viewer';
 import { runPrepared } from '../sql';
+import { LEGACY_INTEGRATION } from './customer-external-id.service';
 
 /** Two live customers that look like one person, the lower id first, with every reason found. */
 export interface DuplicatePair {
@@ -17,11 +18,20 @@ export interface DuplicatePair {
 }
 
 /**
- * One self-join per reason, each on its partial index (customer_duplicate_*_index: equal keys sit
+ * One self-join per reason (SAME_EXTERNAL_ID: one value from two integrations), each on its partial index (customer_duplicate_*_index: equal keys sit
  * next to each other), over live records of the organization (merged ones are left out; archived
  * ones stay, a duplicate is often archived by hand instead of merged).
  */
-const PAIRS = `with pairs as (
+const PAIRS = `with external_ids as (
+    -- Every id a live customer carries: each integration's (customer_external_id_organization_id_
+    -- external_id_index), and the organization's own number as the integration 'legacy'.
+    select x.customer_id, x.integration, x.external_id
+    from customer_external_id x join customer c on c.id = x.customer_id and c.merged_at is null
+    where x.organization_id = ?
+    union all
+    select c.id, '${LEGACY_INTEGRATION}', c.external_id
+    from customer c where c.organization_id = ? and c.external_id is not null and c.merged_at is null
+  ), pairs as (
     select a.id as first_id, b.id as second_id, 'SAME_NAME_AND_BIRTHDAY' as reason
     from customer a join customer b on b.organization_id = a.organization_id and b.name = a.name
       and b.birthday = a.birthday and b.id > a.id and b.merged_at is null
@@ -36,6 +46,10 @@ const PAIRS = `with pairs as (
     from customer a join customer b on b.organization_id = a.organization_id and lower(b.email) = lower(a.email)
       and b.id > a.id and b.merged_at is null and b.email is not null
     where a.organization_id = ? and a.email is not null and a.merged_at is null
+    union all
+    select a.customer_id, b.customer_id, 'SAME_EXTERNAL_ID'
+    from external_ids a join external_ids b on b.external_id = a.external_id
+      and b.integration <> a.integration and b.customer_id > a.customer_id
   ), matching as (
     select first_id, second_id, array_agg(reason order by reason) as reasons
     from pairs
@@ -71,7 +85,16 @@ export class DuplicateCustomersService {
       );
     const organization = this.viewer.organizationId;
     const customer = args.customerId ?? null;
-    const scope = [organization, organization, organization, customer, customer, customer];
+    const scope = [
+      organization,
+      organization,
+      organization,
+      organization,
+      organization,
+      customer,
+      customer,
+      customer,
+    ];
     const rows = await runPrepared<{ first_id: string; second_id: string; reasons: DuplicateReason[] }>(
       this.em,
       `${PAIRS}

@@ -8,6 +8,7 @@ import {
   type ImportRowOutcome,
 } from '../../entities/imports/imports.enums';
 import { AuditAction } from '../../entities/audit/audit.enums';
+import { Role } from '../../entities/access/access.enums';
 import type { StartCustomerImportInput } from '../../schema/imports/customer-import.inputs';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../core/errors';
 import type { Viewer } from '../../core/viewer';
@@ -25,13 +26,16 @@ import { optionsHash, performImport } from './import-perform';
 export const INLINE_IMPORT_BYTES = 512 * 1024;
 
 /** An upload as the HTTP endpoint hands it over. */
+/** Who brings an archive in: it creates customers and opening balances in bulk. */
+export const IMPORTERS: readonly Role[] = [Role.OWNER, Role.MANAGER];
+
 export interface ImportUpload {
   fileName: string;
   mimeType: string;
   content: AsyncIterable<Buffer>;
 }
 
-/** 建档导入: upload, dry run, real run, and the report. OWNER and MANAGER (the policy and the router). */
+/** 建档导入: upload, dry run, real run, and the report. OWNER and MANAGER (assertImporter). */
 export class CustomerImportService {
   constructor(
     private readonly em: EntityManager,
@@ -39,8 +43,18 @@ export class CustomerImportService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * The rule of who imports. The HTTP upload asks it before reading the form (a refused caller's
+   * bytes are never stored); upload and start ask it again so no other way in skips it.
+   */
+  assertImporter(): void {
+    if (!IMPORTERS.includes(this.viewer.role))
+      throw new ForbiddenError('Only an OWNER or a MANAGER imports customers.');
+  }
+
   /** Stores the file (in one transaction: a failed upload leaves nothing) and answers its import. */
   async upload(upload: ImportUpload): Promise<CustomerImport> {
+    this.assertImporter();
     const userId = this.userId();
     if (upload.fileName.includes('\u0000'))
       throw new BadInputError(
@@ -85,6 +99,7 @@ export class CustomerImportService {
    * large ones are queued for the job.
    */
   async start(input: StartCustomerImportInput): Promise<CustomerImport> {
+    this.assertImporter();
     const userId = this.userId();
     const customerImport = await this.find(input.importId);
     if ([ImportStatus.QUEUED, ImportStatus.RUNNING].includes(customerImport.status))

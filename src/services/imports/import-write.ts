@@ -17,6 +17,7 @@ import { AccountKind, AccountStatus, LedgerEntryKind } from '../../entities/memb
 import type { Viewer } from '../../core/viewer';
 import type { AuditService } from '../audit/audit.service';
 import type { CustomerDraft } from './import-row';
+import { sealRows } from '../../core/crypto/sealed-columns';
 
 const DAY = 86_400_000;
 const OPENING_NOTE = '期初余额 (建档导入)';
@@ -68,6 +69,11 @@ export async function writeCustomers(
   const rows = new BatchRows();
   const ids = drafts.map(({ draft, code }) => addCustomer(writer, rows, draft, code));
   const { em } = writer;
+  // Health values are sealed at rest; insertMany skips the flush that seals entities.
+  const organization = writer.viewer.organizationId;
+  await sealRows(em, HealthProfile, organization, rows.profiles as Record<string, unknown>[]);
+  await sealRows(em, Allergy, organization, rows.allergies as Record<string, unknown>[]);
+  await sealRows(em, MedicalCondition, organization, rows.conditions as Record<string, unknown>[]);
   await em.insertMany(Tag, rows.tags);
   await em.insertMany(Customer, rows.customers);
   await em.insertMany(HealthProfile, rows.profiles);

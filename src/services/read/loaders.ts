@@ -34,6 +34,7 @@ import {
 import type { Viewer } from '../../core/viewer';
 import type { SelectionByType } from './selection';
 import { runPrepared } from '../sql';
+import { keyRing } from '../../core/crypto/key-ring';
 
 export interface CustomerAssignment {
   customerId: string;
@@ -232,7 +233,10 @@ async function loadConditionNotes(
     'select id, condition_notes from visit where id = any(?::uuid[]) and organization_id = ?',
     [uuidArray(ids), viewer.organizationId],
   );
-  const byId = new Map(rows.map((row) => [row.id, row.condition_notes]));
+  // Sealed at rest (src/entities/encrypted.type.ts): opened from the process's key ring.
+  const byId = new Map(
+    rows.map((row) => [row.id, row.condition_notes === null ? null : keyRing.open(row.condition_notes)]),
+  );
   return ids.map((id) => byId.get(id) ?? null);
 }
 

@@ -46,7 +46,7 @@ export interface DimensionSpec {
   facts: FactCode[];
   /** Its key as text; `?` values come from `keyValues` (see custom-query.ts). */
   key: string;
-  keyValues?: 'grain' | 'today';
+  keyValues?: 'grain' | 'today' | 'constitution';
   /** A label for people, aggregated with min(); static labels otherwise. */
   labelSql?: string;
   labels?: Record<string, string>;

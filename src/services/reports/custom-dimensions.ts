@@ -156,7 +156,9 @@ export const DIMENSIONS: Record<string, DimensionSpec> = {
     description:
       'Health: the primary TCM constitution; NOT_RECORDED without one or when health consent was withdrawn.',
     facts: ALL_FACTS,
-    key: `case when c.health_consent_withdrawn_at is not null or hp.constitution is null then 'NOT_RECORDED' else hp.constitution::text end`,
+    // Sealed at rest: grouped by its blind index, mapped back to the value by the `?` (custom-query.ts).
+    key: `case when c.health_consent_withdrawn_at is not null or hp.constitution_index is null then 'NOT_RECORDED' else coalesce(?::jsonb ->> hp.constitution_index, 'NOT_RECORDED') end`,
+    keyValues: 'constitution',
     labels: CONSTITUTION_LABELS,
     joins: ['customer', 'healthProfile'],
     health: true,

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReportGrain } from '../../entities/reports/reports.enums';
 import { runPrepared } from '../sql';
+import { keyRing } from '../../core/crypto/key-ring';
+import { TcmConstitution } from '../../entities/health/health.enums';
 import { DIMENSIONS, FACT_SQL, MAX_ROWS, MEASURES, type FactCode, type JoinCode } from './custom-catalogue';
 import type { CustomReportDefinition } from './custom-definition';
 import { instantsOf, type ReportPeriod } from './period';
@@ -120,7 +122,9 @@ export async function runFact(
         ? [GRAIN_UNIT[definition.grain], context.period.timeZone]
         : dimension.keyValues === 'today'
           ? [context.today]
-          : [];
+          : dimension.keyValues === 'constitution'
+            ? [JSON.stringify(keyRing.indexMap(context.organizationId, Object.values(TcmConstitution)))]
+            : [];
     return { sql: dimension.key, values: keyValues };
   };
   const select: string[] = [];

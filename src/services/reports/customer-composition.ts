@@ -58,10 +58,29 @@ interface Row {
 }
 
 /**
- * One statement: each dimension a group of the live customers (with a store: those whose home store
- * it is), and the period's visitors (with a store: who visited it) split by an earlier visit anywhere:
- * report_first_visit keeps each customer's first visit (triggers of
- * Migration20261202100000_report_rollups). Ages are whole years on today's date in the scope's time zone. No health field is read.
+ * The period's visitors new or returning. The organization's: a visitor is new exactly when their
+ * first visit (report_first_visit) lies in the period, so NEW counts those rows by its index and
+ * RETURNING is the rest of the distinct visitors (ALL − NEW). A store's: its visitors joined to
+ * their first visit anywhere (a first visit at another store in the period is still new).
+ */
+const VISITORS = (store: boolean) =>
+  store
+    ? `select 'visitors', case when f.first_visit_at < ? then 'RETURNING' else 'NEW' end, null, count(*)::int
+       from (select distinct v.customer_id from visit v
+         where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ? and v.store_id = ?) visitors
+       left join report_first_visit f on f.customer_id = visitors.customer_id group by 2`
+    : `select 'visitors', 'ALL', null, (select count(distinct v.customer_id)::int from visit v
+         where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ?)
+       union all select 'visitors', 'NEW', null, (select count(*)::int from report_first_visit f
+         where f.organization_id = ? and f.first_visit_at >= ? and f.first_visit_at < ?)`;
+
+/**
+ * One statement: the live customers (with a store: those whose home store it is) grouped once by
+ * grouping sets, each dimension a set (customer_composition_index covers them: an index-only scan,
+ * not the wide customer rows), and the period's visitors (with a store: who visited it) split by an
+ * earlier visit anywhere: report_first_visit keeps each customer's first visit (triggers of
+ * Migration20261202100000_report_rollups). Ages are whole years on today's date in the scope's time
+ * zone. No health field is read.
  */
 export async function customerComposition(
   em: EntityManager,
@@ -70,38 +89,43 @@ export async function customerComposition(
 ): Promise<CustomerComposition> {
   const today = todayIn(scope.timeZone);
   const { start, end } = instantsOf(period, period.timeZone);
-  const rows = await runPrepared<Row>(
+  const org = scope.organizationId;
+  const found = await runPrepared<Row>(
     em,
-    `with live as (
-       select tier_id, gender, source, ${AGE_BAND_SQL} as age_band
+    `select case when grouping(l.tier_id) = 0 then 'tier' when grouping(l.gender) = 0 then 'gender'
+         when grouping(l.age_band) = 0 then 'age' else 'source' end as dimension,
+       case when grouping(l.tier_id) = 0 then coalesce(l.tier_id::text, 'NONE')
+         when grouping(l.gender) = 0 then coalesce(l.gender::text, 'UNKNOWN')
+         when grouping(l.age_band) = 0 then l.age_band else coalesce(l.source::text, 'UNKNOWN') end as key,
+       case when grouping(l.tier_id) = 0 then (select t.name from membership_tier t where t.id = l.tier_id) end as label,
+       count(*)::int as count
+     from (select tier_id, gender, source, ${AGE_BAND_SQL} as age_band
        from (select c.tier_id, c.gender, c.source, ${AGE_YEARS_SQL} as years
          from customer c
          where c.organization_id = ? and c.archived_at is null and (?::uuid is null or c.home_store_id = ?)) c
-     ), visitors as (
-       select distinct v.customer_id from visit v
-       where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ? and (?::uuid is null or v.store_id = ?)
-     )
-     select 'tier' as dimension, coalesce(l.tier_id::text, 'NONE') as key, min(t.name) as label, count(*)::int as count
-       from live l left join membership_tier t on t.id = l.tier_id group by 2
-     union all select 'gender', coalesce(gender::text, 'UNKNOWN'), null, count(*)::int from live group by 2
-     union all select 'age', age_band, null, count(*)::int from live group by 2
-     union all select 'source', coalesce(source::text, 'UNKNOWN'), null, count(*)::int from live group by 2
-     union all select 'visitors', case when f.first_visit_at < ? then 'RETURNING' else 'NEW' end, null, count(*)::int
-       from visitors left join report_first_visit f on f.customer_id = visitors.customer_id group by 2`,
+     ) l
+     group by grouping sets ((l.tier_id), (l.gender), (l.age_band), (l.source))
+     union all ${VISITORS(scope.storeId !== null)}`,
     [
       today,
-      scope.organizationId,
+      org,
       scope.storeId,
       scope.storeId,
-      scope.organizationId,
-      start,
-      end,
-      scope.storeId,
-      scope.storeId,
-      start,
+      ...(scope.storeId !== null
+        ? [start, org, start, end, scope.storeId]
+        : [org, start, end, org, start, end]),
     ],
     REPORT_PLAN,
   );
+  const all = found.find((row) => row.dimension === 'visitors' && row.key === 'ALL');
+  const fresh = found.find((row) => row.dimension === 'visitors' && row.key === 'NEW');
+  const rows = all
+    ? [
+        ...found.filter((row) => row.dimension !== 'visitors'),
+        fresh!,
+        { ...all, key: 'RETURNING', count: all.count - fresh!.count },
+      ]
+    : found;
   const of = (dimension: Row['dimension'], labels: Record<string, string> = {}) =>
     rows
       .filter((row) => row.dimension === dimension)

@@ -11,6 +11,7 @@ import { reportPeriod } from './period';
 import { reportScope } from './report-scope';
 import { revenue } from './revenue';
 import { rfmReport } from './rfm';
+import { requestRfmSnapshot } from './rfm-snapshot';
 import { retentionCohorts } from './cohorts';
 import { visitFrequency } from './visit-frequency';
 import { serviceRanking } from './service-ranking';
@@ -83,6 +84,11 @@ export class ReportService {
       ...options,
       hideOptedOut: this.viewer.role === Role.MARKETING,
     });
+  }
+
+  /** RFM 快照 on demand: the rfm-snapshot job recomputes it on its next run. */
+  requestRfmSnapshot() {
+    return requestRfmSnapshot(this.em, this.viewer.organizationId);
   }
 
   async retentionCohorts(from: string, to: string) {

@@ -5,29 +5,18 @@ import { BadInputError } from '../../core/errors';
 import { todayIn } from '../../core/time';
 import { isUuid } from '../../core/uuid';
 import { runPrepared } from '../sql';
-import { addDays, daysInMonth, instantsOf } from './period';
+import { addDays, daysInMonth } from './period';
 import { REPORT_PLAN, type ReportScope } from './report-scope';
+import {
+  RFM_SCORED_CTES,
+  RFM_SEGMENTS,
+  RFM_WITHOUT_VISITS,
+  rfmScoredParams,
+  rfmWindowFrom,
+} from './rfm-scoring';
+import { refreshRfmSnapshot } from './rfm-snapshot';
 
-/**
- * The classic eight RFM segments. Each of R, F and M is "high" when the customer's score is above
- * the average score of the scored customers, else "low" (高于平均值为高); the names follow the usual
- * CRM table, e.g. https://bz.zhsmjxc.com/pages/viewpage.action?pageId=2821466 (重要价值 R↑F↑M↑,
- * 重要发展 R↑F↓M↑, 重要保持 R↓F↑M↑, 重要挽留 R↓F↓M↑, 一般价值 R↑F↑M↓, 一般发展 R↑F↓M↓,
- * 一般保持 R↓F↑M↓, 一般挽留 R↓F↓M↓). Indexed by the class bits R = 4, F = 2, M = 1.
- */
-export const RFM_SEGMENTS: { key: string; label: string; rfmClass: number }[] = [
-  { key: 'IMPORTANT_VALUE', label: '重要价值客户', rfmClass: 7 },
-  { key: 'IMPORTANT_DEVELOPMENT', label: '重要发展客户', rfmClass: 5 },
-  { key: 'IMPORTANT_RETENTION', label: '重要保持客户', rfmClass: 3 },
-  { key: 'IMPORTANT_WINBACK', label: '重要挽留客户', rfmClass: 1 },
-  { key: 'GENERAL_VALUE', label: '一般价值客户', rfmClass: 6 },
-  { key: 'GENERAL_DEVELOPMENT', label: '一般发展客户', rfmClass: 4 },
-  { key: 'GENERAL_RETENTION', label: '一般保持客户', rfmClass: 2 },
-  { key: 'GENERAL_WINBACK', label: '一般挽留客户', rfmClass: 0 },
-];
-
-/** Frequency and monetary look back this many days, asOf included. */
-export const RFM_WINDOW_DAYS = 365;
+export { RFM_SEGMENTS, RFM_WINDOW_DAYS } from './rfm-scoring';
 
 export interface RfmCustomer {
   /** The customer's id: the node's id for its cursor. */
@@ -49,6 +38,8 @@ export interface RfmReport {
   asOf: string;
   windowFrom: string;
   timeZone: string;
+  /** When the snapshot read was computed; null: computed for this request (a store, or a past asOf). */
+  computedAt: Date | null;
   customersScored: number;
   /** Live customers without a settled visit up to asOf: no score, in no segment. */
   customersWithoutVisits: number;
@@ -57,9 +48,11 @@ export interface RfmReport {
 }
 
 interface ReportRow {
+  as_of: string;
+  computed_at: string | Date | null;
   scored: number;
   /** Scored customers the list may name (all of them but for MARKETING). */
-  listed: number;
+  listed: number | null;
   without_visits: number;
   segments: { rfm_class: number; count: number }[];
   page: {
@@ -77,16 +70,6 @@ interface ReportRow {
 }
 
 /**
- * RFM as of a local date, in ONE statement. A settled visit (one with a settlement) up to asOf
- * counts; with a store, only its visits. They are read from report_settled_visit, a row per
- * settlement with what it consumed, kept by triggers (Migration20261202100000_report_rollups). R: days from the last one to asOf; F: those in the last 365
- * days; M: their lines' list prices less the tier discount and coupons (as revenue.ts), same window.
- * Scores are quintiles (ntile(5)) over the customers with at least one settled visit; equal values
- * take the lowest score among them, so two customers alike never score apart. Customers without a
- * visit are counted apart (customersWithoutVisits), not scored 1-1-1: they would shift every
- * quintile and the averages. The page is ordered by R+F+M, then id, both descending.
- */
-/**
  * Customers the list may name: with `?` true (MARKETING), not those who opted out, the audience rule
  * of CustomerQueryService: 勿扰, or consent withdrawn on every channel they were asked about (never
  * asked is not opted out). The scores and segment counts stay over every customer: aggregates.
@@ -95,88 +78,84 @@ const LISTED = `(not ?::boolean or (not c.do_not_contact and (
     not exists (select 1 from contact_consent x where x.customer_id = c.id)
     or exists (select 1 from contact_consent x where x.customer_id = c.id and x.granted))))`;
 
-export async function rfmReport(
-  em: EntityManager,
-  scope: ReportScope,
-  options: { asOf?: string | null; first?: number; after?: string | null; hideOptedOut?: boolean },
-): Promise<RfmReport> {
-  const asOf = options.asOf == null ? todayIn(scope.timeZone) : checkedAsOf(options.asOf);
-  const limit = pageSize(options.first);
-  const cursor = options.after ? rfmCursor(options.after) : null;
-  const windowFrom = addDays(asOf, 1 - RFM_WINDOW_DAYS);
-  const { end } = instantsOf({ from: asOf, to: asOf }, scope.timeZone);
-  const { start } = instantsOf({ from: windowFrom, to: asOf }, scope.timeZone);
-  const zone = scope.timeZone;
-  const hideOptedOut = options.hideOptedOut ?? false;
-  const [row] = await runPrepared<ReportRow>(
-    em,
-    `with visits as (
-       select r.customer_id, r.visited_at, r.consumed
-       from report_settled_visit r
-       join customer c on c.id = r.customer_id and c.organization_id = r.organization_id and c.archived_at is null
-       where r.organization_id = ? and r.visited_at < ? and (?::uuid is null or r.store_id = ?)
-     ), measured as (
-       select customer_id,
-         (?::date - max((visited_at at time zone ?)::date))::int as recency_days,
-         count(*) filter (where visited_at >= ?)::int as frequency,
-         coalesce(sum(consumed) filter (where visited_at >= ?), 0)::bigint as monetary,
-         to_char(max(visited_at at time zone ?), 'YYYY-MM-DD') as last_visit_on
-       from visits group by customer_id
-     ), tiled as (
-       select m.*,
-         ntile(5) over (order by recency_days desc, customer_id) as r_tile,
-         ntile(5) over (order by frequency, customer_id) as f_tile,
-         ntile(5) over (order by monetary, customer_id) as m_tile
-       from measured m
-     ), scored as (
-       select t.*, min(r_tile) over (partition by recency_days) as r,
-         min(f_tile) over (partition by frequency) as f, min(m_tile) over (partition by monetary) as m
-       from tiled t
-     ), classed as (
-       select s.*, s.r + s.f + s.m as score,
-         (case when s.r > a.r then 4 else 0 end) + (case when s.f > a.f then 2 else 0 end)
-           + (case when s.m > a.m then 1 else 0 end) as rfm_class
-       from scored s cross join (select avg(r) as r, avg(f) as f, avg(m) as m from scored) a
-     )
-     select (select count(*)::int from classed) as scored,
-       (select count(*)::int from customer c
-         where c.organization_id = ? and c.archived_at is null and (?::uuid is null or c.home_store_id = ?)
-           and not exists (select 1 from measured m where m.customer_id = c.id)) as without_visits,
-       (select coalesce(json_agg(json_build_object('rfm_class', g.rfm_class, 'count', g.count)), '[]'::json)
-         from (select rfm_class, count(*)::int as count from classed group by rfm_class) g) as segments,
-       (select coalesce(json_agg(p order by p.score desc, p.id desc), '[]'::json) from (
+/**
+ * The page: `k` the scored rows (customer_id, score …), keyset on (score, customer_id) descending,
+ * and how many the list may name: every scored row (archived customers are never scored: the
+ * snapshot drops them as they are archived), but for MARKETING only those it may contact.
+ */
+const PAGE = (
+  scored: string,
+  hiding: boolean,
+) => `(select coalesce(json_agg(p order by p.score desc, p.id desc), '[]'::json) from (
          select k.customer_id as id, c.name, k.last_visit_on, k.recency_days, k.frequency, k.monetary,
            k.r, k.f, k.m, k.rfm_class, k.score
-         from classed k join customer c on c.id = k.customer_id and c.organization_id = ?
+         from ${scored} k join customer c on c.id = k.customer_id and c.organization_id = ? and c.archived_at is null
          where (?::int is null or (k.score, k.customer_id) < (?::int, ?::uuid)) and ${LISTED}
          order by k.score desc, k.customer_id desc
          limit ?) p) as page,
-       (select count(*)::int from classed k join customer c on c.id = k.customer_id and c.organization_id = ?
-         where ${LISTED}) as listed`,
-    [
-      scope.organizationId,
-      end,
-      scope.storeId,
-      scope.storeId,
-      asOf,
-      zone,
-      start,
-      start,
-      zone,
-      scope.organizationId,
-      scope.storeId,
-      scope.storeId,
-      scope.organizationId,
-      cursor?.score ?? null,
-      cursor?.score ?? null,
-      cursor?.id ?? null,
-      hideOptedOut,
-      limit + 1,
-      scope.organizationId,
-      hideOptedOut,
-    ],
-    REPORT_PLAN,
-  );
+       ${
+         hiding
+           ? `(select count(*)::int from ${scored} k
+         join customer c on c.id = k.customer_id and c.organization_id = ? and c.archived_at is null
+         where ${LISTED})`
+           : `null::int`
+       } as listed`;
+
+type PageValues = (scored: unknown[]) => unknown[];
+
+const SEGMENT_COUNTS = (scored: string) =>
+  `(select coalesce(json_agg(json_build_object('rfm_class', g.rfm_class, 'count', g.count)), '[]'::json)
+         from (select rfm_class, count(*)::int as count from ${scored} group by rfm_class) g) as segments`;
+
+/**
+ * RFM as of a local date. The organization's answer (no store) is read from its snapshot
+ * (customer_rfm, rfm-snapshot.ts, refreshed nightly by the rfm-snapshot job): asked without asOf,
+ * whatever date the snapshot is as of (`asOf` and `computedAt` say which); asked for that date (an
+ * export's later pages pin it), the same. The first ask without asOf computes it here once. A store,
+ * or another date, is scored for the request with the same CTEs (rfm-scoring.ts): one statement, two
+ * when a recent date is not the snapshot's. Customers without a visit are counted apart
+ * (customersWithoutVisits), not scored 1-1-1: they would shift every quintile and the averages. The
+ * page is ordered by R+F+M, then id, both descending.
+ */
+export async function rfmReport(
+  em: EntityManager,
+  scope: ReportScope,
+  options: {
+    asOf?: string | null;
+    first?: number;
+    after?: string | null;
+    hideOptedOut?: boolean;
+    /** Score now even where the snapshot would answer (what a reconciliation compares it with). */
+    fresh?: boolean;
+  },
+): Promise<RfmReport> {
+  const asked = options.asOf == null ? null : checkedAsOf(options.asOf);
+  const limit = pageSize(options.first);
+  const cursor = options.after ? rfmCursor(options.after) : null;
+  const hideOptedOut = options.hideOptedOut ?? false;
+  /** PAGE's values, after those of the scored rows' text (none for a CTE). */
+  const page: PageValues = (scored) => [
+    ...scored,
+    scope.organizationId,
+    cursor?.score ?? null,
+    cursor?.score ?? null,
+    cursor?.id ?? null,
+    hideOptedOut,
+    limit + 1,
+    ...(hideOptedOut ? [...scored, scope.organizationId, hideOptedOut] : []),
+  ];
+  let row: ReportRow | undefined;
+  // The nightly snapshot is as of today or yesterday: an older date is scored without asking it.
+  const today = todayIn(scope.timeZone);
+  const recent = asked === null || asked >= addDays(today, -1);
+  if (scope.storeId === null && !options.fresh && recent) {
+    row = await fromSnapshot(em, scope.organizationId, asked, page, hideOptedOut);
+    if (!row && asked === null) {
+      await refreshRfmSnapshot(em, scope);
+      row = await fromSnapshot(em, scope.organizationId, asked, page, hideOptedOut);
+    }
+  }
+  row ??= await scoredNow(em, scope, asked ?? today, page, hideOptedOut);
   const segmentOf = (rfmClass: number) => RFM_SEGMENTS.find((segment) => segment.rfmClass === rfmClass)!;
   const nodes: (RfmCustomer & { score: number })[] = row.page.map((customer) => ({
     id: customer.id,
@@ -193,9 +172,11 @@ export async function rfmReport(
     score: customer.r + customer.f + customer.m,
   }));
   return {
-    asOf,
-    windowFrom,
-    timeZone: zone,
+    asOf: row.as_of,
+    windowFrom: rfmWindowFrom(row.as_of),
+    timeZone: scope.timeZone,
+    // The pool's parser gives timestamptz as text.
+    computedAt: row.computed_at === null ? null : new Date(row.computed_at),
     customersScored: row.scored,
     customersWithoutVisits: row.without_visits,
     segments: RFM_SEGMENTS.map(({ key, label, rfmClass }) => ({
@@ -208,9 +189,71 @@ export async function rfmReport(
       limit,
       options.after ?? undefined,
       (node) => node.score,
-      () => Promise.resolve(row.listed),
+      // Without MARKETING's audience rule the list names every scored customer.
+      () => Promise.resolve(row.listed ?? row.scored),
     ),
   };
+}
+
+/** The snapshot's answer, if it is as of `asOf` (any date when null); undefined without one. */
+async function fromSnapshot(
+  em: EntityManager,
+  organizationId: string,
+  asOf: string | null,
+  page: PageValues,
+  hiding: boolean,
+): Promise<ReportRow | undefined> {
+  const snapshot = `(select customer_id, to_char(last_visit_on, 'YYYY-MM-DD') as last_visit_on, recency_days,
+    frequency, monetary, r, f, m, score, rfm_class from customer_rfm where organization_id = ?)`;
+  const [row] = await runPrepared<ReportRow>(
+    em,
+    `select to_char(run.as_of, 'YYYY-MM-DD') as as_of, run.computed_at,
+       run.customers_without_visits as without_visits,
+       (select coalesce(json_agg(json_build_object('segment', g.segment, 'count', g.count)), '[]'::json)
+         from (select segment, count(*)::int as count from customer_rfm where organization_id = run.organization_id
+           group by segment) g) as segments,
+       ${PAGE(snapshot, hiding)}
+     from customer_rfm_run run where run.organization_id = ? and (?::date is null or run.as_of = ?::date)`,
+    [...page([organizationId]), organizationId, asOf, asOf],
+    REPORT_PLAN,
+  );
+  if (!row) return undefined;
+  // Counted by segment key (an index-only scan of customer_rfm_segment_index); scored is their sum.
+  const bySegment = row.segments as unknown as { segment: string; count: number }[];
+  return {
+    ...row,
+    scored: bySegment.reduce((sum, { count }) => sum + count, 0),
+    segments: bySegment.map(({ segment, count }) => ({
+      rfm_class: RFM_SEGMENTS.find(({ key }) => key === segment)!.rfmClass,
+      count,
+    })),
+  };
+}
+
+/** Scores the customers for this request (a store, or a date the snapshot is not as of). */
+async function scoredNow(
+  em: EntityManager,
+  scope: ReportScope,
+  asOf: string,
+  page: PageValues,
+  hiding: boolean,
+): Promise<ReportRow> {
+  const [row] = await runPrepared<ReportRow>(
+    em,
+    `with ${RFM_SCORED_CTES}
+     select ?::text as as_of, null::timestamptz as computed_at, (select count(*)::int from classed) as scored,
+       ${RFM_WITHOUT_VISITS} as without_visits, ${SEGMENT_COUNTS('classed')}, ${PAGE('classed', hiding)}`,
+    [
+      ...rfmScoredParams({ ...scope, asOf }),
+      asOf,
+      scope.organizationId,
+      scope.storeId,
+      scope.storeId,
+      ...page([]),
+    ],
+    REPORT_PLAN,
+  );
+  return row;
 }
 
 function rfmCursor(after: string): { score: number; id: string } {

@@ -7,7 +7,7 @@ import { Role } from '../../entities/access/access.enums';
 import { runPrepared } from '../sql';
 import { workingRanges } from '../staff/staff-hours';
 import { addDays, instantsOf, type ReportPeriod } from './period';
-import { REPORT_PLAN, type ReportScope } from './report-scope';
+import { REPORT_PLAN, rollupRowsOf, type ReportScope } from './report-scope';
 
 /** 员工绩效 of one person for the lines they gave. Amounts in 分. */
 export interface TherapistPerformance {
@@ -79,12 +79,10 @@ interface Schedule {
  * price. Each line takes floor(D·through/S) − floor(D·before/S) of it (through/before: list prices up
  * to and before it in line order), so the shares add up to D exactly and the lines of a settlement to
  * its services consumed. report_settled_line keeps each settled line's share as it is written
- * (Migration20261202100000_report_rollups); settlements count by when they were made, as in revenueReport.
+ * (Migration20261202100000_report_rollups), report_staff_revenue_day their sums per therapist and
+ * local day (Migration20261203120000_report_snapshots); settlements count by when they were made, as
+ * in revenueReport.
  */
-const SETTLED_LINES = `
-  select therapist_id, amount from report_settled_line
-  where organization_id = ? and settled_at >= ? and settled_at < ? and (?::uuid is null or store_id = ?)`;
-
 /** Roles that see every staff member's row; THERAPIST and CONSULTANT see only their own. */
 const ALL_STAFF_READERS: Role[] = [Role.OWNER, Role.MANAGER];
 
@@ -102,11 +100,13 @@ export function visibleStaff(viewer: Viewer, staffId?: string | null): string | 
 }
 
 /**
- * One statement: per therapist the lines they gave in the period (by visit time; whether the
- * customer came again within 30 days is a window over the visits up to 30 days past the period,
- * read once, rather than a probe per line), their settled
- * lines (by settlement time), their visits' ratings, rebookings and complaints; per consultant their
- * live assigned customers, those customers' visits and consumption. `staffId` narrows it to one person.
+ * One statement: per therapist the lines they gave in the period, their visits, ratings, customers
+ * and the customers who came again or booked within 30 days, all from report_staff_day (a row per
+ * store, local day, therapist and customer, kept by triggers: Migration20261203120000_report_snapshots);
+ * their settled lines' revenue from report_staff_revenue_day (by settlement time); complaints and
+ * booked minutes from the source; per consultant their live assigned customers, those customers'
+ * visits and consumption. A store's report reads the days of the store's zone, an organization's
+ * those of its own. `staffId` narrows it to one person.
  */
 export async function staffPerformance(
   em: EntityManager,
@@ -119,39 +119,24 @@ export async function staffPerformance(
   const org = scope.organizationId;
   const store = [scope.storeId, scope.storeId];
   const staff = [staffId, staffId];
+  const rowsOf = rollupRowsOf(scope);
+  const day = scope.storeId ? 'store_day' : 'org_day';
+  const days = [...rowsOf.values, period.from, period.to, ...staff];
   const rows = await runPrepared<Row>(
     em,
-    `with around as (
-       select v.id, v.customer_id, v.visited_at, v.satisfaction, v.store_id,
-         count(*) over (partition by v.customer_id order by v.visited_at
-           range between '1 microsecond' following and '30 days' following) > 0 as came_again
-       from visit v
-       where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ?::timestamptz + interval '30 days'
-     ), given as (
-       select l.therapist_id, v.id as visit_id, v.customer_id, v.visited_at, v.satisfaction, v.came_again
-       from around v join visit_line l on l.visit_id = v.id and l.organization_id = ?
-       where v.visited_at < ? and (?::uuid is null or v.store_id = ?) and (?::uuid is null or l.therapist_id = ?)
-     ), performed as (
-       select therapist_id, count(*)::int as lines, count(distinct visit_id)::int as visits,
-         count(distinct customer_id)::int as customers
-       from given group by therapist_id
-     ), rated as (
-       select therapist_id, round(avg(satisfaction), 2) as satisfaction
-       from (select distinct therapist_id, visit_id, satisfaction from given where satisfaction is not null) r
-       group by therapist_id
-     ), rebooked as (
-       select therapist_id, count(distinct customer_id)::int as rebooked
-       from given g
-       where g.came_again
-         or exists (select 1 from appointment a where a.organization_id = ? and a.customer_id = g.customer_id
-           and a.status <> 'CANCELLED'
-           and a.created_at > g.visited_at and a.created_at <= g.visited_at + interval '30 days')
+    `with performed as (
+       select therapist_id, sum(lines)::int as lines, sum(visits)::int as visits,
+         count(distinct customer_id)::int as customers,
+         case when sum(rated) > 0 then round(sum(satisfaction_sum)::numeric / sum(rated), 2) end as satisfaction,
+         (count(distinct customer_id) filter (where rebooked))::int as rebooked
+       from report_staff_day
+       where ${rowsOf.sql} and ${day} >= ?::date and ${day} <= ?::date and (?::uuid is null or therapist_id = ?)
        group by therapist_id
      ), earned as (
        select therapist_id, sum(amount)::bigint as amount
-       from (${SETTLED_LINES}) settled
-       where (?::uuid is null or therapist_id = ?)
-       group by therapist_id
+       from report_staff_revenue_day
+       where ${rowsOf.sql} and ${day} >= ?::date and ${day} <= ?::date and (?::uuid is null or therapist_id = ?)
+       group by therapist_id having sum(lines) > 0
      ), complained as (
        select therapist_id, count(*)::int as complaints
        from complaint
@@ -195,15 +180,13 @@ export async function staffPerformance(
        group by p.user_id
      )
      select 'THERAPIST' as kind, u.id as staff_id, u.display_name as name, coalesce(p.lines, 0) as lines,
-       coalesce(p.visits, 0) as visits, coalesce(e.amount, 0) as amount, r.satisfaction,
-       coalesce(p.customers, 0) as customers, coalesce(b.rebooked, 0) as rebooked,
+       coalesce(p.visits, 0) as visits, coalesce(e.amount, 0) as amount, p.satisfaction,
+       coalesce(p.customers, 0) as customers, coalesce(p.rebooked, 0) as rebooked,
        coalesce(c.complaints, 0) as complaints, coalesce(k.minutes, 0) as booked_minutes, s.schedule
      from (select therapist_id from performed union select therapist_id from earned
            union select therapist_id from complained union select therapist_id from booked) t
      join app_user u on u.id = t.therapist_id and u.organization_id = ?
      left join performed p on p.therapist_id = t.therapist_id
-     left join rated r on r.therapist_id = t.therapist_id
-     left join rebooked b on b.therapist_id = t.therapist_id
      left join earned e on e.therapist_id = t.therapist_id
      left join complained c on c.therapist_id = t.therapist_id
      left join booked k on k.therapist_id = t.therapist_id
@@ -213,9 +196,8 @@ export async function staffPerformance(
      from consulted k join app_user u on u.id = k.consultant_id and u.organization_id = ?
      order by kind desc, amount desc, name, staff_id`,
     [
-      ...[org, start, end, org, end, ...store, ...staff],
-      org,
-      ...[org, start, end, ...store, ...staff],
+      ...days,
+      ...days,
       ...[org, start, end, ...store, ...staff],
       ...[org, ...staff],
       ...[org, start, end, ...store],

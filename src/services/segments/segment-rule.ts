@@ -3,6 +3,7 @@ import { Role } from '../../entities/access/access.enums';
 import { HEALTH_ACCESS, HealthSection } from '../../core/health-access';
 import { ForbiddenError } from '../../core/errors';
 import type { Viewer } from '../../core/viewer';
+import { keyRing } from '../../core/crypto/key-ring';
 
 export type { SegmentRule };
 
@@ -46,6 +47,9 @@ export function ruleCondition(
       `c.health_consent_withdrawn_at is null and exists (select 1 from health_profile h where h.customer_id = c.id and ${sql})`,
       ...values,
     );
+  // The lists are sealed at rest: matched on their blind indexes, under every key of the
+  // organization (a rotation leaves some rows under the old key until it is done).
+  const blind = (values: string[]) => values.flatMap((value) => keyRing.indexesOf(organizationId, value));
   if (rule.tierIds?.length) add(anyOf('c.tier_id::text'), list(rule.tierIds));
   if (rule.tagIdsAny?.length)
     add(
@@ -79,14 +83,20 @@ export function ruleCondition(
     );
   if (rule.wellnessGoalsAny?.length)
     health(
-      'h.wellness_goals && array(select jsonb_array_elements_text(?::jsonb))',
-      list(rule.wellnessGoalsAny),
+      'h.wellness_goals_index && array(select jsonb_array_elements_text(?::jsonb))',
+      list(blind(rule.wellnessGoalsAny)),
     );
-  if (rule.constitutions?.length) health(anyOf('h.constitution::text'), list(rule.constitutions));
+  if (rule.constitutions?.length) health(anyOf('h.constitution_index'), list(blind(rule.constitutions)));
   if (rule.currentComplaintsAny?.length)
     health(
-      'h.current_complaints && array(select jsonb_array_elements_text(?::jsonb))',
-      list(rule.currentComplaintsAny),
+      'h.current_complaints_index && array(select jsonb_array_elements_text(?::jsonb))',
+      list(blind(rule.currentComplaintsAny)),
+    );
+  // RFM segments as of the organization's snapshot (services/reports/rfm-snapshot.ts), not scored per call.
+  if (rule.rfmSegments?.length)
+    add(
+      `exists (select 1 from customer_rfm r where r.organization_id = c.organization_id and r.customer_id = c.id and ${anyOf('r.segment')})`,
+      list(rule.rfmSegments),
     );
   if (viewer?.role === Role.MARKETING)
     parts.push(

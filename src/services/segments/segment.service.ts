@@ -16,6 +16,7 @@ import {
 } from './segment-rule';
 import { requiredText } from '../text-input';
 import { todayIn } from '../../core/time';
+import { ensureRfmSnapshot } from '../reports/rfm-snapshot';
 import { assertVersion, withUniqueConflicts, type UniqueRule } from '../constraint-errors';
 import { inTransaction } from '../transaction';
 
@@ -52,6 +53,8 @@ export class SegmentService {
     assertMayFilterOnHealth(this.viewer, rule);
     const limit = pageSize(args.first);
     const organization = await this.organization();
+    if (rule.rfmSegments?.length)
+      await ensureRfmSnapshot(this.em, { organizationId: organization.id, timeZone: organization.timezone });
     const condition = ruleCondition(
       rule,
       this.viewer.organizationId,

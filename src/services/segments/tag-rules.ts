@@ -4,12 +4,15 @@ import { Organization, Tag } from '../../entities';
 import { ruleCondition } from './segment-rule';
 import { todayIn } from '../../core/time';
 import { inTransaction } from '../transaction';
+import { ensureOrganizationKeys } from '../../core/crypto/data-keys';
 
 /**
  * Recomputes the rule-based tags of one organization in one transaction: each rule tag ends up on
  * exactly the customers its rule matches now. Set-based: two statements per rule tag.
  */
 export async function recomputeRuleTags(em: EntityManager, organizationId: string): Promise<number> {
+  // Rules on complaints and goals match blind indexes made with the organization's keys.
+  await ensureOrganizationKeys(em, organizationId);
   return inTransaction(em, async (transaction) => {
     const connection = transaction.getConnection();
     const context = transaction.getTransactionContext();

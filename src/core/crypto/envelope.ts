@@ -1,0 +1,133 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+/**
+ * Envelope encryption of health values (docs/architecture.md, "Encryption at rest"): AES-256-GCM
+ * with a data key per organization; the data keys themselves AES-256-GCM-wrapped by the master key.
+ *
+ * A stored value is text, `v1.<keyId>.<iv>.<ciphertext+tag>`, each part base64url (the key id is the
+ * data key's uuid in 16 bytes). Text, not bytea: the columns stay readable in json built by SQL
+ * (the read path and the export build their rows as json, where bytea would come back hex-escaped),
+ * and a plaintext value left from before the encryption is told apart by its shape alone.
+ */
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+export const KEY_BYTES = 32;
+
+const B64 = '[A-Za-z0-9_-]';
+const SEALED = new RegExp(`^${VERSION}\\.(${B64}{22})\\.(${B64}{16})\\.(${B64}{22,})$`);
+
+/** A value that cannot be opened: wrong key, tampered, truncated. Never carries the value. */
+export class DecryptionError extends Error {
+  override name = 'DecryptionError';
+}
+
+const uuidBytes = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex');
+function uuidOf(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Whether a stored value is ciphertext (else: plaintext written before the encryption). */
+export function isSealed(value: string): boolean {
+  return SEALED.test(value);
+}
+
+/** The data key id a sealed value names; undefined for plaintext. */
+export function sealedKeyId(value: string): string | undefined {
+  const match = SEALED.exec(value);
+  return match ? uuidOf(Buffer.from(match[1], 'base64url')) : undefined;
+}
+
+/** The prefix every value sealed by `keyId` starts with (for `like` in the re-encryption). */
+export function sealedPrefix(keyId: string): string {
+  return `${VERSION}.${uuidBytes(keyId).toString('base64url')}.`;
+}
+
+export function seal(key: Buffer, keyId: string, plaintext: string): string {
+  const header = sealedPrefix(keyId);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  // The header (version and key id) is authenticated: a value moved under another key id fails.
+  cipher.setAAD(Buffer.from(header));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return `${header}${iv.toString('base64url')}.${body.toString('base64url')}`;
+}
+
+export function open(key: Buffer, sealed: string): string {
+  const match = SEALED.exec(sealed);
+  if (!match) throw new DecryptionError('not an encrypted value');
+  const body = Buffer.from(match[3], 'base64url');
+  if (body.length < TAG_BYTES) throw new DecryptionError('encrypted value is truncated');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(match[2], 'base64url'));
+  decipher.setAAD(Buffer.from(`${VERSION}.${match[1]}.`));
+  decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+  try {
+    return Buffer.concat([
+      decipher.update(body.subarray(0, body.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
+  } catch {
+    throw new DecryptionError(
+      `encrypted value under data key ${uuidOf(Buffer.from(match[1], 'base64url'))} failed authentication (tampered or wrong key)`,
+    );
+  }
+}
+
+/**
+ * A master key's id: the first 8 bytes of its SHA-256, hex. Stored with each wrapped data key, so a
+ * wrong MASTER_KEY is recognised before anything is unwrapped (and the id says nothing of the key).
+ */
+export function masterKeyId(masterKey: Buffer): string {
+  return createHash('sha256').update('wellness master key id').update(masterKey).digest('hex').slice(0, 16);
+}
+
+/** A data key wrapped by a master key: `<iv>.<ciphertext+tag>` base64url, bound to the data key id. */
+export function wrapKey(masterKey: Buffer, dataKeyId: string, dataKey: Buffer): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
+  cipher.setAAD(Buffer.from(`data key ${dataKeyId}`));
+  const body = Buffer.concat([cipher.update(dataKey), cipher.final(), cipher.getAuthTag()]);
+  return `${iv.toString('base64url')}.${body.toString('base64url')}`;
+}
+
+export function unwrapKey(masterKey: Buffer, dataKeyId: string, wrapped: string): Buffer {
+  const [iv, bodyText] = wrapped.split('.');
+  const body = Buffer.from(bodyText ?? '', 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(`data key ${dataKeyId}`));
+  decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new DecryptionError(
+      `data key ${dataKeyId} does not unwrap under its master key (tampered or wrong key)`,
+    );
+  }
+}
+
+/** A new random data key. */
+export function newDataKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/**
+ * The key of the blind index of values sealed by a data key: derived (HKDF-SHA256), so the index
+ * tells equal values apart from unequal ones without the data key opening anything.
+ */
+export function blindIndexKey(dataKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'wellness blind index', KEY_BYTES));
+}
+
+/** HMAC-SHA256 of the exact value, 16 bytes base64url: equality only (what `&&` on the lists compared). */
+export function blindIndex(indexKey: Buffer, value: string): string {
+  return createHmac('sha256', indexKey).update(value).digest().subarray(0, 16).toString('base64url');
+}
+
+/** MASTER_KEY's text: base64 of 32 bytes, else a clear error (never the value). */
+export function parseMasterKey(text: string, name: string): Buffer {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(trimmed))
+    throw new Error(`${name} must be base64 of exactly 32 bytes (e.g. openssl rand -base64 32)`);
+  return Buffer.from(trimmed, 'base64');
+}

@@ -1,0 +1,221 @@
+import {
+  DecryptionError,
+  blindIndex,
+  blindIndexKey,
+  isSealed,
+  masterKeyId,
+  open,
+  seal,
+  sealedKeyId,
+  unwrapKey,
+} from './envelope';
+
+/**
+ * How long a process trusts its copy of an organization's keys before reading them again
+ * (src/core/crypto/data-keys.ts): a key made by `npm run keys:rotate-data` in another process is
+ * learnt within this time.
+ */
+export const KEY_REFRESH_MS = 60_000;
+
+/** A data key as stored: table data_key. */
+export interface StoredDataKey {
+  id: string;
+  organizationId: string;
+  wrappedKey: string;
+  masterKeyId: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+}
+
+interface DataKey {
+  id: string;
+  organizationId: string;
+  key: Buffer;
+  indexKey: Buffer;
+  createdAt: Date;
+  retired: boolean;
+}
+
+/** A master key the process was given but does not hold (wrong MASTER_KEY): refuse, name the ids. */
+export class MasterKeyError extends Error {
+  override name = 'MasterKeyError';
+}
+
+/**
+ * The process's unwrapped data keys by id, and the organizations' newest keys (what new values are
+ * sealed with). Synchronous on purpose: a value is opened where its row is mapped (a MikroORM type,
+ * src/services/rows.ts), which cannot wait; the keys are loaded before (src/services/crypto/data-keys.ts,
+ * when a request learns its organization and before a flush seals anything).
+ */
+export class KeyRing {
+  private readonly masters = new Map<string, Buffer>();
+  /** The master key new data keys are wrapped with: MASTER_KEY. */
+  private wrappingId?: string;
+  private readonly keys = new Map<string, DataKey>();
+  private readonly loadedAt = new Map<string, number>();
+
+  /** MASTER_KEY first (it wraps new data keys), then any accepted during a rotation (MASTER_KEY_NEW). */
+  useMasterKeys(keys: readonly Buffer[]): void {
+    if (keys.length === 0) throw new MasterKeyError('no master key');
+    const ids = keys.map(masterKeyId);
+    // The same keys again (a second app in one process) keep the unwrapped data keys.
+    const same = ids[0] === this.wrappingId && ids.every((id) => this.masters.has(id));
+    if (!same) {
+      this.masters.clear();
+      this.keys.clear();
+      this.loadedAt.clear();
+    }
+    keys.forEach((key, index) => this.masters.set(ids[index], key));
+    this.wrappingId = ids[0];
+  }
+
+  get configured(): boolean {
+    return this.wrappingId !== undefined;
+  }
+
+  /** The master key (id and bytes) that wraps new data keys. */
+  wrapping(): { id: string; key: Buffer } {
+    if (!this.wrappingId) throw new MasterKeyError('no master key: MASTER_KEY is not configured');
+    return { id: this.wrappingId, key: this.masters.get(this.wrappingId)! };
+  }
+
+  master(id: string): Buffer {
+    const key = this.masters.get(id);
+    if (!key)
+      throw new MasterKeyError(
+        `a data key is wrapped by master key id ${id}, which is not the configured MASTER_KEY (id ${this.wrappingId ?? 'none'})${
+          this.masters.size > 1 ? ' nor MASTER_KEY_NEW' : ''
+        }: the wrong MASTER_KEY is set`,
+      );
+    return key;
+  }
+
+  knowsMaster(id: string): boolean {
+    return this.masters.has(id);
+  }
+
+  /** Unwraps and keeps an organization's data keys (all of them: old values stay readable). */
+  load(organizationId: string, stored: readonly StoredDataKey[], at = Date.now()): void {
+    for (const row of stored) {
+      const known = this.keys.get(row.id);
+      if (known) {
+        known.retired = row.retiredAt !== null;
+        continue;
+      }
+      const key = unwrapKey(this.master(row.masterKeyId), row.id, row.wrappedKey);
+      this.keys.set(row.id, {
+        id: row.id,
+        organizationId: row.organizationId,
+        key,
+        indexKey: blindIndexKey(key),
+        createdAt: row.createdAt,
+        retired: row.retiredAt !== null,
+      });
+    }
+    this.loadedAt.set(organizationId, at);
+  }
+
+  /** When the organization's keys were last read from the database (undefined: never). */
+  loadedSince(organizationId: string): number | undefined {
+    return this.loadedAt.get(organizationId);
+  }
+
+  forget(organizationId: string): void {
+    this.loadedAt.delete(organizationId);
+  }
+
+  /**
+   * A new key seals only once it is this old: by then every process has read it (KEY_REFRESH_MS), so
+   * none meets a value under a key it does not hold. Tests shorten it.
+   */
+  activationDelayMs = 2 * KEY_REFRESH_MS;
+
+  /**
+   * What new values are sealed with: the newest key not retired that is past its activation delay;
+   * the newest of all while none is (an organization's first key is used at once).
+   */
+  current(organizationId: string, now = Date.now()): DataKey {
+    let newest: DataKey | undefined;
+    let active: DataKey | undefined;
+    for (const key of this.keys.values()) {
+      if (key.organizationId !== organizationId || key.retired) continue;
+      if (!newest || key.createdAt >= newest.createdAt) newest = key;
+      if (
+        key.createdAt.getTime() <= now - this.activationDelayMs &&
+        (!active || key.createdAt >= active.createdAt)
+      )
+        active = key;
+    }
+    const chosen = active ?? newest;
+    if (!chosen) throw new MasterKeyError(`no data key is loaded for organization ${organizationId}`);
+    return chosen;
+  }
+
+  /** A loaded key by id (the re-encryption seals with the new key explicitly). */
+  key(id: string): DataKey {
+    const key = this.keys.get(id);
+    if (!key) throw new MasterKeyError(`data key ${id} is not loaded in this process`);
+    return key;
+  }
+
+  sealWith(keyId: string, plaintext: string): string {
+    return seal(this.key(keyId).key, keyId, plaintext);
+  }
+
+  /** The blind index of a value under a given key. */
+  indexWith(keyId: string, value: string): string {
+    return blindIndex(this.key(keyId).indexKey, value);
+  }
+
+  hasCurrent(organizationId: string): boolean {
+    for (const key of this.keys.values())
+      if (key.organizationId === organizationId && !key.retired) return true;
+    return false;
+  }
+
+  seal(organizationId: string, plaintext: string): string {
+    const key = this.current(organizationId);
+    return seal(key.key, key.id, plaintext);
+  }
+
+  /**
+   * The plaintext of a stored value. A value that is not ciphertext is plaintext left from before the
+   * encryption (docs: `npm run keys:rotate-data` seals those); a sealed one opens or throws.
+   */
+  open(stored: string): string {
+    if (!isSealed(stored)) return stored;
+    const keyId = sealedKeyId(stored)!;
+    const key = this.keys.get(keyId);
+    if (!key) throw new DecryptionError(`data key ${keyId} is not loaded in this process`);
+    return open(key.key, stored);
+  }
+
+  /** The blind index of a value under the organization's current key (what a write stores). */
+  index(organizationId: string, value: string): string {
+    return blindIndex(this.current(organizationId).indexKey, value);
+  }
+
+  /**
+   * Blind index → value, for each of `values` under every loaded key of the organization: what SQL
+   * maps a grouped index back to its value with (reports by constitution).
+   */
+  indexMap(organizationId: string, values: readonly string[]): Record<string, string> {
+    const map: Record<string, string> = {};
+    for (const value of values) for (const index of this.indexesOf(organizationId, value)) map[index] = value;
+    return map;
+  }
+
+  /** The value's blind index under every loaded key of the organization (a query during a rotation). */
+  indexesOf(organizationId: string, value: string): string[] {
+    const found: string[] = [];
+    for (const key of this.keys.values())
+      if (key.organizationId === organizationId) found.push(blindIndex(key.indexKey, value));
+    // No key loaded would match nothing, silently: a caller that forgot ensureOrganizationKeys fails.
+    if (found.length === 0)
+      throw new MasterKeyError(`no data key is loaded for organization ${organizationId}`);
+    return found;
+  }
+}
+
+/** The process's key ring (one per process, like the ORM). */
+export const keyRing = new KeyRing();
