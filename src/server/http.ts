@@ -34,6 +34,7 @@ import {
 import { DEFAULT_LOGIN_THROTTLE } from '../services/access/login-throttle.service';
 import { RETRY_AFTER_SECONDS, unavailablePlugin } from './unavailable';
 import { customerImportRouter } from './customer-import.router';
+import { inRequestScope } from '../services/tenancy';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -174,6 +175,8 @@ export async function createHttpApp(
       },
     }),
   );
+  // Row-level security: each request's statements run in its own tenancy scope (services/tenancy.ts).
+  app.use((_request, _response, next) => inRequestScope(next));
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });
