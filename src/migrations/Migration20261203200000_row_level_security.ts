@@ -15,7 +15,8 @@ import { Migration } from '@mikro-orm/migrations';
  * - Login and API-key authentication happen before the organization is known: two SECURITY DEFINER
  *   functions answer only the organization of an email or a key prefix, nothing else.
  *
- * `wellness_jobs` has the grants of `wellness_runtime` (no UPDATE/DELETE of append-only rows).
+ * `wellness_jobs` is a member of `wellness_runtime`: its privileges, no more (no UPDATE/DELETE of
+ * append-only rows); only the policies tell them apart.
  */
 export class Migration20261203200000_row_level_security extends Migration {
   override async up(): Promise<void> {
@@ -31,12 +32,11 @@ export class Migration20261203200000_row_level_security extends Migration {
         if not pg_has_role(current_user, 'wellness_jobs', 'member') then
           execute format('grant wellness_jobs to %I', current_user);
         end if;
-        execute 'grant usage on schema public to wellness_jobs';
-        execute 'grant select, insert, update, delete on all tables in schema public to wellness_jobs';
-        execute 'grant usage, select on all sequences in schema public to wellness_jobs';
-        execute format('alter default privileges for role %I in schema public grant select, insert, update, delete on tables to wellness_jobs', current_user);
-        execute format('alter default privileges for role %I in schema public grant usage, select on sequences to wellness_jobs', current_user);
-        execute 'revoke update, delete, truncate on ledger_entry, stock_movement, audit_event, tier_change from wellness_jobs';
+        -- Exactly the runtime role's privileges, those later migrations grant it included (append-only
+        -- rows stay append-only, rollups read-only, erase_customer_history callable).
+        if exists (select 1 from pg_roles where rolname = 'wellness_runtime') then
+          execute 'grant wellness_runtime to wellness_jobs';
+        end if;
       exception when insufficient_privilege then
         raise warning 'wellness_jobs role not set up (no privilege to create roles): jobs run as the owner';
       end $$;`);
@@ -80,9 +80,12 @@ export class Migration20261203200000_row_level_security extends Migration {
       end $$;`);
 
     // A refused login for an email no account has is audited with no organization (rate_limits
-    // migration): such rows may be written by anyone and read by no request.
+    // migration). Such a row may be written by a session with no organization, and read back by one
+    // only (the INSERT's RETURNING id needs it): no request with an organization ever sees it.
     this.addSql(`create policy anonymous_login_audit on audit_event for insert
       with check (organization_id is null and action::text = 'LOGIN_FAILED');`);
+    this.addSql(`create policy anonymous_login_audit_returning on audit_event for select
+      using (organization_id is null and action::text = 'LOGIN_FAILED' and app_organization_id() is null);`);
 
     // Before the organization is known. Each answers one organization id, or null: no row leaves.
     this.addSql(`create function tenancy_login_organization(login_email text) returns uuid
@@ -119,6 +122,7 @@ export class Migration20261203200000_row_level_security extends Migration {
         end loop;
       end $$;`);
     this.addSql(`drop policy if exists anonymous_login_audit on audit_event;`);
+    this.addSql(`drop policy if exists anonymous_login_audit_returning on audit_event;`);
     this.addSql(`drop function if exists tenancy_login_organization(text);`);
     this.addSql(`drop function if exists tenancy_api_key_organization(text);`);
     this.addSql(`drop function if exists tenancy_protect(regclass, text);`);
