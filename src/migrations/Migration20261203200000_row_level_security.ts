@@ -57,7 +57,8 @@ export class Migration20261203200000_row_level_security extends Migration {
         execute format('alter table %s enable row level security', target);
         execute format('alter table %s force row level security', target);
         execute format('drop policy if exists tenant_isolation on %s', target);
-        execute format('create policy tenant_isolation on %s using (%I = app_organization_id()) with check (%I = app_organization_id())',
+        -- (select …): evaluated once per statement (an InitPlan), not per row.
+        execute format('create policy tenant_isolation on %s using (%I = (select app_organization_id())) with check (%I = (select app_organization_id()))',
           target, key_column, key_column);
         execute format('drop policy if exists maintenance on %s', target);
         execute format('create policy maintenance on %s to %s using (true) with check (true)', target, maintainers);
