@@ -7,6 +7,7 @@ import { createHttpApp } from '../../src/server/http';
 import { runPrepared } from '../../src/services/sql';
 import { asMaintenance, forOrganization } from '../../src/services/tenancy';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
+import { messyGbkCsv, upload } from '../imports/import-support';
 import { createTestApp, listen, testConfig, type TestApp } from '../support/test-app';
 
 let testApp: TestApp;
@@ -276,6 +277,18 @@ describe('a small pool serving two organizations interleaved', () => {
       expect(byKey.data.customers.edges.map((edge: { node: { id: string } }) => edge.node.id).sort()).toEqual(
         [b.assigned.id, b.unassigned.id].sort(),
       );
+      // The routes beside /graphql: a streamed upload (busboy callbacks) and a customer's export.
+      const uploaded = await upload(url, a.tokens.OWNER, messyGbkCsv(), 'a.csv');
+      expect(uploaded.status).toBe(201);
+      const exported = await fetch(`${url}/exports/customers/${a.assigned.id}.json`, {
+        headers: { authorization: `Bearer ${a.tokens.OWNER}` },
+      });
+      expect(exported.status).toBe(200);
+      expect(await exported.text()).toContain('张三');
+      const foreign = await fetch(`${url}/exports/customers/${b.assigned.id}.json`, {
+        headers: { authorization: `Bearer ${a.tokens.OWNER}` },
+      });
+      expect(foreign.status).toBe(404);
     } finally {
       server.close();
       await apollo.stop();
