@@ -5,6 +5,7 @@ import pino from 'pino';
 import { createContext, type AppContext } from '../src/server/context';
 import { createHttpApp } from '../src/server/http';
 import { TokenService } from '../src/services/access/token.service';
+import { inRequestScope } from '../src/services/tenancy';
 
 export interface BenchApp {
   orm: MikroORM;
@@ -64,15 +65,18 @@ export async function execute<TData = Record<string, any>>(
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<GraphQLResult<TData>> {
-  const contextValue = await createContext(
-    { orm: app.orm, tokens: app.tokens },
-    {
-      headers: { authorization: `Bearer ${token}` },
-      requestId: randomBytes(8).toString('hex'),
-      logger: silent,
-    },
-  );
-  const response = await app.apollo.executeOperation<TData>({ query, variables }, { contextValue });
-  if (response.body.kind !== 'single') throw new Error('Expected a single result');
-  return response.body.singleResult as GraphQLResult<TData>;
+  // In a request's own tenancy scope, as server/http.ts runs every request (row-level security).
+  return inRequestScope(async () => {
+    const contextValue = await createContext(
+      { orm: app.orm, tokens: app.tokens },
+      {
+        headers: { authorization: `Bearer ${token}` },
+        requestId: randomBytes(8).toString('hex'),
+        logger: silent,
+      },
+    );
+    const response = await app.apollo.executeOperation<TData>({ query, variables }, { contextValue });
+    if (response.body.kind !== 'single') throw new Error('Expected a single result');
+    return response.body.singleResult as GraphQLResult<TData>;
+  });
 }

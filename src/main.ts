@@ -13,6 +13,7 @@ import { startJobRunner } from './jobs/job-runner';
 import { runCareSchedule } from './services/care/care-schedule.service';
 import { recomputeRuleTagsEverywhere } from './services/segments/tag-rules';
 import { DemoSeeder } from './seeders/demo.seeder';
+import { asMaintenance } from './services/tenancy';
 import { TokenService } from './services/access/token.service';
 
 /** Everything the service starts, in the order it is stopped. */
@@ -39,17 +40,19 @@ async function startOn(
   config: AppConfig,
   logger: Logger,
 ): Promise<Service> {
-  if (config.seedDemoData) {
-    const em = database.orm.em.fork();
-    if ((await em.count(Organization, {}, { filters: false })) === 0) {
-      await new DemoSeeder().run(em);
-      // Care tasks and rule tags at once (回访, the overdue demo complaint, 高端客户 …), not at the
-      // job runner's first tick.
-      await runCareSchedule(database.orm.em.fork());
-      await recomputeRuleTagsEverywhere(database.orm.em.fork());
-      logger.info('seeded Chinese demo data into the empty database');
-    }
-  }
+  // Seeding works across organizations: as the jobs role (row-level security, services/tenancy.ts).
+  if (config.seedDemoData)
+    await asMaintenance(async () => {
+      const em = database.orm.em.fork();
+      if ((await em.count(Organization, {}, { filters: false })) === 0) {
+        await new DemoSeeder().run(em);
+        // Care tasks and rule tags at once (回访, the overdue demo complaint, 高端客户 …), not at the
+        // job runner's first tick.
+        await runCareSchedule(database.orm.em.fork());
+        await recomputeRuleTagsEverywhere(database.orm.em.fork());
+        logger.info('seeded Chinese demo data into the empty database');
+      }
+    });
   const tokens = new TokenService(await jwtSecret(config), config.jwtTtlSeconds);
   const httpServer = createServer();
   const { app, apollo, metrics } = await createHttpApp(config, database.orm, tokens, logger, httpServer);

@@ -9,6 +9,7 @@ import { openDatabase } from './server/database';
 import { createLogger } from './server/logger';
 import { startJobRunner } from './jobs/job-runner';
 import { adoptMasterKeys } from './core/crypto/data-keys';
+import { asMaintenance } from './services/tenancy';
 import { masterKeys } from './core/crypto/master-keys';
 
 async function main() {
@@ -16,7 +17,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger, { attach: true });
   // Like the service: a wrong MASTER_KEY stops the start (the jobs seal and open health data).
-  await adoptMasterKeys(database.orm.em, masterKeys(config));
+  await asMaintenance(() => adoptMasterKeys(database.orm.em, masterKeys(config)));
   const runner = startJobRunner(database.url, database.orm, logger, {
     importFileRetentionDays: config.importFileRetentionDays,
   });

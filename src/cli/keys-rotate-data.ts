@@ -11,6 +11,7 @@ import { rotateDataKey } from '../core/crypto/rotation';
 import { Organization } from '../entities';
 import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/database';
+import { asMaintenance } from '../services/tenancy';
 import { createLogger } from '../server/logger';
 import { useMasterKeys } from '../core/crypto/master-keys';
 
@@ -27,22 +28,25 @@ async function main() {
   useMasterKeys(config);
   const database = await openDatabase(config, createLogger('warn'), { attach: true });
   try {
-    const em = database.orm.em.fork();
-    const organizations = values.organization
-      ? [values.organization]
-      : (await em.find(Organization, {}, { filters: false, fields: ['id'] })).map(
-          (organization) => organization.id,
+    // A tool across organizations: as the jobs role (row-level security).
+    await asMaintenance(async () => {
+      const em = database.orm.em.fork();
+      const organizations = values.organization
+        ? [values.organization]
+        : (await em.find(Organization, {}, { filters: false, fields: ['id'] })).map(
+            (organization) => organization.id,
+          );
+      for (const organizationId of organizations) {
+        const result = await rotateDataKey(em, organizationId, {
+          batchSize: Number(values.batch),
+          settleMs: Number(values['settle-seconds']) * 1000,
+          onBatch: (table, rows) => void console.log(`  ${table}: ${rows} rows`),
+        });
+        console.log(
+          `Organization ${organizationId}: data key ${result.newKeyId}, ${result.rows} rows sealed again, ${result.retired} older keys retired.`,
         );
-    for (const organizationId of organizations) {
-      const result = await rotateDataKey(em, organizationId, {
-        batchSize: Number(values.batch),
-        settleMs: Number(values['settle-seconds']) * 1000,
-        onBatch: (table, rows) => void console.log(`  ${table}: ${rows} rows`),
-      });
-      console.log(
-        `Organization ${organizationId}: data key ${result.newKeyId}, ${result.rows} rows sealed again, ${result.retired} older keys retired.`,
-      );
-    }
+      }
+    });
   } finally {
     await database.close();
   }

@@ -9,6 +9,7 @@ import { parseMasterKey } from '../core/crypto/envelope';
 import { rotateMasterKey } from '../core/crypto/rotation';
 import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/database';
+import { asMaintenance } from '../services/tenancy';
 import { createLogger } from '../server/logger';
 
 async function main() {
@@ -19,7 +20,8 @@ async function main() {
   const to = parseMasterKey(config.masterKeyNew, 'MASTER_KEY_NEW');
   const database = await openDatabase(config, createLogger('warn'), { attach: true });
   try {
-    const count = await rotateMasterKey(database.orm.em.fork(), from, to);
+    // Every organization's keys: a tool across organizations, as the jobs role.
+    const count = await asMaintenance(() => rotateMasterKey(database.orm.em.fork(), from, to));
     console.log(
       `Re-wrapped ${count} data keys under MASTER_KEY_NEW: now set MASTER_KEY to it and unset MASTER_KEY_NEW.`,
     );

@@ -5,18 +5,22 @@ import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/database';
 import { createLogger } from '../server/logger';
 import { DemoSeeder } from '../seeders/demo.seeder';
+import { asMaintenance } from '../services/tenancy';
 
 async function main() {
   const config = loadConfig();
   const database = await openDatabase(config, createLogger('warn'), { attach: true });
   try {
-    const em = database.orm.em.fork();
-    if ((await em.count(Organization, {}, { filters: false })) > 0) {
-      console.log('The database already holds data: nothing seeded.');
-      return;
-    }
-    await new DemoSeeder().run(em);
-    console.log('Seeded 悦心养生馆: 2 stores, 9 staff users, 50 customers with health profiles.');
+    // A tool across organizations: as the jobs role (row-level security, services/tenancy.ts).
+    await asMaintenance(async () => {
+      const em = database.orm.em.fork();
+      if ((await em.count(Organization, {}, { filters: false })) > 0) {
+        console.log('The database already holds data: nothing seeded.');
+        return;
+      }
+      await new DemoSeeder().run(em);
+      console.log('Seeded 悦心养生馆: 2 stores, 9 staff users, 50 customers with health profiles.');
+    });
   } finally {
     await database.close();
   }

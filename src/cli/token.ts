@@ -8,6 +8,7 @@ import { Role } from '../entities/access/access.enums';
 import { StaffRole } from '../entities/staff/staff.enums';
 import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/database';
+import { asMaintenance } from '../services/tenancy';
 import { createLogger } from '../server/logger';
 import { jwtSecret } from '../server/secrets';
 import { DEMO_STAFF } from '../seeders/demo-data';
@@ -28,7 +29,10 @@ async function main() {
   }
   const database = await openDatabase(config, createLogger('silent'), { attach: true });
   try {
-    const user = await database.orm.em.fork().findOne(User, { email: demo.email }, { filters: false });
+    // A tool: finds the demo user in whichever organization holds it, as the jobs role.
+    const user = await asMaintenance(() =>
+      database.orm.em.fork().findOne(User, { email: demo.email }, { filters: false }),
+    );
     if (!user) {
       console.error(
         `Demo user ${demo.email} not found: start the service once (npm start) or run npm run seed.`,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Role } from '../entities/access/access.enums';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
-import { authenticateApiKey } from '../services/access/api-key.service';
+import { apiKeyOrganization, authenticateApiKey } from '../services/access/api-key.service';
 import { AuditService } from '../services/audit/audit.service';
 import { defaultRateLimits, type RateLimits } from '../services/access/rate-limit.service';
 import type { TokenService } from '../services/access/token.service';
@@ -14,6 +14,7 @@ import { createLoaders } from '../services/read/loaders';
 import { HealthGrantLoader } from '../services/health-access/health-grant-loader';
 import { createServices } from '../services';
 import { ensureOrganizationKeys } from '../core/crypto/data-keys';
+import { currentTenancy, type TenancyScope } from '../services/tenancy';
 import type { Viewer } from '../core/viewer';
 import type { PolicyContext } from '../policies/policy-context';
 import type { AppContext } from '../resolvers/context';
@@ -37,18 +38,25 @@ export async function createContext(
     logger: Logger;
   },
 ): Promise<AppContext> {
+  // The request's tenancy scope (server/http.ts opens it): every statement of this request runs with
+  // its organization, so row-level security answers for the viewer's organization only.
+  const scope = currentTenancy();
+  if (!scope || scope.maintenance)
+    throw new Error('createContext runs in a request scope (services/tenancy.ts inRequestScope)');
   const em = dependencies.orm.em.fork();
   const directory = DirectoryCache.of(dependencies.orm);
   let viewer: Viewer | null;
   try {
-    viewer = await authenticate(em, directory, dependencies.tokens, request.headers.authorization);
+    viewer = await authenticate(em, directory, dependencies.tokens, scope, request.headers.authorization);
     // The organization's data keys in the process's key ring before anything reads health data (one
     // cached lookup per process per organization: src/core/crypto/data-keys.ts).
     if (viewer) await ensureOrganizationKeys(em, viewer.organizationId);
   } catch (error) {
+    scope.organizationId = null;
     if (isDatabaseUnavailable(error)) throw serviceUnavailable();
     throw error;
   }
+  scope.organizationId = viewer?.organizationId ?? null;
   if (viewer) em.setFilterParams(ORGANIZATION_FILTER, { id: viewer.organizationId });
   const logger = viewer
     ? request.logger.child({ organizationId: viewer.organizationId, actor: viewer.id, role: viewer.role })
@@ -85,6 +93,7 @@ async function authenticate(
   em: EntityManager,
   directory: DirectoryCache,
   tokens: TokenService,
+  scope: TenancyScope,
   header?: string,
 ): Promise<Viewer | null> {
   if (!header) return null;
@@ -92,7 +101,9 @@ async function authenticate(
   if (!match) throw unauthenticated('Malformed Authorization header: use "Bearer <token>".');
   const credential = match[1];
   if (credential.startsWith('wk_')) {
-    const apiKey = await authenticateApiKey(em, credential);
+    // The key names its organization (a narrow SECURITY DEFINER lookup); its row is then read as any.
+    scope.organizationId = await apiKeyOrganization(em, credential);
+    const apiKey = scope.organizationId ? await authenticateApiKey(em, credential) : null;
     if (!apiKey) throw unauthenticated('API key is unknown, revoked or expired.');
     return {
       kind: 'API_KEY',
@@ -107,6 +118,8 @@ async function authenticate(
   }
   const claims = await tokens.verify(credential);
   if (!claims) throw unauthenticated('Token is invalid or expired: log in again.');
+  // A verified token names the organization; the user is read within it.
+  scope.organizationId = claims.organizationId;
   // A deactivated user's unexpired token stops working within the directory's TTL (at once when the
   // change was made through this process).
   const user = await directory.user(em, claims.userId);

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { createOrmConfig } from '../mikro-orm.config';
 import { DirectoryCache } from '../services/read/directory-cache';
+import { enforceTenancy, markFresh, type TenancyRoles } from '../services/tenancy';
 import type { AppConfig } from './config';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 
@@ -35,8 +36,12 @@ export async function openDatabase(
     });
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
   }
-  const { orm, applied, runtimeRole } = await migrateAndOpen(url, 10, (message) =>
-    logger.debug({ orm: message }),
+  // The service: a statement outside a request or job scope sees no tenant row.
+  const { orm, applied, runtimeRole } = await migrateAndOpen(
+    url,
+    10,
+    (message) => logger.debug({ orm: message }),
+    { unscoped: 'nothing' },
   );
   logger.info({ applied, runtimeRole }, 'migrations up to date');
   if (!runtimeRole)
@@ -57,20 +62,27 @@ export async function openDatabase(
 
 /** The role requests run as (see Migration20261122213000_runtime_role): no UPDATE/DELETE on append-only tables. */
 export const RUNTIME_ROLE = 'wellness_runtime';
+/** The role jobs run as: the runtime role's grants, every organization's rows (Migration20261203200000). */
+export const JOBS_ROLE = 'wellness_jobs';
 
 /**
  * Migrates as the connecting user (the tables' owner), then opens the ORM that requests use: every
  * pooled connection does `SET ROLE wellness_runtime`, so a request can insert ledger rows but never
  * update, delete or un-trigger them. Falls back to the owner where the role could not be created.
+ * Every connection handed out carries the running tenancy scope (services/tenancy.ts); `unscoped`
+ * says what a statement outside any scope runs as: the service passes 'nothing' (no tenant row);
+ * the default, 'maintenance', is for test harnesses and benchmarks that stage and inspect data.
  */
 export async function migrateAndOpen(
   url: string,
   poolSize: number,
   logger?: (message: string) => void,
+  options: { unscoped?: 'nothing' | 'maintenance' } = {},
 ): Promise<{ orm: MikroORM; applied: string[]; runtimeRole: boolean }> {
   const owner = await MikroORM.init(createOrmConfig(url, logger ? { logger } : {}));
   let applied: string[];
   let runtimeRole: boolean;
+  let jobsRole: boolean;
   try {
     applied = (await owner.migrator.up()).map((migration) => migration.name);
     const [row] = await owner.em
@@ -80,20 +92,39 @@ export async function migrateAndOpen(
         [RUNTIME_ROLE, RUNTIME_ROLE],
       );
     runtimeRole = row.member;
+    const [jobs] = await owner.em
+      .getConnection()
+      .execute<{ member: boolean }[]>(
+        `select exists (select 1 from pg_roles where rolname = ?) and pg_has_role(current_user, ?, 'member') as member`,
+        [JOBS_ROLE, JOBS_ROLE],
+      );
+    jobsRole = jobs.member;
   } finally {
     await owner.close(true);
   }
+  const roles: TenancyRoles = {
+    runtime: runtimeRole ? RUNTIME_ROLE : undefined,
+    jobs: runtimeRole && jobsRole ? JOBS_ROLE : undefined,
+  };
   const pool = {
     min: 0,
     max: poolSize,
     ...(runtimeRole
       ? {
           afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) =>
-            connection.query(`set role ${RUNTIME_ROLE}`, (error: Error | null) => done(error, connection)),
+            connection.query(`set role ${RUNTIME_ROLE}`, (error: Error | null) => {
+              markFresh(connection, roles);
+              done(error, connection);
+            }),
         }
       : {}),
   };
   const orm = await MikroORM.init(createOrmConfig(url, { ...(logger ? { logger } : {}), pool }));
+  enforceTenancy(
+    orm.em.getConnection().getKnex().client as unknown as Parameters<typeof enforceTenancy>[0],
+    roles,
+    options.unscoped ?? 'maintenance',
+  );
   return { orm, applied, runtimeRole };
 }
 

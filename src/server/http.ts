@@ -36,6 +36,7 @@ import { RETRY_AFTER_SECONDS, unavailablePlugin } from './unavailable';
 import { customerImportRouter } from './customer-import.router';
 import { adoptMasterKeys } from '../core/crypto/data-keys';
 import { masterKeys } from '../core/crypto/master-keys';
+import { asMaintenance, inRequestScope } from '../services/tenancy';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -94,7 +95,8 @@ export async function createHttpApp(
 ): Promise<HttpApp> {
   const development = config.nodeEnv !== 'production';
   // Health data encryption: a wrong MASTER_KEY stops the start here (src/core/crypto/data-keys.ts).
-  await adoptMasterKeys(orm.em, masterKeys(config));
+  // Every organization's data keys are checked: across organizations, as the jobs role.
+  await asMaintenance(() => adoptMasterKeys(orm.em, masterKeys(config)));
   const schema = await buildExecutableSchema({ debug: false });
   const armor = new ApolloArmor({
     maxDepth: { n: 10 },
@@ -178,6 +180,8 @@ export async function createHttpApp(
       },
     }),
   );
+  // Row-level security: each request's statements run in its own tenancy scope (services/tenancy.ts).
+  app.use((_request, _response, next) => inRequestScope(next));
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });

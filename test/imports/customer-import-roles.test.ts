@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createContext } from '../../src/server/context';
+import { inRequestScope } from '../../src/services/tenancy';
 import { DomainError } from '../../src/core/errors';
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, listen, type TestApp } from '../support/test-app';
@@ -32,9 +33,12 @@ const imports = () =>
 
 /** The services of a request with this bearer token, as /graphql and /imports/customers build them. */
 async function servicesOf(token: string) {
-  const context = await createContext(
-    { orm: testApp.orm, tokens: testApp.tokens },
-    { headers: { authorization: `Bearer ${token}` }, requestId: 'test', logger: pino({ level: 'silent' }) },
+  // A request's context lives in its tenancy scope (row-level security), as the express middleware opens it.
+  const context = await inRequestScope(() =>
+    createContext(
+      { orm: testApp.orm, tokens: testApp.tokens },
+      { headers: { authorization: `Bearer ${token}` }, requestId: 'test', logger: pino({ level: 'silent' }) },
+    ),
   );
   return context.services;
 }

@@ -3,6 +3,7 @@ import express from 'express';
 import pino from 'pino';
 import { customerImportRouter } from '../../src/server/customer-import.router';
 import { createContext } from '../../src/server/context';
+import { inRequestScope } from '../../src/services/tenancy';
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, listen, type TestApp } from '../support/test-app';
 import { MESSY_CSV, messyGbkCsv, startImport, upload } from './import-support';
@@ -60,6 +61,7 @@ test('a file over the limit is 413 and leaves nothing; a file that is not CSV or
     Object.assign(request, { id: 'test', log: pino({ level: 'silent' }) });
     next();
   });
+  app.use((_request, _response, next) => inRequestScope(next));
   app.use(
     customerImportRouter(
       (request) =>

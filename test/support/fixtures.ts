@@ -18,6 +18,7 @@ import { Role } from '../../src/entities/access/access.enums';
 import { StaffRole } from '../../src/entities/staff/staff.enums';
 import { hashPassword } from '../../src/services/access/password.service';
 import { pinyinKeys } from '../../src/services/customers/pinyin';
+import { forOrganization } from '../../src/services/tenancy';
 import type { TestApp } from './test-app';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -115,7 +116,8 @@ export async function createOrganization(
     kind: SpecialConditionKind.PREGNANCY,
     startsOn: '2020-01-01',
   });
-  await em.flush();
+  // As a request of the organization does: row-level security checks every row belongs to it.
+  await forOrganization(organization.id, () => em.flush());
   const tokens = {} as OrganizationFixture['tokens'];
   for (const [key, user] of Object.entries(users)) {
     tokens[key as keyof OrganizationFixture['tokens']] = (

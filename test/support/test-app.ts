@@ -11,6 +11,7 @@ import { ensureDatabase, migrateAndOpen } from '../../src/server/database';
 import { createHttpApp } from '../../src/server/http';
 import type { RateLimits } from '../../src/services/access/rate-limit.service';
 import { TokenService } from '../../src/services/access/token.service';
+import { inRequestScope } from '../../src/services/tenancy';
 import type { Express } from 'express';
 
 export const testConfig: AppConfig = {
@@ -63,8 +64,10 @@ export async function createTestApp(
   if (!name.includes('test'))
     throw new Error('Refusing to run tests against a database whose name does not say test');
   const url = options.databaseUrl ?? (await ensureDatabase(serverUrl, name));
-  // Requests and fixtures run as the runtime role, exactly as in production.
-  const { orm } = await migrateAndOpen(url, 30);
+  // Requests and fixtures run as the runtime role, exactly as in production; requests in their own
+  // tenancy scope (row-level security). Statements of a test outside any scope (staging, inspection)
+  // run as the jobs role, across organizations.
+  const { orm } = await migrateAndOpen(url, 30, undefined, { unscoped: 'maintenance' });
   const statements = { count: 0, reset: () => void (statements.count = 0) };
   // Fills of the per-process user/organization cache are not per-request work: a request after them
   // sends none (src/services/read/directory-cache.ts), so a count that compares page sizes leaves them out.
@@ -118,17 +121,20 @@ export async function execute<TData = Record<string, any>>(
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<GraphQLResult<TData>> {
-  const contextValue = await createContext(
-    { orm: testApp.orm, tokens: testApp.tokens, rateLimits: testApp.rateLimits },
-    {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      requestId: randomBytes(8).toString('hex'),
-      logger: pino({ level: 'silent' }),
-    },
-  );
-  const response = await testApp.apollo.executeOperation<TData>({ query, variables }, { contextValue });
-  if (response.body.kind !== 'single') throw new Error('Expected a single result');
-  return response.body.singleResult as GraphQLResult<TData>;
+  // In a request's own tenancy scope, as server/http.ts runs every request (row-level security).
+  return inRequestScope(async () => {
+    const contextValue = await createContext(
+      { orm: testApp.orm, tokens: testApp.tokens, rateLimits: testApp.rateLimits },
+      {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        requestId: randomBytes(8).toString('hex'),
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    const response = await testApp.apollo.executeOperation<TData>({ query, variables }, { contextValue });
+    if (response.body.kind !== 'single') throw new Error('Expected a single result');
+    return response.body.singleResult as GraphQLResult<TData>;
+  });
 }
 
 export async function listen(app: Express): Promise<{ url: string; server: Server }> {

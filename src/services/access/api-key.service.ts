@@ -5,6 +5,7 @@ import { BadInputError, NotFoundError } from '../../core/errors';
 import type { Viewer } from '../../core/viewer';
 import { AuditService } from '../audit/audit.service';
 import { AuditAction } from '../../entities/audit/audit.enums';
+import { runPrepared } from '../sql';
 
 const LAST_USED_PRECISION_MS = 60_000;
 /** Per-minute budgets fit the limiter's integer column with room for a query's cost on top. */
@@ -106,8 +107,21 @@ export class ApiKeyService {
 }
 
 /**
- * Resolves a presented key to its row, across organizations (the key is what tells the organization).
- * Returns null for an unknown, revoked, expired or wrong key.
+ * The organization of a presented key, before any is known: a SECURITY DEFINER function that
+ * answers only that (Migration20261203200000_row_level_security). Null for a malformed or unknown key.
+ */
+export async function apiKeyOrganization(em: EntityManager, presented: string): Promise<string | null> {
+  const match = KEY_PATTERN.exec(presented);
+  if (!match) return null;
+  const [row] = await runPrepared<{ id: string | null }>(em, 'select tenancy_api_key_organization(?) as id', [
+    match[1],
+  ]);
+  return row?.id ?? null;
+}
+
+/**
+ * Resolves a presented key to its row, in the organization apiKeyOrganization found (the key is what
+ * tells the organization; row-level security hides every other). Returns null for an unknown, revoked, expired or wrong key.
  */
 export async function authenticateApiKey(em: EntityManager, presented: string): Promise<ApiKey | null> {
   const match = KEY_PATTERN.exec(presented);

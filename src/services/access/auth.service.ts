@@ -5,9 +5,11 @@ import { AuditAction } from '../../entities/audit/audit.enums';
 import { Role } from '../../entities/access/access.enums';
 import { UnauthenticatedError } from '../../core/errors';
 import type { AuditService } from '../audit/audit.service';
-import { emailHash, type LoginThrottle } from './login-throttle.service';
+import { emailHash, type AdmittedLogin, type LoginThrottle } from './login-throttle.service';
 import { verifyPassword } from './password.service';
 import type { TokenService } from './token.service';
+import { runPrepared } from '../sql';
+import { forOrganization } from '../tenancy';
 
 // Verified against when the email is unknown, so both failures take the same time.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '==';
@@ -33,6 +35,17 @@ export class AuthService {
     const normalized = email.trim().toLowerCase();
     // Throws RATE_LIMITED before the user is looked up or scrypt runs: a throttled attempt costs no CPU.
     const admitted = await client.throttle.admit(normalized, client.address);
+    // The email names the organization (a narrow SECURITY DEFINER lookup, row-level security hides
+    // every account before); the account is then read and the login written within it.
+    const [found] = await runPrepared<{ id: string | null }>(
+      this.em,
+      'select tenancy_login_organization(?) as id',
+      [normalized],
+    );
+    return forOrganization(found?.id ?? null, () => this.verify(normalized, password, admitted, client));
+  }
+
+  private async verify(normalized: string, password: string, admitted: AdmittedLogin, client: LoginClient) {
     const user = await this.em.findOne(
       User,
       { email: normalized },

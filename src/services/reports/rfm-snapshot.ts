@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { todayIn } from '../../core/time';
 import { runPrepared } from '../sql';
+import { inTransaction } from '../transaction';
 import { RFM_SCORED_CTES, RFM_SEGMENTS, rfmScoredParams } from './rfm-scoring';
 
 /** Which local date an organization's RFM snapshot is as of, and when it was computed. */
@@ -51,7 +52,7 @@ export async function refreshRfmSnapshot(
 ): Promise<RfmSnapshotRun> {
   const { organizationId, timeZone } = organization;
   const scoring = { organizationId, storeId: null, asOf, timeZone };
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     await runPrepared(tx, `select pg_advisory_xact_lock(hashtextextended('customer_rfm:' || ?, 0))`, [
       organizationId,
     ]);
