@@ -3,6 +3,7 @@ import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { ImportEncoding, ImportFormat } from '../../entities/imports/imports.enums';
+import { xlsxWorkbookReader } from './import-xlsx';
 
 /** A cell as read: text, or a date when the spreadsheet stored one (birthdays in XLSX). */
 export type Cell = string | Date;
@@ -42,7 +43,7 @@ async function* csvRows(input: Readable, encoding: ImportEncoding): AsyncGenerat
 
 async function* xlsxRows(input: Readable): AsyncGenerator<SourceRow> {
   // styles: 'cache' lets exceljs turn date-formatted numbers into Dates; only the first sheet is read.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const workbook = xlsxWorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
