@@ -26,7 +26,7 @@ export abstract class EncryptedType<T> extends Type<T | null | undefined, string
   ): string | null | undefined {
     if (value === null || value === undefined) return value as null | undefined;
     if (typeof value === 'string' && isSealed(value)) return value;
-    const text = typeof value === 'string' && !this.textIsValue ? value : this.toText(value as T);
+    const text = this.plaintextOf(value);
     if (context?.mode === 'query-data' || context?.mode === 'query')
       throw new Error(
         `${this.constructor.name}: a plaintext health value reached a statement unsealed (seal it: src/services/crypto/seal.ts)`,
@@ -40,6 +40,11 @@ export abstract class EncryptedType<T> extends Type<T | null | undefined, string
     if (isSealed(value)) return this.fromText(keyRing.open(value));
     // Plaintext from before the encryption, or the snapshot's own plaintext text.
     return this.textIsValue ? (value as T) : this.fromText(value);
+  }
+
+  /** The text sealed for a value: a json value's text given as a string (a snapshot's) is that text. */
+  plaintextOf(value: T | string): string {
+    return typeof value === 'string' && !this.textIsValue ? value : this.toText(value as T);
   }
 
   /** Whether the JS value is the text itself (a string column). */

@@ -6,7 +6,6 @@ import {
   type FlushEventArgs,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isSealed } from '../core/crypto/envelope';
 import { keyRing } from '../core/crypto/key-ring';
 import { ensureOrganizationKeys } from '../core/crypto/data-keys';
 import { EncryptedType } from './encrypted.type';
@@ -68,8 +67,11 @@ export class EncryptionSubscriber implements EventSubscriber {
       for (const name of sealedProperties(set.meta)) {
         if (!(name in payload)) continue;
         const value = payload[name];
-        if (typeof value === 'string' && !isSealed(value))
-          payload[name] = keyRing.seal(organizationId, value);
+        // Always sealed, also a value shaped like ciphertext: the entity holds plaintext only (a read
+        // opens what it loads), so such a value came from a client, and passing it through would let
+        // the server open it: a ciphertext copied from a dump, of any organization whose key this
+        // process holds, read back in plaintext (found by a review).
+        if (typeof value === 'string') payload[name] = keyRing.seal(organizationId, value);
         const indexName = BLIND_INDEXES[set.meta.className]?.[name];
         if (indexName) {
           const items = blindIndexOf(entity[name], (item) => keyRing.index(organizationId, item));

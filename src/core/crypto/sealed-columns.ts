@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { EncryptedType } from '../../entities/encrypted.type';
 import { BLIND_INDEXES, blindIndexOf } from '../../entities/encryption.subscriber';
 import { ensureOrganizationKeys } from './data-keys';
-import { isSealed } from './envelope';
 import { keyRing } from './key-ring';
 
 export interface SealedColumn {
@@ -55,7 +54,6 @@ export async function sealRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   await ensureOrganizationKeys(em, organizationId);
-  const platform = em.getPlatform();
   const meta = em.getMetadata().get(entity);
   for (const row of rows)
     for (const { property, type } of sealedColumns(em, entity)) {
@@ -63,7 +61,8 @@ export async function sealRows(
       if (value === null || value === undefined) continue;
       const indexName = BLIND_INDEXES[meta.className]?.[property];
       if (indexName) row[indexName] = blindIndexOf(value, (item) => keyRing.index(organizationId, item));
-      const text = type.convertToDatabaseValue(value, platform);
-      if (typeof text === 'string' && !isSealed(text)) row[property] = keyRing.seal(organizationId, text);
+      // Always sealed, a value shaped like ciphertext too (see EncryptionSubscriber): rows to insert
+      // hold plaintext from a file or a client.
+      row[property] = keyRing.seal(organizationId, type.plaintextOf(value));
     }
 }

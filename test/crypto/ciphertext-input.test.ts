@@ -1,0 +1,63 @@
+import { Allergy } from '../../src/entities';
+import { keyRing } from '../../src/core/crypto/key-ring';
+import { sealRows } from '../../src/core/crypto/sealed-columns';
+import { createOrganization, type OrganizationFixture } from '../support/fixtures';
+import { createTestApp, execute, type TestApp } from '../support/test-app';
+
+/**
+ * A value shaped like ciphertext is sealed like any other (found by a review): passed through, it was
+ * stored as it came and opened on every read, so a ciphertext copied from a dump or a backup, of any
+ * organization whose data key the process holds, came back in plaintext to whoever wrote it into a
+ * record they may read.
+ */
+let testApp: TestApp;
+let a: OrganizationFixture;
+let b: OrganizationFixture;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  a = await createOrganization(testApp);
+  b = await createOrganization(testApp);
+});
+afterAll(() => testApp.close());
+
+const SECRET = '乙肝病史，甲馆机密';
+const NOTES = `query($id: ID!) { customer(id: $id) { healthProfile { notes } } }`;
+const WRITE_NOTES = `mutation($id: ID!, $input: HealthProfileInput!) { updateHealthProfile(customerId: $id, input: $input) { id } }`;
+
+async function storedNotes(customerId: string): Promise<string> {
+  const [row] = await testApp.orm.em
+    .getConnection()
+    .execute<{ notes: string }[]>('select notes from health_profile where customer_id = ?', [customerId]);
+  return row.notes;
+}
+
+test("another organization's ciphertext written through the API reads back as the text it is", async () => {
+  expect(
+    (await execute(testApp, a.tokens.OWNER, WRITE_NOTES, { id: a.assigned.id, input: { notes: SECRET } }))
+      .errors,
+  ).toBeUndefined();
+  const stolen = await storedNotes(a.assigned.id);
+  expect(stolen.startsWith('v1.')).toBe(true);
+
+  const written = await execute(testApp, b.tokens.OWNER, WRITE_NOTES, {
+    id: b.assigned.id,
+    input: { notes: stolen },
+  });
+  expect(written.errors).toBeUndefined();
+  const read = await execute(testApp, b.tokens.OWNER, NOTES, { id: b.assigned.id });
+  const notes = (read.data as { customer: { healthProfile: { notes: string } } }).customer.healthProfile
+    .notes;
+  expect(notes).toBe(stolen);
+  expect(notes).not.toBe(SECRET);
+  // Stored sealed under B's key like any value, not as the copy.
+  expect(await storedNotes(b.assigned.id)).not.toBe(stolen);
+});
+
+test('rows inserted without the unit of work (the import) seal a ciphertext-shaped value too', async () => {
+  const stolen = await storedNotes(a.assigned.id);
+  const rows: Record<string, unknown>[] = [{ substance: stolen }];
+  await sealRows(testApp.orm.em.fork(), Allergy, b.organizationId, rows);
+  expect(rows[0].substance).not.toBe(stolen);
+  expect(keyRing.open(rows[0].substance as string)).toBe(stolen);
+});
