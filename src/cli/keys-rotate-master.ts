@@ -1,8 +1,9 @@
 /**
  * `npm run keys:rotate-master`: re-wraps every health data key under MASTER_KEY_NEW (docs/architecture.md,
  * "Encryption at rest"). MASTER_KEY is the key they are wrapped by now. Running services keep working
- * (their data keys are unwrapped in memory); one that starts meanwhile needs both variables. Afterwards
- * set MASTER_KEY to the new key and unset MASTER_KEY_NEW.
+ * (their data keys are unwrapped in memory); one that starts meanwhile needs both variables, and wraps
+ * the data keys it makes under MASTER_KEY_NEW. Afterwards set MASTER_KEY to the new key and unset
+ * MASTER_KEY_NEW; keep the old key until a service has started with the new one alone.
  */
 import 'reflect-metadata';
 import { parseMasterKey } from '../core/crypto/envelope';
@@ -23,7 +24,7 @@ async function main() {
     // Every organization's keys: a tool across organizations, as the jobs role.
     const count = await asMaintenance(() => rotateMasterKey(database.orm.em.fork(), from, to));
     console.log(
-      `Re-wrapped ${count} data keys under MASTER_KEY_NEW: now set MASTER_KEY to it and unset MASTER_KEY_NEW.`,
+      `Re-wrapped ${count} data keys under MASTER_KEY_NEW: now set MASTER_KEY to it and unset MASTER_KEY_NEW; keep the old key until a service has started with the new one alone.`,
     );
   } finally {
     await database.close();

@@ -56,8 +56,9 @@ export async function ensureOrganizationKeys(em: EntityManager, organizationId: 
 }
 
 /**
- * A new data key for the organization, wrapped by MASTER_KEY. `onlyIfNone`: unless it has a key not
- * retired (two processes meeting a new organization at once make one key: the advisory lock).
+ * A new data key for the organization, wrapped by the ring's wrapping key (MASTER_KEY_NEW during a
+ * master key rotation, else MASTER_KEY: src/core/crypto/key-ring.ts). `onlyIfNone`: unless it has a
+ * key not retired (two processes meeting a new organization at once make one key: the advisory lock).
  */
 export async function createDataKey(
   em: EntityManager,

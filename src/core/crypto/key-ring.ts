@@ -49,24 +49,32 @@ export class MasterKeyError extends Error {
  */
 export class KeyRing {
   private readonly masters = new Map<string, Buffer>();
-  /** The master key new data keys are wrapped with: MASTER_KEY. */
+  /** MASTER_KEY's id (what the messages name). */
+  private primaryId?: string;
+  /** The master key new data keys are wrapped with: MASTER_KEY_NEW during a rotation, else MASTER_KEY. */
   private wrappingId?: string;
   private readonly keys = new Map<string, DataKey>();
   private readonly loadedAt = new Map<string, number>();
 
-  /** MASTER_KEY first (it wraps new data keys), then any accepted during a rotation (MASTER_KEY_NEW). */
+  /**
+   * MASTER_KEY first, then MASTER_KEY_NEW during a rotation. The last one wraps new data keys: one
+   * made while `keys:rotate-master` runs, or after it and before MASTER_KEY is switched, would
+   * otherwise be under the old key, and a service given only the new key would refuse to start.
+   */
   useMasterKeys(keys: readonly Buffer[]): void {
     if (keys.length === 0) throw new MasterKeyError('no master key');
     const ids = keys.map(masterKeyId);
     // The same keys again (a second app in one process) keep the unwrapped data keys.
-    const same = ids[0] === this.wrappingId && ids.every((id) => this.masters.has(id));
+    const same =
+      ids[0] === this.primaryId && ids.at(-1) === this.wrappingId && ids.every((id) => this.masters.has(id));
     if (!same) {
       this.masters.clear();
       this.keys.clear();
       this.loadedAt.clear();
     }
     keys.forEach((key, index) => this.masters.set(ids[index], key));
-    this.wrappingId = ids[0];
+    this.primaryId = ids[0];
+    this.wrappingId = ids.at(-1);
   }
 
   get configured(): boolean {
@@ -83,8 +91,8 @@ export class KeyRing {
     const key = this.masters.get(id);
     if (!key)
       throw new MasterKeyError(
-        `a data key is wrapped by master key id ${id}, which is not the configured MASTER_KEY (id ${this.wrappingId ?? 'none'})${
-          this.masters.size > 1 ? ' nor MASTER_KEY_NEW' : ''
+        `a data key is wrapped by master key id ${id}, which is not the configured MASTER_KEY (id ${this.primaryId ?? 'none'})${
+          this.masters.size > 1 ? ` nor MASTER_KEY_NEW (id ${this.wrappingId})` : ''
         }: the wrong MASTER_KEY is set`,
       );
     return key;

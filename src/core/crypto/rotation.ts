@@ -20,33 +20,44 @@ export const SEALED_ENTITIES: EntityName<object>[] = [
  * `npm run keys:rotate-master`: every data key wrapped by `from` (MASTER_KEY) is wrapped again by
  * `to` (MASTER_KEY_NEW), one row at a time, each update conditional on the old wrapping (a second run
  * carries on where one stopped). The data keys themselves do not change, so no value is touched and
- * running processes keep their unwrapped keys: no downtime. A process that starts during the rotation
- * needs both keys (MASTER_KEY and MASTER_KEY_NEW); after it, MASTER_KEY is set to the new key.
+ * running processes keep their unwrapped keys: no downtime. Passes repeat until one finds no key under
+ * `from`: a service still running with MASTER_KEY alone may make one (a new organization's first key,
+ * `keys:rotate-data`) while a pass runs; services given both keys wrap new ones under `to` already.
+ * A process that starts during the rotation needs both keys; after it, MASTER_KEY is set to the new key.
+ * `onKey`: called after each re-wrapped key (a test makes a key meanwhile).
  */
-export async function rotateMasterKey(em: EntityManager, from: Buffer, to: Buffer): Promise<number> {
+export async function rotateMasterKey(
+  em: EntityManager,
+  from: Buffer,
+  to: Buffer,
+  options: { onKey?: () => Promise<void> | void } = {},
+): Promise<number> {
   const fromId = masterKeyId(from);
   const toId = masterKeyId(to);
   if (fromId === toId) throw new MasterKeyError('MASTER_KEY_NEW is the same key as MASTER_KEY');
   const knex = em.getConnection().getKnex();
-  const { rows } = await knex.raw<{ rows: { id: string; wrapped_key: string; master_key_id: string }[] }>(
-    'select id, wrapped_key, master_key_id from data_key where master_key_id <> ? order by created_at, id',
-    [toId],
-  );
-  const foreign = rows.filter((row) => row.master_key_id !== fromId);
-  if (foreign.length > 0)
-    throw new MasterKeyError(
-      `data keys wrapped by master key id ${[...new Set(foreign.map((row) => row.master_key_id))].join(', ')} are neither MASTER_KEY (id ${fromId}) nor MASTER_KEY_NEW (id ${toId}): nothing was re-wrapped`,
-    );
   let rewrapped = 0;
-  for (const row of rows) {
-    const key = unwrapKey(from, row.id, row.wrapped_key);
-    const result = await knex.raw<{ rowCount: number }>(
-      'update data_key set wrapped_key = ?, master_key_id = ? where id = ? and master_key_id = ?',
-      [wrapKey(to, row.id, key), toId, row.id, fromId],
+  for (;;) {
+    const { rows } = await knex.raw<{ rows: { id: string; wrapped_key: string; master_key_id: string }[] }>(
+      'select id, wrapped_key, master_key_id from data_key where master_key_id <> ? order by created_at, id',
+      [toId],
     );
-    rewrapped += result.rowCount;
+    if (rows.length === 0) return rewrapped;
+    const foreign = rows.filter((row) => row.master_key_id !== fromId);
+    if (foreign.length > 0)
+      throw new MasterKeyError(
+        `data keys wrapped by master key id ${[...new Set(foreign.map((row) => row.master_key_id))].join(', ')} are neither MASTER_KEY (id ${fromId}) nor MASTER_KEY_NEW (id ${toId}): ${rewrapped} were re-wrapped, the others not`,
+      );
+    for (const row of rows) {
+      const key = unwrapKey(from, row.id, row.wrapped_key);
+      const result = await knex.raw<{ rowCount: number }>(
+        'update data_key set wrapped_key = ?, master_key_id = ? where id = ? and master_key_id = ?',
+        [wrapKey(to, row.id, key), toId, row.id, fromId],
+      );
+      rewrapped += result.rowCount;
+      await options.onKey?.();
+    }
   }
-  return rewrapped;
 }
 
 export interface DataKeyRotation {
