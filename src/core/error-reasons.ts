@@ -19,6 +19,8 @@ export const CONFLICT_REASONS = {
   ALREADY_SETTLED: 'settleVisit on a visit that is settled already.',
   ARCHIVED:
     'sellCard, chargeStoredValue, earnPoints or redeemPoints for an archived customer, or mergeCustomers into an archived survivor: restore them first.',
+  BREAK_GLASS_LIMIT:
+    'breakGlassHealthAccess by a user who broke the glass 3 times in the last 24 hours (`availableAt` says when the next is allowed): ask for an approval instead.',
   CONTRAINDICATION: "A strict booking whose services' contraindications need a health review first.",
   DUPLICATE: 'A unique value no more precise reason names (a staff profile created meanwhile).',
   DUPLICATE_CODE: 'Another service, product or card product has this code.',

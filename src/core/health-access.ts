@@ -116,20 +116,30 @@ export function mayHoldHealthGrants(role: Role): boolean {
 }
 
 /**
- * The grant among `grants` that lets its holder read one of `sections` of `customer` now, if any.
- * Consent withdrawal binds grants too (only OWNER reads then, by role).
+ * The parts a grant may still open for a holder of `role`: what the role may be granted NOW, not when
+ * the grant was decided. A consultant's HISTORY grant opens nothing once they are a therapist, and a
+ * role that may be granted nothing (FRONT_DESK …) reads nothing on any grant it still holds.
+ */
+export function grantableSections(role: Role, kind: HealthGrantKind): readonly HealthAccessSection[] {
+  if (kind === 'BREAK_GLASS') return BREAK_GLASS_ROLES.includes(role) ? [HealthAccessSection.SAFETY] : [];
+  return REQUESTABLE_SECTIONS[role] ?? [];
+}
+
+/**
+ * The grant among `grants` that lets its holder, whose role is `role`, read one of `sections` of
+ * `customer` now, if any. Consent withdrawal binds grants too (only OWNER reads then, by role).
  */
 export function grantCovering(
   grants: readonly ActiveHealthGrant[],
   sections: readonly HealthAccessSection[],
   customer: CustomerRelation & { customerId: string },
   now: Date,
+  role: Role,
 ): ActiveHealthGrant | undefined {
   if (customer.healthConsentWithdrawn) return undefined;
-  return grants.find(
-    (held) =>
-      held.customerId === customer.customerId &&
-      held.expiresAt > now &&
-      held.sections.some((section) => sections.includes(section)),
-  );
+  return grants.find((held) => {
+    if (held.customerId !== customer.customerId || held.expiresAt <= now) return false;
+    const grantable = grantableSections(role, held.kind);
+    return held.sections.some((section) => sections.includes(section) && grantable.includes(section));
+  });
 }

@@ -156,3 +156,97 @@ test("an erasure keeps who asked and when, but not the request's free text", asy
     );
   expect(row).toEqual({ reason: '[已删除]', kind: 'BREAK_GLASS', requester_id: fixture.users.THERAPIST.id });
 });
+
+test('a read under a break-glass and an approval of the same customer keeps both grants in the audit', async () => {
+  const fixture = await createOrganization(testApp, '双重授权');
+  const customerId = fixture.unassigned.id;
+  const asked = await execute(
+    testApp,
+    fixture.tokens.THERAPIST,
+    `mutation($customerId: ID!) { requestHealthAccess(input: { customerId: $customerId, sections: [ASSESSMENT],
+      reason: "调整方案" }) { id version } }`,
+    { customerId },
+  );
+  const approval = asked.data!.requestHealthAccess as { id: string; version: number };
+  const approved = await execute(
+    testApp,
+    fixture.tokens.MANAGER,
+    `mutation($requestId: ID!, $version: Int!) { approveHealthAccess(input: { requestId: $requestId,
+      sections: [ASSESSMENT], durationMinutes: 60, expectedVersion: $version }) { status } }`,
+    { requestId: approval.id, version: approval.version },
+  );
+  expect(approved.errors).toBeUndefined();
+  const opened = await execute(testApp, fixture.tokens.THERAPIST, BREAK_GLASS, {
+    customerId,
+    reason: '皮疹',
+  });
+  expect(opened.errors).toBeUndefined();
+  const breakGlass = opened.data!.breakGlassHealthAccess.id as string;
+
+  // SAFETY rests on the break-glass, the constitution (ASSESSMENT) on the approval, in one request.
+  const read = await execute(
+    testApp,
+    fixture.tokens.THERAPIST,
+    `query($id: ID!) { customer(id: $id) { healthProfile { allergies { substance } constitution } } }`,
+    { id: customerId },
+  );
+  expect(read.errors).toBeUndefined();
+  expect(read.data!.customer.healthProfile).toEqual({
+    allergies: [{ substance: '芒果' }],
+    constitution: 'QI_DEFICIENCY',
+  });
+  const rows = await testApp.orm.em.getConnection().execute<{ grant_id: string; reason: string | null }[]>(
+    `select grant_id, reason from audit_event where action = 'READ' and customer_id = ? and actor_user_id = ?
+        order by reason nulls first`,
+    [customerId, fixture.users.THERAPIST.id],
+  );
+  expect(rows).toEqual([
+    { grant_id: approval.id, reason: null },
+    { grant_id: breakGlass, reason: 'BREAK_GLASS' },
+  ]);
+});
+
+test('at most 3 break-glass grants per user in a rolling 24 hours, revoked ones included', async () => {
+  const fixture = await createOrganization(testApp, '紧急上限');
+  const customerId = fixture.unassigned.id;
+  const breakGlass = () =>
+    execute(testApp, fixture.tokens.OTHER_THERAPIST, BREAK_GLASS, { customerId, reason: '紧急' });
+  const ids: string[] = [];
+  for (let time = 0; time < 3; time++) {
+    const opened = await breakGlass();
+    expect(opened.errors).toBeUndefined();
+    ids.push(opened.data!.breakGlassHealthAccess.id);
+    const revoked = await execute(
+      testApp,
+      fixture.tokens.MANAGER,
+      `mutation { revokeHealthAccess(input: { requestId: "${ids[time]}", reason: "已复核" }) { status } }`,
+    );
+    expect(revoked.errors).toBeUndefined();
+  }
+  const fourth = await breakGlass();
+  expect(fourth.data).toBeNull();
+  expect(fourth.errors![0].extensions).toMatchObject({
+    code: 'CONFLICT',
+    reason: 'BREAK_GLASS_LIMIT',
+    limit: 3,
+  });
+  expect(
+    await countRows(testApp.orm, `select count(*) from health_access_request where requester_id = ?`, [
+      fixture.users.OTHER_THERAPIST.id,
+    ]),
+  ).toBe(3);
+  // Another user's count is their own.
+  expect(
+    (await execute(testApp, fixture.tokens.THERAPIST, BREAK_GLASS, { customerId, reason: '紧急' })).errors,
+  ).toBeUndefined();
+
+  // Once the first is more than 24 hours old, one more is allowed.
+  await testApp.orm.em.getConnection().execute(
+    `update health_access_request set created_at = created_at - interval '25 hours', decided_at = decided_at - interval '25 hours',
+       approved_at = approved_at - interval '25 hours', expires_at = expires_at - interval '25 hours',
+       revoked_at = revoked_at - interval '25 hours' where id = ?`,
+    [ids[0]],
+  );
+  expect((await breakGlass()).errors).toBeUndefined();
+  expect((await breakGlass()).errors![0].extensions).toMatchObject({ reason: 'ACCESS_REQUESTED' });
+});

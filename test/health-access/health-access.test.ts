@@ -372,3 +372,76 @@ test('a MANAGER linked to stores decides only for customers of those; the OWNER 
   expect(owner.errors).toBeUndefined();
   expect(owner.data!.approveHealthAccess.status).toBe('APPROVED');
 });
+
+test("a grant opens only what the holder's current role may be granted: a consultant become therapist loses HISTORY", async () => {
+  const fixture = await createOrganization(testApp, '转岗店');
+  const customerId = fixture.unassigned.id;
+  const request = await ask(fixture.tokens.CONSULTANT, customerId, ['SAFETY', 'HISTORY']);
+  const approved = await approve(request.id, ['SAFETY', 'HISTORY'], 120, fixture.tokens.OWNER);
+  expect(approved.errors).toBeUndefined();
+  const HISTORY = `query($id: ID!) { customer(id: $id) { healthProfile { allergies { substance } medicalHistory { condition } } } }`;
+  const before = await execute(testApp, fixture.tokens.CONSULTANT, HISTORY, { id: customerId });
+  expect(before.errors).toBeUndefined();
+  expect(before.data!.customer.healthProfile).toEqual({
+    allergies: [{ substance: '芒果' }],
+    medicalHistory: [],
+  });
+
+  // No mutation changes a staff role: plain SQL, which the directory cache hears of by NOTIFY.
+  await testApp.asOwner(`update app_user set role = 'THERAPIST' where id = $1`, [
+    fixture.users.CONSULTANT.id,
+  ]);
+  const role = async () =>
+    String((await execute(testApp, fixture.tokens.CONSULTANT, '{ viewer { role } }')).data!.viewer.role);
+  for (let tries = 0; (await role()) !== 'THERAPIST' && tries < 80; tries++)
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  expect(await role()).toBe('THERAPIST');
+
+  const after = await execute(testApp, fixture.tokens.CONSULTANT, HISTORY, { id: customerId });
+  // SAFETY a therapist may be granted: it still opens; HISTORY never: FORBIDDEN despite the grant.
+  expect(after.data!.customer.healthProfile).toEqual({
+    allergies: [{ substance: '芒果' }],
+    medicalHistory: null,
+  });
+  expect(forbiddenPaths(after)).toEqual(['customer.healthProfile.medicalHistory']);
+  const viewer = await execute(
+    testApp,
+    fixture.tokens.CONSULTANT,
+    '{ viewer { activeHealthGrants { id sections } } }',
+  );
+  expect(viewer.data!.viewer.activeHealthGrants).toEqual([{ id: request.id, sections: ['SAFETY'] }]);
+});
+
+test('a request with no store is decided by the OWNER or a MANAGER linked to no store, never a store-linked one', async () => {
+  const fixture = await createOrganization(testApp, '无门店客户');
+  const connection = testApp.orm.em.getConnection();
+  // 李四 has no home store and no visit: the request names no store.
+  const request = await ask(fixture.tokens.CONSULTANT, fixture.unassigned.id, ['SAFETY']);
+  expect(
+    await countRows(
+      testApp.orm,
+      'select count(*) from health_access_request where id = ? and store_id is null',
+      [request.id],
+    ),
+  ).toBe(1);
+  await connection.execute('insert into user_store (user_id, store_id) values (?, ?)', [
+    fixture.users.MANAGER.id,
+    fixture.storeId,
+  ]);
+  const pending = await execute(testApp, fixture.tokens.MANAGER, '{ pendingHealthAccessRequests { id } }');
+  expect(pending.data!.pendingHealthAccessRequests).toEqual([]);
+  const linked = await approve(request.id, ['SAFETY'], 60, fixture.tokens.MANAGER);
+  expect(linked.errors![0].extensions!.code).toBe('FORBIDDEN');
+
+  // Linked to no store, the same manager decides for all.
+  await connection.execute('delete from user_store where user_id = ?', [fixture.users.MANAGER.id]);
+  const unlinkedPending = await execute(
+    testApp,
+    fixture.tokens.MANAGER,
+    '{ pendingHealthAccessRequests { id } }',
+  );
+  expect(unlinkedPending.data!.pendingHealthAccessRequests).toEqual([{ id: request.id }]);
+  const unlinked = await approve(request.id, ['SAFETY'], 60, fixture.tokens.MANAGER);
+  expect(unlinked.errors).toBeUndefined();
+  expect(unlinked.data!.approveHealthAccess.status).toBe('APPROVED');
+});

@@ -38,6 +38,7 @@ async function mayRead(
     granted,
     { ...relation, customerId },
     context.healthGrants.now,
+    viewer.role,
   );
   if (grant) context.healthGrants.used(customerId, grant);
   return grant !== undefined;

@@ -12,6 +12,7 @@ import {
 } from '../../schema/health-access/health-access.inputs';
 import { ViewerType } from '../../schema/access/viewer.type';
 import { requestView } from './health-access-view';
+import { grantableSections } from '../../core/health-access';
 
 /** 档案查阅审批 and break-glass: thin, the rules live in services/health-access. */
 @Resolver(() => HealthAccessRequestType)
@@ -87,8 +88,14 @@ export class ViewerHealthGrantsResolver {
   })
   async activeHealthGrants(@Ctx() context: AppContext): Promise<HealthAccessGrantType[]> {
     const now = context.healthGrants.now;
+    const role = context.viewer?.role;
+    // What each grant still opens for the viewer's role now (grantCovering asks the same).
     return (await context.healthGrants.active())
       .filter((held) => held.expiresAt > now)
-      .map((held) => ({ ...held, sections: [...held.sections] }) as HealthAccessGrantType);
+      .map((held) => {
+        const grantable = role ? grantableSections(role, held.kind) : [];
+        return { ...held, sections: held.sections.filter((section) => grantable.includes(section)) };
+      })
+      .filter((held) => held.sections.length > 0) as HealthAccessGrantType[];
   }
 }

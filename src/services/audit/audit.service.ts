@@ -18,10 +18,21 @@ export type AuditRowsListener = (kind: 'read' | 'change' | 'login', rows: number
 /** A LOGIN or LOGIN_FAILED row: written before there is a viewer, so the caller names account and origin. */
 export type LoginAuditRow = Omit<RequiredEntityData<AuditEvent>, 'fields'>;
 
+/** One READ row to write: a customer's fields read in the request, and one grant they rested on. */
+interface ReadRow {
+  customer_id: string;
+  fields: string[];
+  grant_id: string | null;
+  grant_kind: string | null;
+}
+
 export class AuditService {
   private readonly healthReads = new Map<string, Set<string>>();
-  /** Customers whose health a read of this request saw under an access grant, with the grant. */
-  private readonly grantedReads = new Map<string, { id: string; kind: string }>();
+  /**
+   * Customers whose health a read of this request saw under access grants, with every grant used (by
+   * id): a break-glass and an approval on the same customer in one request are both kept.
+   */
+  private readonly grantedReads = new Map<string, Map<string, string>>();
   private rowsWritten?: AuditRowsListener;
 
   constructor(
@@ -47,11 +58,15 @@ export class AuditService {
   }
 
   /**
-   * A policy let a health read of the customer through on an access grant: the read's row names the
-   * grant, and a break-glass one says so in `reason`.
+   * A policy let a health read of the customer through on an access grant: the customer's read rows
+   * name the grant, one row per grant used, and a break-glass one says so in `reason`. One row per
+   * grant rather than one row with the strongest grant: `grant_id` is one column and each grant's
+   * review (a break-glass review above all) finds every read made under it.
    */
   recordGrantUse(customerId: string, grant: { id: string; kind: string }): void {
-    this.grantedReads.set(customerId, { id: grant.id, kind: grant.kind });
+    const grants = this.grantedReads.get(customerId) ?? new Map<string, string>();
+    grants.set(grant.id, grant.kind);
+    this.grantedReads.set(customerId, grants);
   }
 
   /** `em` must be the EntityManager of the change's transaction, so both commit or roll back together. */
@@ -124,20 +139,23 @@ export class AuditService {
   }
 
   /**
-   * Writes the collected health reads as one raw multi-row INSERT (one row per customer); called once
-   * when the response is ready, before it is sent. Raw SQL: building entities for it cost more CPU
+   * Writes the collected health reads as one raw multi-row INSERT (one row per customer, or one per
+   * grant used on the customer, each with all its fields read); called once when the response is
+   * ready, before it is sent. Raw SQL: building entities for it cost more CPU
    * than the rest of a list page.
    */
   async flushReads(): Promise<number> {
     if (!this.viewer || this.healthReads.size === 0) return 0;
-    const reads = [...this.healthReads].map(([customerId, fields]) => {
-      const grant = this.grantedReads.get(customerId);
-      return {
+    const reads = [...this.healthReads].flatMap(([customerId, read]): ReadRow[] => {
+      const fields = [...read].sort();
+      const grants = [...(this.grantedReads.get(customerId) ?? [])];
+      if (grants.length === 0) return [{ customer_id: customerId, fields, grant_id: null, grant_kind: null }];
+      return grants.map(([id, kind]) => ({
         customer_id: customerId,
-        fields: [...fields].sort(),
-        grant_id: grant?.id ?? null,
-        grant_kind: grant?.kind ?? null,
-      };
+        fields,
+        grant_id: id,
+        grant_kind: kind,
+      }));
     });
     this.healthReads.clear();
     this.grantedReads.clear();

@@ -14,6 +14,8 @@ import { runPrepared } from '../sql';
 import { customerRelation, customerStoreId, refuseReadable } from './health-access-rules';
 
 const REVIEW_WITHIN_HOURS = 24;
+/** Break-glass is for the rare emergency: more than this per user in a rolling day is refused. */
+export const BREAK_GLASS_PER_DAY = 3;
 
 /**
  * Break-glass (紧急查阅): a therapist or consultant facing an emergency reads a customer's SAFETY part
@@ -48,6 +50,7 @@ export class BreakGlassService {
         throw new ConflictError('You hold a grant on the SAFETY part of this customer already.', {
           reason: 'ACCESS_REQUESTED',
         });
+      await this.refuseOverLimit(em, requesterId);
       const storeId = await customerStoreId(em, customer);
       const grant = em.create(HealthAccessRequest, {
         organization: this.viewer.organizationId,
@@ -88,6 +91,33 @@ export class BreakGlassService {
       );
       return grant;
     });
+  }
+
+  /**
+   * CONFLICT BREAK_GLASS_LIMIT once the user broke the glass BREAK_GLASS_PER_DAY times in the last 24
+   * hours (revoked ones count: the glass was broken). Counted from the grants themselves; a
+   * transaction-scoped lock per user makes two concurrent attempts count one after the other.
+   */
+  private async refuseOverLimit(em: EntityManager, requesterId: string): Promise<void> {
+    await runPrepared(em, `select pg_advisory_xact_lock(hashtext('break-glass'), hashtext(?))`, [
+      requesterId,
+    ]);
+    const [row] = await runPrepared<{ used: number; next_at: Date | null }>(
+      em,
+      `select count(*)::int as used, min(approved_at) + interval '24 hours' as next_at
+         from health_access_request
+        where requester_id = ? and kind = 'BREAK_GLASS' and approved_at > now() - interval '24 hours'`,
+      [requesterId],
+    );
+    if (row.used >= BREAK_GLASS_PER_DAY)
+      throw new ConflictError(
+        `You broke the glass ${row.used} times in the last 24 hours (at most ${BREAK_GLASS_PER_DAY}): ask for an approval or the store manager.`,
+        {
+          reason: 'BREAK_GLASS_LIMIT',
+          limit: BREAK_GLASS_PER_DAY,
+          availableAt: new Date(row.next_at!).toISOString(),
+        },
+      );
   }
 
   /** The store's manager, else any manager, else the owner (as the care schedule picks). */

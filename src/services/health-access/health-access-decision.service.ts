@@ -17,7 +17,11 @@ import { PENDING_HOURS } from './health-access-rules';
 const LIST_LIMIT = 100;
 const HOUR = 3_600_000;
 
-/** 档案查阅审批, the approver's side (OWNER, or a MANAGER of the customer's store). */
+/**
+ * 档案查阅审批, the approver's side (OWNER, or a MANAGER of the customer's store). A request with no
+ * store (the customer has no home store and no visit) is decided by the OWNER or a MANAGER linked to
+ * no store: a manager linked to stores answers for those stores only, not for every store-less customer.
+ */
 export class HealthAccessDecisionService {
   constructor(
     private readonly em: EntityManager,
@@ -104,7 +108,7 @@ export class HealthAccessDecisionService {
       {
         status: HealthAccessStatus.PENDING,
         createdAt: { $gt: new Date(Date.now() - PENDING_HOURS * HOUR) },
-        ...(stores ? { $or: [{ store: null }, { store: { $in: stores } }] } : {}),
+        ...(stores ? { store: { $in: stores } } : {}),
       },
       { orderBy: { createdAt: 'asc', id: 'asc' }, limit: LIST_LIMIT },
     );
@@ -151,7 +155,8 @@ export class HealthAccessDecisionService {
 
   /**
    * The request, locked; NOT_FOUND outside the organization (the ORM filter), FORBIDDEN for one's own
-   * request (nobody approves themselves) or a manager of another store.
+   * request (nobody approves themselves), for a manager of another store, and for a store-linked
+   * manager on a request with no store.
    */
   private async lockForDecision(em: EntityManager, requestId: string): Promise<HealthAccessRequest> {
     const request = await em.findOne(
@@ -163,7 +168,7 @@ export class HealthAccessDecisionService {
     if (!this.viewer.userId || request.requester.id === this.viewer.userId)
       throw new ForbiddenError('Nobody decides their own health access request.');
     const stores = await this.managedStores(em);
-    if (stores && request.store && !stores.includes(request.store.id))
+    if (stores && (!request.store || !stores.includes(request.store.id)))
       throw new ForbiddenError("Only a manager of the customer's store, or the owner, decides this request.");
     return request;
   }
