@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import { ALLERGIES, COMPLAINTS, GIVEN_NAMES, GOALS, OCCUPATIONS, SURNAMES } from '../src/seeders/demo-data';
 import { pinyinKeys } from '../src/services/customers/pinyin';
+import { TcmConstitution } from '../src/entities/health/health.enums';
 
 /**
  * Synthetic but realistic customer records for the benchmark: surnames with (roughly) their share of
@@ -277,14 +278,16 @@ export async function loadCustomers(clients: Client[], options: LoadOptions): Pr
   }
   const healthProfiles = client.query(
     `insert into health_profile (id, organization_id, created_at, updated_at, customer_id, constitution,
-       secondary_constitutions, lifestyle, skin_profile, current_complaints, wellness_goals)
+       secondary_constitutions, lifestyle, skin_profile, current_complaints, wellness_goals,
+       current_complaints_index, wellness_goals_index)
      select gen_random_uuid(), c.organization_id, c.created_at, c.created_at, c.id,
-            (enum_range(null::tcm_constitution))[1 + floor(random() * 9)::int],
-            '{}', '{"sleepHours": 7}'::jsonb, '{}'::jsonb,
-            array[($2::text[])[1 + floor(random() * cardinality($2::text[]))::int]],
-            array[($3::text[])[1 + floor(random() * cardinality($3::text[]))::int]]
+            ($4::text[])[1 + floor(random() * cardinality($4::text[]))::int],
+            '[]', '{"sleepHours": 7}', '{}',
+            array_to_json(array[($2::text[])[1 + floor(random() * cardinality($2::text[]))::int]])::text,
+            array_to_json(array[($3::text[])[1 + floor(random() * cardinality($3::text[]))::int]])::text,
+            '{}', '{}'
        from customer c where c.organization_id = $1`,
-    [options.organizationId, COMPLAINTS, GOALS],
+    [options.organizationId, COMPLAINTS, GOALS, Object.values(TcmConstitution)],
   );
   // Volatile random() in a materialized CTE is drawn once per customer.
   const allergies = second.query(

@@ -6,6 +6,9 @@
  *
  * json_build_object (not jsonb) keeps the keys in query order; json_agg(… order by …) keeps rows in
  * the API's order. Parameters: $1 is always the organization, the tenancy filter of every table.
+ *
+ * Health values are sealed (docs/architecture.md, "Encryption at rest"): they come out as the stored
+ * `v1.…` strings, each the value of its key, and bench/floor-open.ts opens them in Node.
  */
 
 /** DateTimeISO: JavaScript's toISOString(), millisecond precision in UTC. */
@@ -147,13 +150,8 @@ const customer360 = `json_build_object(
   )},
   'healthProfile', (select json_build_object(
       'constitution', h.constitution, 'secondaryConstitutions', h.secondary_constitutions,
-      'lifestyle', json_build_object('sleepHours', h.lifestyle -> 'sleepHours',
-        'sleepQuality', h.lifestyle -> 'sleepQuality', 'diet', h.lifestyle -> 'diet',
-        'exercise', h.lifestyle -> 'exercise', 'smoking', h.lifestyle -> 'smoking',
-        'drinking', h.lifestyle -> 'drinking', 'note', h.lifestyle -> 'note'),
-      'skinProfile', json_build_object('type', h.skin_profile -> 'type', 'oiliness', h.skin_profile -> 'oiliness',
-        'sensitivity', h.skin_profile -> 'sensitivity',
-        'concerns', coalesce(h.skin_profile -> 'concerns', '[]'::jsonb)),
+      -- Sealed json: bench/floor-open.ts opens it and picks the selected fields.
+      'lifestyle', h.lifestyle, 'skinProfile', h.skin_profile,
       'currentComplaints', h.current_complaints, 'wellnessGoals', h.wellness_goals, 'notes', h.notes,
       'allergies', ${healthRecords(
         'allergy',

@@ -1,17 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool } from 'pg';
+import { parseMasterKey } from '../src/core/crypto/envelope';
+import { loadDataKeys, openPage, type DataKeys } from './floor-open';
 import { CUSTOMER_360_SQL, LIST_PAGE_SQL } from './floor-sql';
 
 /**
  * The raw-SQL floor of bench/pages.bench.ts, run as its own process so that its CPU time can be read
  * from /proc like the server's: a bare node:http server, one pg Pool as large as the server's, and one
- * prepared statement per page whose JSON text PostgreSQL returns is written to the response as is.
- * No framework, no GraphQL, no ORM, no auth: whatever the real server spends above this is overhead.
+ * prepared statement per page whose JSON text PostgreSQL returns is written to the response once its
+ * sealed health values are opened (bench/floor-open.ts: the organization's data keys unwrapped at
+ * start, AES-256-GCM per value, as the server does). No framework, no GraphQL, no ORM, no auth:
+ * whatever the real server spends above this is overhead.
  *
  *   FLOOR_DATABASE_URL      the benchmark database
  *   FLOOR_ORGANIZATION_ID   the tenant every statement is scoped to (the server takes it from the token)
  *   FLOOR_PORT              port on 127.0.0.1
  *   FLOOR_POOL_SIZE         default 10, like src/server/database.ts openDatabase
+ *   MASTER_KEY              the master key wrapping the data keys (the server's)
  */
 
 function required(name: string): string {
@@ -25,6 +30,8 @@ const pool = new Pool({
   connectionString: required('FLOOR_DATABASE_URL'),
   max: Number(process.env.FLOOR_POOL_SIZE ?? 10),
 });
+const masterKey = parseMasterKey(required('MASTER_KEY'), 'MASTER_KEY');
+let keys: DataKeys = new Map();
 
 /** The keyset cursor the API hands out: base64url JSON `[sortValue, id]` (src/core/paging/cursor.ts). */
 function decodeCursor(cursor: string): [string, string] {
@@ -33,6 +40,11 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 async function page(url: URL): Promise<string | undefined> {
+  const body = await sealedPage(url);
+  return body === undefined ? undefined : openPage(keys, body);
+}
+
+async function sealedPage(url: URL): Promise<string | undefined> {
   if (url.pathname === '/list') {
     const after = url.searchParams.get('after');
     const [afterAt, afterId] = after ? decodeCursor(after) : [null, null];
@@ -79,7 +91,17 @@ const server = createServer((request, response) => {
   });
 });
 server.keepAliveTimeout = 65_000;
-server.listen(Number(required('FLOOR_PORT')), '127.0.0.1');
+// Listening (so ready) once the keys are unwrapped: no request finds them missing.
+void loadDataKeys(pool, organizationId, masterKey).then(
+  (loaded) => {
+    keys = loaded;
+    server.listen(Number(required('FLOOR_PORT')), '127.0.0.1');
+  },
+  (error: Error) => {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  },
+);
 
 const stop = () => {
   server.close(() => void pool.end().finally(() => process.exit(0)));

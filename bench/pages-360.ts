@@ -141,7 +141,7 @@ async function loadTiers(client: Client, scope: Scope, catalogue: Catalogue, cus
 async function loadHealth(client: Client, customerIds: string[]) {
   const ids = [customerIds];
   await client.query(
-    `update health_profile set secondary_constitutions = '{QI_DEFICIENCY,DAMP_HEAT}', notes = '久坐办公, 肩颈僵硬',
+    `update health_profile set secondary_constitutions = '["QI_DEFICIENCY", "DAMP_HEAT"]', notes = '久坐办公, 肩颈僵硬',
        lifestyle = '{"sleepHours": 6.5, "sleepQuality": "LOW", "diet": "清淡", "exercise": "OCCASIONALLY",
                      "smoking": "NEVER", "drinking": "OCCASIONALLY", "note": "常熬夜"}',
        skin_profile = '{"type": "COMBINATION", "oiliness": "MEDIUM", "sensitivity": "HIGH", "concerns": ["毛孔粗大", "泛红"]}'

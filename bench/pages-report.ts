@@ -146,6 +146,7 @@ export async function describeEnvironment(
       'of each page in-process on the same database (knex query events), the context and audit included',
     '- Server: `node dist/src/main.js`, NODE_ENV=production, LOG_LEVEL=warn, pool 10, MANAGER bearer token, query-cost budget on (one upsert per request, not in the statement count; its limit above what the run spends). ' +
       'Floor: bench/floor.ts, node:http + pg Pool(10), one prepared statement per page (bench/floor-sql.ts), ' +
-      'the same JSON (checked equal before the runs); it does no auth, no audit rows, no GraphQL',
+      'the same JSON (checked equal before the runs), its sealed health values opened in Node with the ' +
+      'data keys unwrapped at start (bench/floor-open.ts); it does no auth, no audit rows, no GraphQL',
   ];
 }

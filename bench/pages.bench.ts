@@ -12,6 +12,9 @@ import { createHttpApp } from '../src/server/http';
 import { TokenService } from '../src/services/access/token.service';
 import { captureStatements } from './explain';
 import { BENCH_MASTER_KEY, execute } from './graphql';
+import { parseMasterKey } from '../src/core/crypto/envelope';
+import { keyRing } from '../src/core/crypto/key-ring';
+import { rotateDataKey } from '../src/core/crypto/rotation';
 import { benchDatabase, benchOrganization, cleanupsOnExit, runBenchmark } from './harness';
 import { freePort, startChild, stopChild, waitReady } from './load';
 import { loadPageData } from './pages-dataset';
@@ -76,6 +79,13 @@ async function main(): Promise<void> {
       profiles: PROFILE_CUSTOMERS,
       managerId: measured.manager.id,
     });
+    // Health values sealed the way an operator seals data written before the encryption
+    // (npm run keys:rotate-data): the pages read and decrypt ciphertext, as in production.
+    keyRing.useMasterKeys([parseMasterKey(BENCH_MASTER_KEY, 'BENCH_MASTER_KEY')]);
+    for (const scope of scopes) {
+      const sealed = await rotateDataKey(orm.em.fork(), scope.organizationId, { batchSize: 2_000 });
+      log(`sealed ${sealed.rows} health rows of ${scope.organizationId}`);
+    }
     log('vacuum analyze');
     await client.query('vacuum (analyze)');
     const loadSeconds = (Date.now() - loadStarted) / 1000;
@@ -112,6 +122,7 @@ async function main(): Promise<void> {
       FLOOR_ORGANIZATION_ID: measured.organization.id,
       FLOOR_PORT: String(floorPort),
       FLOOR_POOL_SIZE: '10',
+      MASTER_KEY: BENCH_MASTER_KEY,
     });
     children.push(floor);
     const targets: Targets = {

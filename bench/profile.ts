@@ -9,7 +9,7 @@ import { ensureDatabase, migrateAndOpen } from '../src/server/database';
 import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
 import { DemoSeeder } from '../src/seeders/demo.seeder';
 import { Role } from '../src/entities/access/access.enums';
-import { createBenchApp, execute } from './graphql';
+import { BENCH_MASTER_KEY, createBenchApp, execute } from './graphql';
 import { CLOCK_TICKS_PER_SECOND, parentPid, postgresCpuTicks } from './load';
 import { LIST_PAGE_QUERY } from './pages-queries';
 
@@ -36,6 +36,8 @@ async function postgresCpuMs(orm: MikroORM): Promise<number> {
 }
 
 async function main() {
+  // The demo seeder seals health values with the key ring the environment configures (production: MASTER_KEY).
+  process.env.MASTER_KEY ??= BENCH_MASTER_KEY;
   const directory = process.env.PROFILE_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'profile-')));
   const postgres = await startEmbeddedPostgres(directory);
   const url = await ensureDatabase(postgres.url, 'profile');
