@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { createOrmConfig } from '../mikro-orm.config';
+import { ensureRequestLogin, REQUEST_LOGIN } from './request-login';
 import { DirectoryCache } from '../services/read/directory-cache';
 import { enforceTenancy, markFresh, type TenancyRoles } from '../services/tenancy';
 import type { AppConfig } from './config';
@@ -83,6 +84,8 @@ export async function migrateAndOpen(
   let applied: string[];
   let runtimeRole: boolean;
   let jobsRole: boolean;
+  // The login of the pool (server/request-login.ts): the owner's only where it cannot be made.
+  let poolUrl: string | undefined;
   try {
     applied = (await owner.migrator.up()).map((migration) => migration.name);
     const [row] = await owner.em
@@ -99,6 +102,12 @@ export async function migrateAndOpen(
         [JOBS_ROLE, JOBS_ROLE],
       );
     jobsRole = jobs.member;
+    if (runtimeRole)
+      poolUrl = await ensureRequestLogin(
+        owner.em,
+        url,
+        jobsRole ? [RUNTIME_ROLE, JOBS_ROLE] : [RUNTIME_ROLE],
+      );
   } finally {
     await owner.close(true);
   }
@@ -119,7 +128,9 @@ export async function migrateAndOpen(
         }
       : {}),
   };
-  const orm = await MikroORM.init(createOrmConfig(url, { ...(logger ? { logger } : {}), pool }));
+  if (runtimeRole && !poolUrl)
+    logger?.(`login ${REQUEST_LOGIN} not made (no privilege or no password): the pool logs in as the owner`);
+  const orm = await MikroORM.init(createOrmConfig(poolUrl ?? url, { ...(logger ? { logger } : {}), pool }));
   enforceTenancy(
     orm.em.getConnection().getKnex().client as unknown as Parameters<typeof enforceTenancy>[0],
     roles,
