@@ -7,6 +7,7 @@ import { ORGANIZATION_FILTER } from '../mikro-orm.config';
 import type { Viewer } from '../core/viewer';
 import { AuditService } from '../services/audit/audit.service';
 import { performImport } from '../services/imports/import-perform';
+import { forOrganization } from '../services/tenancy';
 
 /** A RUNNING import without progress for this long lost its worker (its transaction rolled back). */
 const STALE_MINUTES = 15;
@@ -31,34 +32,44 @@ export async function runQueuedImports(orm: MikroORM, logger: Logger): Promise<n
     );
     if (!claimed) return ran;
     ran++;
-    const em = orm.em.fork();
-    em.setFilterParams(ORGANIZATION_FILTER, { id: claimed.organization_id });
-    const customerImport = await em.findOneOrFail(CustomerImport, { id: claimed.id });
-    const viewer = await importer(em, customerImport);
-    if (!viewer) {
-      customerImport.status = ImportStatus.FAILED;
-      customerImport.error =
-        'Who started the import is no longer an active OWNER or MANAGER: start it again.';
-      await em.flush();
-      continue;
-    }
-    const progress = async (processedRows: number) => {
-      // Its own statement outside the run's transaction, so customerImport(id) sees it at once.
-      await orm.em
-        .getConnection()
-        .execute('update customer_import set processed_rows = ?, updated_at = now() where id = ?', [
-          processedRows,
-          claimed.id,
-        ]);
-    };
-    try {
-      const audit = new AuditService(em, viewer, `job:customer-import:${claimed.id}`);
-      await performImport({ em, viewer, audit, progress }, customerImport);
-    } catch (error) {
-      const domain = typeof (error as { code?: unknown }).code === 'string';
-      if (!domain || (error as { code: string }).code === 'INTERNAL_SERVER_ERROR')
-        logger.error({ err: error, importId: claimed.id }, 'customer import failed');
-    }
+    // The claim sees every organization; the run itself is the organization's, as the request that
+    // started it would be: row-level security keeps its statements within it (services/tenancy.ts).
+    await forOrganization(claimed.organization_id, () => runClaimedImport(orm, logger, claimed));
+  }
+}
+
+/** Runs one claimed import as the staff member who started it; the caller gives the organization's scope. */
+async function runClaimedImport(
+  orm: MikroORM,
+  logger: Logger,
+  claimed: { id: string; organization_id: string },
+): Promise<void> {
+  const em = orm.em.fork();
+  em.setFilterParams(ORGANIZATION_FILTER, { id: claimed.organization_id });
+  const customerImport = await em.findOneOrFail(CustomerImport, { id: claimed.id });
+  const viewer = await importer(em, customerImport);
+  if (!viewer) {
+    customerImport.status = ImportStatus.FAILED;
+    customerImport.error = 'Who started the import is no longer an active OWNER or MANAGER: start it again.';
+    await em.flush();
+    return;
+  }
+  const progress = async (processedRows: number) => {
+    // Its own statement outside the run's transaction, so customerImport(id) sees it at once.
+    await orm.em
+      .getConnection()
+      .execute('update customer_import set processed_rows = ?, updated_at = now() where id = ?', [
+        processedRows,
+        claimed.id,
+      ]);
+  };
+  try {
+    const audit = new AuditService(em, viewer, `job:customer-import:${claimed.id}`);
+    await performImport({ em, viewer, audit, progress }, customerImport);
+  } catch (error) {
+    const domain = typeof (error as { code?: unknown }).code === 'string';
+    if (!domain || (error as { code: string }).code === 'INTERNAL_SERVER_ERROR')
+      logger.error({ err: error, importId: claimed.id }, 'customer import failed');
   }
 }
 

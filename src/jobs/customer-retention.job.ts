@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Organization } from '../entities';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
 import { eraseByRetentionRule } from '../services/customers/customer-erasure-retention';
+import { forOrganization } from '../services/tenancy';
 
 /**
  * 保留期限: in every organization whose rule is on (`eraseLostCustomersAfterYears`, off by default),
@@ -21,13 +22,16 @@ export async function runCustomerRetention(
   const erased: Record<string, number> = {};
   let failures = 0;
   for (const { id, eraseLostCustomersAfterYears: years } of organizations) {
-    // Each organization in its own fork, scoped like a request of that organization.
+    // Each organization in its own fork and tenancy scope, like a request of that organization: row-level
+    // security keeps its erasures within it (the list above is the one statement across organizations).
     const scoped = em.fork();
     scoped.setFilterParams(ORGANIZATION_FILTER, { id });
-    erased[id] = await eraseByRetentionRule(scoped, id, years!, (customerId, error) => {
-      failures++;
-      onError(id, customerId, error);
-    });
+    erased[id] = await forOrganization(id, () =>
+      eraseByRetentionRule(scoped, id, years!, (customerId, error) => {
+        failures++;
+        onError(id, customerId, error);
+      }),
+    );
   }
   if (failures > 0) throw new Error(`customer retention: ${failures} erasures failed (logged)`);
   return erased;

@@ -127,6 +127,7 @@ export async function startJobRunner(
       async ([received]) => {
         const started = Date.now();
         // Jobs work across organizations and say so: they run as the jobs role (row-level security).
+        // Their per-organization units (an import, an organization's erasures) run in forOrganization.
         const result = await asMaintenance(() => job.run(orm, logger, settings));
         logger.info({ job: job.name, jobId: received.id, ms: Date.now() - started }, 'job done');
         return result;

@@ -3,6 +3,7 @@ import { todayIn } from '../core/time';
 import { ORGANIZATION_FILTER } from '../mikro-orm.config';
 import { runPrepared } from '../services/sql';
 import { refreshRfmSnapshot } from '../services/reports/rfm-snapshot';
+import { forOrganization } from '../services/tenancy';
 
 /** The local hour from which an organization's RFM snapshot of the day is computed (the salon closed). */
 export const RFM_NIGHT_HOUR = 3;
@@ -32,12 +33,15 @@ export async function refreshDueRfmSnapshots(
   const scored: Record<string, number> = {};
   let failures = 0;
   for (const { id, timezone } of due) {
-    // Each organization in its own fork, scoped like a request of that organization.
+    // Each organization in its own fork and tenancy scope, like a request of that organization: row-level
+    // security keeps its snapshot within it (the list above is the one statement across organizations).
     const scoped = em.fork();
     scoped.setFilterParams(ORGANIZATION_FILTER, { id });
     try {
       const organization = { organizationId: id, timeZone: timezone };
-      scored[id] = (await refreshRfmSnapshot(scoped, organization, todayIn(timezone, now))).scored;
+      scored[id] = (
+        await forOrganization(id, () => refreshRfmSnapshot(scoped, organization, todayIn(timezone, now)))
+      ).scored;
     } catch (error) {
       failures++;
       onError(id, error);

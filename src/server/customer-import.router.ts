@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
@@ -80,19 +81,25 @@ function receive<T>(
       return;
     }
     let stored: Promise<T> | undefined;
-    parser.on('file', (name, file, info) => {
-      if (name !== 'file' || stored) {
-        file.resume();
-        return;
-      }
-      stored = store({
-        fileName: info.filename ?? 'upload',
-        mimeType: info.mimeType,
-        content: guarded(file, maxBytes),
-      });
-      // A refusal before the bytes are read (wrong format) must not leave the form half read.
-      stored.catch(() => file.resume());
-    });
+    // busboy emits from the socket's data events, outside the request's async context when the body
+    // comes after the handler began (a slow client, `Expect: 100-continue`): bound to it, `store` runs
+    // in the request's tenancy scope (row-level security), not in none.
+    parser.on(
+      'file',
+      AsyncResource.bind((name: string, file: Readable, info: busboy.FileInfo) => {
+        if (name !== 'file' || stored) {
+          file.resume();
+          return;
+        }
+        stored = store({
+          fileName: info.filename ?? 'upload',
+          mimeType: info.mimeType,
+          content: guarded(file, maxBytes),
+        });
+        // A refusal before the bytes are read (wrong format) must not leave the form half read.
+        stored.catch(() => file.resume());
+      }),
+    );
     parser.on('close', () => {
       if (!stored) reject(new BadInputError('file', 'file', 'The form has no part named "file".'));
       else stored.then(resolve, reject);
