@@ -4,11 +4,8 @@ import { expirePointsEverywhere } from '../../src/jobs/points-expiry.job';
 import { refreshDueRfmSnapshots } from '../../src/jobs/rfm-snapshot.job';
 import { RUNTIME_ROLE } from '../../src/server/database';
 import * as retention from '../../src/services/customers/customer-erasure-retention';
-import { runCareSchedule } from '../../src/services/care/care-schedule.service';
 import * as wallets from '../../src/services/membership/wallets';
 import * as rfm from '../../src/services/reports/rfm-snapshot';
-import { recomputeRuleTagsEverywhere } from '../../src/services/segments/tag-rules';
-import * as tenancy from '../../src/services/tenancy';
 import { asMaintenance } from '../../src/services/tenancy';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
@@ -82,32 +79,4 @@ test('points expiry writes off each organization’s points in its own organizat
   });
   await asMaintenance(() => expirePointsEverywhere(testApp.orm.em.fork()));
   expect(seen).toMatchObject(inOwnOrganization([a.organizationId, b.organizationId]));
-});
-
-/** The organizations whose tenancy scope `work` opens (forOrganization, services/tenancy.ts). */
-async function scopesOpenedBy(work: () => Promise<unknown>): Promise<(string | null)[]> {
-  const scoped: (string | null)[] = [];
-  const forOrganization = tenancy.forOrganization;
-  const spy = jest.spyOn(tenancy, 'forOrganization').mockImplementation((organizationId, unit) => {
-    scoped.push(organizationId);
-    return forOrganization(organizationId, unit);
-  });
-  try {
-    await asMaintenance(work);
-  } finally {
-    spy.mockRestore();
-  }
-  return scoped;
-}
-
-test('the care schedule runs each organization’s unit in its tenancy scope', async () => {
-  expect(await scopesOpenedBy(() => runCareSchedule(testApp.orm.em.fork(), {}))).toEqual(
-    expect.arrayContaining([a.organizationId, b.organizationId]),
-  );
-});
-
-test('the rule tags are recomputed in each organization’s tenancy scope', async () => {
-  expect(await scopesOpenedBy(() => recomputeRuleTagsEverywhere(testApp.orm.em.fork()))).toEqual(
-    expect.arrayContaining([a.organizationId, b.organizationId]),
-  );
 });

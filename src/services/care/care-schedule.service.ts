@@ -5,7 +5,6 @@ import { Organization } from '../../entities';
 import type { CareTaskKind } from '../../entities/care/care.enums';
 import { CARE_GENERATORS, GENERATION_ORDER } from './care-generators';
 import { inTransaction } from '../transaction';
-import { forOrganization } from '../tenancy';
 
 export interface CareScheduleRun {
   organizationId: string;
@@ -39,10 +38,7 @@ export async function runCareSchedule(
   const failed: string[] = [];
   for (const organizationId of organizations) {
     try {
-      // In the organization's tenancy scope: row-level security keeps its statements within it.
-      runs.push(
-        await forOrganization(organizationId, () => runForOrganization(em.fork(), organizationId, now)),
-      );
+      runs.push(await runForOrganization(em.fork(), organizationId, now));
     } catch (error) {
       // One organization's bad data must not stop the others' 回访 and complaint tasks; the run still
       // fails at the end, so the job is retried and shows up as failed.

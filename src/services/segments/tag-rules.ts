@@ -5,7 +5,6 @@ import { ruleCondition } from './segment-rule';
 import { todayIn } from '../../core/time';
 import { inTransaction } from '../transaction';
 import { ensureOrganizationKeys } from '../../core/crypto/data-keys';
-import { forOrganization } from '../tenancy';
 
 /**
  * Recomputes the rule-based tags of one organization in one transaction: each rule tag ends up on
@@ -62,8 +61,7 @@ export async function recomputeRuleTagsEverywhere(
   const failed: string[] = [];
   for (const { id } of organizations) {
     try {
-      // In the organization's tenancy scope: row-level security keeps its statements within it.
-      changed += await forOrganization(id, () => recomputeRuleTags(em.fork(), id));
+      changed += await recomputeRuleTags(em.fork(), id);
     } catch (error) {
       onError?.(id, error);
       failed.push(id);
