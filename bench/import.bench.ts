@@ -17,6 +17,7 @@ import { StaffRole } from '../src/entities/staff/staff.enums';
 import { runQueuedImports } from '../src/jobs/customer-import.job';
 import { projectRoot } from '../src/mikro-orm.config';
 import { createContext } from '../src/server/context';
+import { inRequestScope } from '../src/services/tenancy';
 import { ensureDatabase, migrateAndOpen } from '../src/server/database';
 import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
 import { createHttpApp } from '../src/server/http';
@@ -180,7 +181,9 @@ async function main() {
     const bearer = (
       await app.tokens.issue({ userId: owner.id, organizationId: organization.id, role: Role.OWNER })
     ).token;
-    const upload = async (file: string): Promise<string> => {
+    // Each upload in a request's tenancy scope, as the HTTP route runs it (services/tenancy.ts).
+    const upload = (file: string): Promise<string> => inRequestScope(() => uploadInScope(file));
+    const uploadInScope = async (file: string): Promise<string> => {
       const context = await createContext(
         { orm, tokens: app!.tokens },
         { headers: { authorization: `Bearer ${bearer}` }, requestId: 'import-bench', logger: silent },
