@@ -20,9 +20,7 @@ import { createContext } from '../src/server/context';
 import { inRequestScope } from '../src/services/tenancy';
 import { ensureDatabase, migrateAndOpen } from '../src/server/database';
 import { startEmbeddedPostgres } from '../src/server/embedded-postgres';
-import { createHttpApp } from '../src/server/http';
-import { TokenService } from '../src/services/access/token.service';
-import { execute, type BenchApp } from './graphql';
+import { createBenchApp, execute, type BenchApp } from './graphql';
 
 /**
  * 建档导入 at scale (`npm run bench:import`): a 10,000-row XLSX through a dry run and a real run
@@ -112,35 +110,6 @@ interface ImportState {
   summary: { totalRows: number; ok: number; errors: number; duplicates: number; created: number } | null;
 }
 
-/**
- * bench/graphql.ts's app (production mode: shield, audit, query cost; no jobs; budgets too high to
- * matter) with a master key of its own: health columns are encrypted, and production requires one.
- */
-async function createImportBenchApp(orm: BenchApp['orm'], dataDir: string): Promise<BenchApp> {
-  const tokens = new TokenService(randomBytes(32).toString('hex'), 86_400);
-  const { apollo } = await createHttpApp(
-    {
-      nodeEnv: 'production',
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      masterKey: randomBytes(32).toString('base64'),
-      jwtTtlSeconds: 86_400,
-      logLevel: 'silent',
-      introspection: false,
-      playground: false,
-      maxBodyBytes: 1_000_000,
-      seedDemoData: false,
-      runJobs: false,
-      rateLimits: { userPerMinute: 1e9, apiKeyPerMinute: 1e9 },
-    },
-    orm,
-    tokens,
-    silent,
-  );
-  return { orm, apollo, tokens };
-}
-
 async function main() {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'import-bench-'));
   const postgres = await startEmbeddedPostgres(directory, undefined, { removeOnStop: true });
@@ -177,7 +146,7 @@ async function main() {
     ) as Record<keyof typeof files, number>;
     log(`generated the files in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    app = await createImportBenchApp(orm, directory);
+    app = await createBenchApp(orm, directory);
     const bearer = (
       await app.tokens.issue({ userId: owner.id, organizationId: organization.id, role: Role.OWNER })
     ).token;
