@@ -229,6 +229,40 @@ test('customers(first: 50) with health, allergies, tags and staff costs the same
   expect(large).toBeLessThanOrEqual(14);
 });
 
+test('totalCount is counted in the page statement: selecting it costs no statement, and it ignores the cursor', async () => {
+  const page = (after: string | null, withCount: boolean) =>
+    execute(
+      testApp,
+      org.tokens.MANAGER,
+      `query($after: String) { customers(first: 2, after: $after) { ${withCount ? 'total: totalCount' : ''}
+        edges { node { name } } pageInfo { endCursor } } }`,
+      { after },
+    );
+  const everyone = (
+    await execute(
+      testApp,
+      org.tokens.MANAGER,
+      `{ customers(first: 100) { edges { node { id } } pageInfo { endCursor } } }`,
+    )
+  ).data!.customers;
+  const all = everyone.edges.length;
+  testApp.statements.reset();
+  const without = await page(null, false);
+  const withoutCount = testApp.statements.count;
+  testApp.statements.reset();
+  const first = await page(null, true);
+  expect(testApp.statements.count).toBe(withoutCount);
+  expect(without.errors).toBeUndefined();
+  expect(first.data!.customers.total).toBe(all);
+  const second = await page(first.data!.customers.pageInfo.endCursor, true);
+  expect(second.data!.customers.edges.length).toBeGreaterThan(0);
+  expect(second.data!.customers.total).toBe(all);
+  // Past the end the page has no row to carry the count: it is counted apart.
+  const pastEnd = await page(everyone.pageInfo.endCursor, true);
+  expect(pastEnd.data!.customers.edges).toEqual([]);
+  expect(pastEnd.data!.customers.total).toBe(all);
+});
+
 describe('audit log', () => {
   test('a read of health fields writes one row per customer, with field names only, in one INSERT', async () => {
     const before = await countRows(

@@ -35,10 +35,12 @@ export class CustomerResolver {
     @Arg('orderBy', () => CustomerOrder, { nullable: true, description: 'Default: newest first.' })
     orderBy?: CustomerOrder,
   ) {
-    const node = LookAhead.of(info).child('edges')?.child('node');
+    const connection = LookAhead.of(info);
+    const node = connection.child('edges')?.child('node');
     const prefetch = {
       companions: customerCompanions(context, node, 'page'),
       shape: readShape(context.em, Customer, context.selection.byType),
+      totalCount: connection.has('totalCount'),
     };
     return context.services.customerQueries.list({ first, after, filter, orderBy, prefetch });
   }
