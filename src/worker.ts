@@ -17,8 +17,9 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger, { attach: true });
   // Like the service: a wrong MASTER_KEY stops the start (the jobs seal and open health data).
-  await asMaintenance(() => adoptMasterKeys(database.orm.em, masterKeys(config)));
-  const runner = startJobRunner(database.url, database.orm, logger, {
+  await asMaintenance(() => adoptMasterKeys(database.jobsOrm.em, masterKeys(config)));
+  // The jobs pool (login wellness_worker): the worker serves no request.
+  const runner = startJobRunner(database.url, database.jobsOrm, logger, {
     importFileRetentionDays: config.importFileRetentionDays,
   });
   // Registered before the runner is up: a stop signal during its start-up still ends cleanly.

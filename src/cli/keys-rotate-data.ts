@@ -30,7 +30,7 @@ async function main() {
   try {
     // A tool across organizations: as the jobs role (row-level security).
     await asMaintenance(async () => {
-      const em = database.orm.em.fork();
+      const em = database.jobsOrm.em.fork();
       const organizations = values.organization
         ? [values.organization]
         : (await em.find(Organization, {}, { filters: false, fields: ['id'] })).map(

@@ -22,7 +22,7 @@ async function main() {
   const database = await openDatabase(config, createLogger('warn'), { attach: true });
   try {
     // Every organization's keys: a tool across organizations, as the jobs role.
-    const count = await asMaintenance(() => rotateMasterKey(database.orm.em.fork(), from, to));
+    const count = await asMaintenance(() => rotateMasterKey(database.jobsOrm.em.fork(), from, to));
     console.log(
       `Re-wrapped ${count} data keys under MASTER_KEY_NEW: now set MASTER_KEY to it and unset MASTER_KEY_NEW; keep the old key until a service has started with the new one alone.`,
     );

@@ -13,7 +13,7 @@ async function main() {
   try {
     // A tool across organizations: as the jobs role (row-level security, services/tenancy.ts).
     await asMaintenance(async () => {
-      const em = database.orm.em.fork();
+      const em = database.jobsOrm.em.fork();
       if ((await em.count(Organization, {}, { filters: false })) > 0) {
         console.log('The database already holds data: nothing seeded.');
         return;

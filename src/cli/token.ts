@@ -31,7 +31,7 @@ async function main() {
   try {
     // A tool: finds the demo user in whichever organization holds it, as the jobs role.
     const user = await asMaintenance(() =>
-      database.orm.em.fork().findOne(User, { email: demo.email }, { filters: false }),
+      database.jobsOrm.em.fork().findOne(User, { email: demo.email }, { filters: false }),
     );
     if (!user) {
       console.error(

@@ -98,7 +98,8 @@ export interface JobRunner {
 /**
  * Starts pg-boss on the service's PostgreSQL (its own `pgboss` schema, created and migrated by pg-boss
  * as the database owner) and works every queue. Any number of runners may share a database: cron
- * ticks are sent once, and the jobs themselves are safe to run twice at the same time.
+ * ticks are sent once, and the jobs themselves are safe to run twice at the same time. `orm` is the
+ * jobs pool (Database.jobsOrm, login wellness_worker): the request pool refuses maintenance.
  */
 export async function startJobRunner(
   url: string,

@@ -2,14 +2,17 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { createOrmConfig } from '../mikro-orm.config';
-import { ensureRequestLogin, REQUEST_LOGIN } from './request-login';
+import { ensureLogin, JOBS_LOGIN, REQUEST_LOGIN } from './request-login';
 import { DirectoryCache } from '../services/read/directory-cache';
 import { enforceTenancy, markFresh, type TenancyRoles } from '../services/tenancy';
 import type { AppConfig } from './config';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 
 export interface Database {
+  /** The request pool (login wellness_app): runtime role only; asMaintenance on it throws. */
   orm: MikroORM;
+  /** The jobs pool (login wellness_worker): jobs, seeding, key adoption at boot, command-line tools. */
+  jobsOrm: MikroORM;
   /** Connection URL of the database's owner (migrations, the job runner). */
   url: string;
   embedded?: RunningPostgres;
@@ -17,10 +20,13 @@ export interface Database {
 }
 
 const EMBEDDED_DATABASE = 'wellness';
+/** Connections of the jobs pool: jobs run one unit at a time per queue; seeding and tools are one. */
+const JOBS_POOL_SIZE = 3;
 
 /**
  * DATABASE_URL when set; otherwise the embedded PostgreSQL under DATA_DIR (with `attach`, the one a
- * running service already started). Migrations always run.
+ * running service already started). Migrations always run. Opens two pools on two logins: requests
+ * can never become the jobs role, even with SQL of their own (issue 17).
  */
 export async function openDatabase(
   config: AppConfig,
@@ -37,25 +43,36 @@ export async function openDatabase(
     });
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
   }
-  // The service: a statement outside a request or job scope sees no tenant row.
-  const { orm, applied, runtimeRole } = await migrateAndOpen(
-    url,
-    10,
-    (message) => logger.debug({ orm: message }),
-    { unscoped: 'nothing' },
-  );
-  logger.info({ applied, runtimeRole }, 'migrations up to date');
-  if (!runtimeRole)
+  const ormLogger = (message: string) => logger.debug({ orm: message });
+  const prepared = await migrate(url, ormLogger);
+  logger.info({ applied: prepared.applied, runtimeRole: prepared.runtimeRole }, 'migrations up to date');
+  if (!prepared.runtimeRole)
     logger.warn(
       `role ${RUNTIME_ROLE} is missing: requests run as the table owner (append-only rows are guarded by triggers only)`,
     );
+  else if (!prepared.logins.request || !prepared.logins.jobs)
+    logger.warn(
+      `logins ${REQUEST_LOGIN}/${JOBS_LOGIN} not made (no privilege to create roles or no password): the pools log in as the owner`,
+    );
+  // The service: a statement outside a request or job scope sees no tenant row.
+  const orm = await openPool(url, prepared, 10, ormLogger, { unscoped: 'nothing', login: 'request' });
+  const jobsOrm = await openPool(url, prepared, JOBS_POOL_SIZE, ormLogger, {
+    unscoped: 'nothing',
+    login: 'jobs',
+  }).catch(async (error) => {
+    await orm.close(true);
+    throw error;
+  });
   return {
     orm,
+    jobsOrm,
     url,
     embedded,
     async close() {
       await DirectoryCache.close(orm);
+      await DirectoryCache.close(jobsOrm);
       await orm.close(true);
+      await jobsOrm.close(true);
       await embedded?.stop();
     },
   };
@@ -66,59 +83,74 @@ export const RUNTIME_ROLE = 'wellness_runtime';
 /** The role jobs run as: the runtime role's grants, every organization's rows (Migration20261203200000). */
 export const JOBS_ROLE = 'wellness_jobs';
 
-/**
- * Migrates as the connecting user (the tables' owner), then opens the ORM that requests use: every
- * pooled connection does `SET ROLE wellness_runtime`, so a request can insert ledger rows but never
- * update, delete or un-trigger them. Falls back to the owner where the role could not be created.
- * Every connection handed out carries the running tenancy scope (services/tenancy.ts); `unscoped`
- * says what a statement outside any scope runs as: the service passes 'nothing' (no tenant row);
- * the default, 'maintenance', is for test harnesses and benchmarks that stage and inspect data.
- */
-export async function migrateAndOpen(
-  url: string,
-  poolSize: number,
-  logger?: (message: string) => void,
-  options: { unscoped?: 'nothing' | 'maintenance' } = {},
-): Promise<{ orm: MikroORM; applied: string[]; runtimeRole: boolean }> {
+/** What migrating found and made: the roles, and the pool URLs of the two logins (undefined: the owner's). */
+interface Prepared {
+  applied: string[];
+  runtimeRole: boolean;
+  roles: TenancyRoles;
+  logins: { request?: string; jobs?: string };
+}
+
+/** Migrates as the connecting user (the tables' owner) and makes the logins (server/request-login.ts). */
+async function migrate(url: string, logger?: (message: string) => void): Promise<Prepared> {
   const owner = await MikroORM.init(createOrmConfig(url, logger ? { logger } : {}));
-  let applied: string[];
-  let runtimeRole: boolean;
-  let jobsRole: boolean;
-  // The login of the pool (server/request-login.ts): the owner's only where it cannot be made.
-  let poolUrl: string | undefined;
   try {
-    applied = (await owner.migrator.up()).map((migration) => migration.name);
-    const [row] = await owner.em
-      .getConnection()
-      .execute<{ member: boolean }[]>(
-        `select exists (select 1 from pg_roles where rolname = ?) and pg_has_role(current_user, ?, 'member') as member`,
-        [RUNTIME_ROLE, RUNTIME_ROLE],
-      );
-    runtimeRole = row.member;
-    const [jobs] = await owner.em
-      .getConnection()
-      .execute<{ member: boolean }[]>(
-        `select exists (select 1 from pg_roles where rolname = ?) and pg_has_role(current_user, ?, 'member') as member`,
-        [JOBS_ROLE, JOBS_ROLE],
-      );
-    jobsRole = jobs.member;
-    if (runtimeRole)
-      poolUrl = await ensureRequestLogin(
+    const applied = (await owner.migrator.up()).map((migration) => migration.name);
+    const member = async (role: string) => {
+      const [row] = await owner.em
+        .getConnection()
+        .execute<{ member: boolean }[]>(
+          `select exists (select 1 from pg_roles where rolname = ?) and pg_has_role(current_user, ?, 'member') as member`,
+          [role, role],
+        );
+      return row.member;
+    };
+    const runtimeRole = await member(RUNTIME_ROLE);
+    const jobsRole = runtimeRole && (await member(JOBS_ROLE));
+    const logins: Prepared['logins'] = {};
+    if (runtimeRole) {
+      // The request login: the runtime role only, and no longer the jobs role where an earlier
+      // version granted it (issue 17).
+      logins.request = await ensureLogin(owner.em, url, REQUEST_LOGIN, [RUNTIME_ROLE], [JOBS_ROLE]);
+      logins.jobs = await ensureLogin(
         owner.em,
         url,
+        JOBS_LOGIN,
         jobsRole ? [RUNTIME_ROLE, JOBS_ROLE] : [RUNTIME_ROLE],
       );
+    }
+    return {
+      applied,
+      runtimeRole,
+      roles: { runtime: runtimeRole ? RUNTIME_ROLE : undefined, jobs: jobsRole ? JOBS_ROLE : undefined },
+      logins,
+    };
   } finally {
     await owner.close(true);
   }
-  const roles: TenancyRoles = {
-    runtime: runtimeRole ? RUNTIME_ROLE : undefined,
-    jobs: runtimeRole && jobsRole ? JOBS_ROLE : undefined,
-  };
+}
+
+/**
+ * Opens a pool on one of the logins: every pooled connection does `SET ROLE wellness_runtime`, so a
+ * request can insert ledger rows but never update, delete or un-trigger them. Every connection
+ * handed out carries the running tenancy scope (services/tenancy.ts). On the request login a
+ * maintenance scope throws: it could not become the jobs role anyway, and falling back silently
+ * would hide work across organizations started in a request.
+ */
+async function openPool(
+  url: string,
+  prepared: Prepared,
+  poolSize: number,
+  logger: ((message: string) => void) | undefined,
+  options: { unscoped: 'nothing' | 'maintenance'; login: 'request' | 'jobs' },
+): Promise<MikroORM> {
+  const { roles } = prepared;
+  if (options.login === 'request' && options.unscoped === 'maintenance')
+    throw new Error('the request pool cannot run unscoped statements as maintenance: open the jobs pool');
   const pool = {
     min: 0,
     max: poolSize,
-    ...(runtimeRole
+    ...(roles.runtime
       ? {
           afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) =>
             connection.query(`set role ${RUNTIME_ROLE}`, (error: Error | null) => {
@@ -128,15 +160,39 @@ export async function migrateAndOpen(
         }
       : {}),
   };
-  if (runtimeRole && !poolUrl)
-    logger?.(`login ${REQUEST_LOGIN} not made (no privilege or no password): the pool logs in as the owner`);
-  const orm = await MikroORM.init(createOrmConfig(poolUrl ?? url, { ...(logger ? { logger } : {}), pool }));
+  const poolUrl = (options.login === 'request' ? prepared.logins.request : prepared.logins.jobs) ?? url;
+  const orm = await MikroORM.init(createOrmConfig(poolUrl, { ...(logger ? { logger } : {}), pool }));
   enforceTenancy(
     orm.em.getConnection().getKnex().client as unknown as Parameters<typeof enforceTenancy>[0],
     roles,
-    options.unscoped ?? 'maintenance',
+    options.unscoped,
+    options.login === 'jobs' ? 'allowed' : 'forbidden',
   );
-  return { orm, applied, runtimeRole };
+  return orm;
+}
+
+/**
+ * Migrates, then opens one pool (tests, benchmarks). `unscoped` says what a statement outside any
+ * scope runs as: the service passes 'nothing' (no tenant row); the default, 'maintenance', is for
+ * test harnesses and benchmarks that stage and inspect data across organizations. `login`: the
+ * default, 'jobs', may run maintenance; 'request' is the service's request pool (maintenance throws).
+ */
+export async function migrateAndOpen(
+  url: string,
+  poolSize: number,
+  logger?: (message: string) => void,
+  options: { unscoped?: 'nothing' | 'maintenance'; login?: 'request' | 'jobs' } = {},
+): Promise<{ orm: MikroORM; applied: string[]; runtimeRole: boolean }> {
+  const prepared = await migrate(url, logger);
+  if (prepared.runtimeRole && !prepared.logins.request)
+    logger?.(
+      `logins ${REQUEST_LOGIN}/${JOBS_LOGIN} not made (no privilege or no password): the pool logs in as the owner`,
+    );
+  const orm = await openPool(url, prepared, poolSize, logger, {
+    unscoped: options.unscoped ?? 'maintenance',
+    login: options.login ?? 'jobs',
+  });
+  return { orm, applied: prepared.applied, runtimeRole: prepared.runtimeRole };
 }
 
 /** Creates the database on the embedded cluster if it is missing; returns its URL. */

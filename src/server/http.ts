@@ -92,11 +92,14 @@ export async function createHttpApp(
   tokens: TokenService,
   logger: Logger,
   httpServer?: Server,
+  /** The jobs pool (server/database.ts), for work across organizations at start; tests pass one ORM. */
+  jobsOrm: MikroORM = orm,
 ): Promise<HttpApp> {
   const development = config.nodeEnv !== 'production';
   // Health data encryption: a wrong MASTER_KEY stops the start here (src/core/crypto/data-keys.ts).
-  // Every organization's data keys are checked: across organizations, as the jobs role.
-  await asMaintenance(() => adoptMasterKeys(orm.em, masterKeys(config)));
+  // Every organization's data keys are checked: across organizations, as the jobs role, on the jobs
+  // pool (the request pool's login cannot become it).
+  await asMaintenance(() => adoptMasterKeys(jobsOrm.em, masterKeys(config)));
   const schema = await buildExecutableSchema({ debug: false });
   const armor = new ApolloArmor({
     maxDepth: { n: 10 },

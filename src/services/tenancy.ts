@@ -29,9 +29,22 @@ export function forOrganization<T>(organizationId: string | null, work: () => T)
   return storage.run({ organizationId, maintenance: false }, work);
 }
 
-/** Runs `work` across organizations, as the jobs role: only jobs, seeding and command-line tools. */
+/**
+ * Runs `work` across organizations, as the jobs role: only jobs, seeding and command-line tools, on
+ * the jobs pool (server/database.ts); on the request pool its statements throw.
+ */
 export function asMaintenance<T>(work: () => T): T {
   return storage.run({ organizationId: null, maintenance: true }, work);
+}
+
+/** asMaintenance on the request pool: jobs, seeding and tools run on the jobs pool (Database.jobsOrm). */
+export class MaintenanceOnRequestPoolError extends Error {
+  constructor() {
+    super(
+      'asMaintenance on the request pool: work across organizations runs on the jobs pool (Database.jobsOrm, login wellness_worker)',
+    );
+    this.name = 'MaintenanceOnRequestPoolError';
+  }
 }
 
 /** The roles the pool switches between; undefined where the migration could not create them. */
@@ -66,17 +79,22 @@ export function markFresh(connection: object, roles: TenancyRoles): void {
  * the running scope's role and organization, as session settings: set only when the connection's
  * last state differs, so a pool serving one organization sends nothing extra. Outside any scope:
  * `unscoped` (the service: 'nothing'; tests and benchmarks staging data: 'maintenance').
+ * `maintenanceOnPool` 'forbidden' (the request pool): a maintenance scope throws before a connection is taken.
  */
 export function enforceTenancy(
   client: KnexClient,
   roles: TenancyRoles,
   unscoped: 'nothing' | 'maintenance',
+  maintenanceOnPool: 'allowed' | 'forbidden' = 'allowed',
 ): void {
   const acquire = client.acquireConnection.bind(client);
   client.acquireConnection = async () => {
-    const connection = await acquire();
     const scope = storage.getStore();
     const maintenance = scope ? scope.maintenance : unscoped === 'maintenance';
+    // The request pool's login cannot become the jobs role (issue 17): work across organizations
+    // started on it is a bug to see, not a statement to run as something else.
+    if (maintenance && maintenanceOnPool === 'forbidden') throw new MaintenanceOnRequestPoolError();
+    const connection = await acquire();
     // Without a jobs role, maintenance runs as the owner ('none' resets SET ROLE), which has a policy too.
     const role = maintenance ? (roles.jobs ?? (roles.runtime ? 'none' : undefined)) : roles.runtime;
     const organizationId = (!maintenance && scope?.organizationId) || '';

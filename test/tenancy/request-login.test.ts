@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { REQUEST_LOGIN } from '../../src/server/request-login';
+import { JOBS_LOGIN, REQUEST_LOGIN } from '../../src/server/request-login';
 import { runPrepared } from '../../src/services/sql';
 import { forOrganization } from '../../src/services/tenancy';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
@@ -19,7 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => testApp.close());
 
-test('the pool logs in as the request login, which may only become the runtime or jobs role', async () => {
+test('the pools log in as logins that are nothing by themselves; the harness pool is the jobs login', async () => {
+  // The harness stages data across organizations (test-app.ts): its pool is the jobs pool's login;
+  // the service's request pool and its login: test/tenancy/jobs-login.test.ts.
   const [row] = await forOrganization(org.organizationId, () =>
     runPrepared<{ login: string; role: string }>(
       testApp.orm.em.fork(),
@@ -27,14 +29,16 @@ test('the pool logs in as the request login, which may only become the runtime o
       [],
     ),
   );
-  expect(row).toEqual({ login: REQUEST_LOGIN, role: 'wellness_runtime' });
-  const [attributes] = await testApp.orm.em
-    .getConnection()
-    .execute<{ rolsuper: boolean; rolinherit: boolean; rolbypassrls: boolean }[]>(
-      'select rolsuper, rolinherit, rolbypassrls from pg_roles where rolname = ?',
-      [REQUEST_LOGIN],
-    );
-  expect(attributes).toEqual({ rolsuper: false, rolinherit: false, rolbypassrls: false });
+  expect(row).toEqual({ login: JOBS_LOGIN, role: 'wellness_runtime' });
+  for (const login of [REQUEST_LOGIN, JOBS_LOGIN]) {
+    const [attributes] = await testApp.orm.em
+      .getConnection()
+      .execute<{ rolsuper: boolean; rolinherit: boolean; rolbypassrls: boolean }[]>(
+        'select rolsuper, rolinherit, rolbypassrls from pg_roles where rolname = ?',
+        [login],
+      );
+    expect(attributes).toEqual({ rolsuper: false, rolinherit: false, rolbypassrls: false });
+  }
 });
 
 test('RESET ROLE on a session of the pool leaves it able to read nothing', async () => {
