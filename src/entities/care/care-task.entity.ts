@@ -39,6 +39,11 @@ import { Visit } from '../visits/visit.entity';
 @Unique({ properties: ['organization', 'dedupeKey'] })
 @Index({ properties: ['owner', 'status', 'dueAt'] })
 @Index({ properties: ['customer', 'kind', 'createdAt'] })
+// The frequency cap's count under the tenant policy (Migration20261204010000_care_task_tenant_index).
+@Index({
+  name: 'care_task_customer_organization_created_index',
+  properties: ['customer', 'organization', 'createdAt'],
+})
 export class CareTask extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version' | 'status';
 

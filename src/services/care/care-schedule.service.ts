@@ -5,6 +5,7 @@ import { Organization } from '../../entities';
 import type { CareTaskKind } from '../../entities/care/care.enums';
 import { CARE_GENERATORS, GENERATION_ORDER } from './care-generators';
 import { inTransaction } from '../transaction';
+import { forOrganization } from '../tenancy';
 
 export interface CareScheduleRun {
   organizationId: string;
@@ -38,7 +39,11 @@ export async function runCareSchedule(
   const failed: string[] = [];
   for (const organizationId of organizations) {
     try {
-      runs.push(await runForOrganization(em.fork(), organizationId, now));
+      // In the organization's tenancy scope (runtime role, its app.organization_id): row-level security
+      // keeps its statements within it; only the list of organizations above is read across them.
+      runs.push(
+        await forOrganization(organizationId, () => runForOrganization(em.fork(), organizationId, now)),
+      );
     } catch (error) {
       // One organization's bad data must not stop the others' 回访 and complaint tasks; the run still
       // fails at the end, so the job is retried and shows up as failed.

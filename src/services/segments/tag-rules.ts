@@ -5,6 +5,7 @@ import { ruleCondition } from './segment-rule';
 import { todayIn } from '../../core/time';
 import { inTransaction } from '../transaction';
 import { ensureOrganizationKeys } from '../../core/crypto/data-keys';
+import { forOrganization } from '../tenancy';
 
 /**
  * Recomputes the rule-based tags of one organization in one transaction: each rule tag ends up on
@@ -61,7 +62,9 @@ export async function recomputeRuleTagsEverywhere(
   const failed: string[] = [];
   for (const { id } of organizations) {
     try {
-      changed += await recomputeRuleTags(em.fork(), id);
+      // In the organization's tenancy scope (runtime role, its app.organization_id): row-level security
+      // keeps its statements within it; only the list of organizations above is read across them.
+      changed += await forOrganization(id, () => recomputeRuleTags(em.fork(), id));
     } catch (error) {
       onError?.(id, error);
       failed.push(id);
