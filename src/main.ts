@@ -14,12 +14,15 @@ import { runCareSchedule } from './services/care/care-schedule.service';
 import { recomputeRuleTagsEverywhere } from './services/segments/tag-rules';
 import { DemoSeeder } from './seeders/demo.seeder';
 import { asMaintenance } from './services/tenancy';
+import { sealPlaintext } from './core/crypto/rotation';
 import { TokenService } from './services/access/token.service';
 
 /** Everything the service starts, in the order it is stopped. */
 interface Service {
   apollo: { stop(): Promise<void> };
   jobs?: { stop(): Promise<void> };
+  /** The start-up pass that seals health values written before encryption at rest. */
+  sealing?: Promise<void>;
   database: { close(): Promise<void> };
 }
 
@@ -40,22 +43,30 @@ async function startOn(
   config: AppConfig,
   logger: Logger,
 ): Promise<Service> {
-  // Seeding works across organizations: as the jobs role (row-level security, services/tenancy.ts).
+  // Seeding works across organizations: as the jobs role, on the jobs pool (row-level security,
+  // services/tenancy.ts; the request pool's login cannot become it).
   if (config.seedDemoData)
     await asMaintenance(async () => {
-      const em = database.orm.em.fork();
+      const em = database.jobsOrm.em.fork();
       if ((await em.count(Organization, {}, { filters: false })) === 0) {
         await new DemoSeeder().run(em);
         // Care tasks and rule tags at once (回访, the overdue demo complaint, 高端客户 …), not at the
         // job runner's first tick.
-        await runCareSchedule(database.orm.em.fork());
-        await recomputeRuleTagsEverywhere(database.orm.em.fork());
+        await runCareSchedule(database.jobsOrm.em.fork());
+        await recomputeRuleTagsEverywhere(database.jobsOrm.em.fork());
         logger.info('seeded Chinese demo data into the empty database');
       }
     });
   const tokens = new TokenService(await jwtSecret(config), config.jwtTtlSeconds);
   const httpServer = createServer();
-  const { app, apollo, metrics } = await createHttpApp(config, database.orm, tokens, logger, httpServer);
+  const { app, apollo, metrics } = await createHttpApp(
+    config,
+    database.orm,
+    tokens,
+    logger,
+    httpServer,
+    database.jobsOrm,
+  );
   httpServer.on('request', app);
   // A taken port is a failed start (main's catch says so), not an uncaught exception.
   await new Promise<void>((resolve, reject) => {
@@ -66,16 +77,26 @@ async function startOn(
     });
   });
   const jobs = config.runJobs
-    ? await startJobRunner(database.url, database.orm, logger, {
+    ? await startJobRunner(database.url, database.jobsOrm, logger, {
         importFileRetentionDays: config.importFileRetentionDays,
       })
     : undefined;
   if (jobs) metrics.observeJobs(jobs.boss);
+  // Values of a database from before encryption at rest (or restored from such a backup) are sealed
+  // in the background, batched; a sealed database costs one scan per sealed column. Counts only.
+  const sealing = jobs
+    ? asMaintenance(() => sealPlaintext(database.jobsOrm.em.fork()))
+        .then(({ organizations, rows }) => {
+          if (rows)
+            logger.warn({ organizations, rows }, 'sealed health values that were stored in plaintext');
+        })
+        .catch((error: unknown) => logger.error({ err: error }, 'sealing plaintext health values failed'))
+    : undefined;
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, 'listening');
   process.stdout.write(startBanner(config, port));
-  return { apollo, jobs, database };
+  return { apollo, jobs, sealing, database };
 }
 
 async function main() {
@@ -96,9 +117,10 @@ async function main() {
     }, 20_000);
     try {
       // A signal during start-up waits for it: stopping half-started parts is where errors come from.
-      const { apollo, jobs, database } = await service;
+      const { apollo, jobs, sealing, database } = await service;
       await apollo.stop(); // the drain plugin stops accepting, then waits for in-flight requests
       await jobs?.stop();
+      await sealing;
       await database.close();
       clearTimeout(deadline);
       logger.info('stopped cleanly');

@@ -3,9 +3,13 @@ import {
   blindIndex,
   blindIndexKey,
   isSealed,
+  isSealedBytes,
   masterKeyId,
   open,
+  openBytes,
   seal,
+  sealBytes,
+  sealedBytesKeyId,
   sealedKeyId,
   unwrapKey,
 } from './envelope';
@@ -196,6 +200,21 @@ export class KeyRing {
     const key = this.keys.get(keyId);
     if (!key) throw new DecryptionError(`data key ${keyId} is not loaded in this process`);
     return open(key.key, stored);
+  }
+
+  /** Bytes sealed under the organization's current key (an import's stored file: import-file.ts). */
+  sealBytes(organizationId: string, plaintext: Buffer): Buffer {
+    const key = this.current(organizationId);
+    return sealBytes(key.key, key.id, plaintext);
+  }
+
+  /** Stored bytes opened; bytes stored before the encryption (no header) come back as they are. */
+  openBytes(stored: Buffer): Buffer {
+    if (!isSealedBytes(stored)) return stored;
+    const keyId = sealedBytesKeyId(stored);
+    const key = this.keys.get(keyId);
+    if (!key) throw new DecryptionError(`data key ${keyId} is not loaded in this process`);
+    return openBytes(key.key, stored);
   }
 
   /** The blind index of a value under the organization's current key (what a write stores). */

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Allergy, HealthProfile, MedicalCondition, SpecialCondition, Visit } from '../../entities';
 import { BLIND_INDEXES, blindIndexOf } from '../../entities/encryption.subscriber';
 import { createDataKey, ensureOrganizationKeys } from './data-keys';
-import { masterKeyId, sealedPrefix, unwrapKey, wrapKey } from './envelope';
+import { masterKeyId, SEALED_LIKE, sealedPrefix, unwrapKey, wrapKey } from './envelope';
 import { keyRing, MasterKeyError } from './key-ring';
 import { sealedColumns } from './sealed-columns';
 
@@ -102,7 +102,15 @@ export async function rotateDataKey(
   for (;;) {
     let pass = 0;
     for (const entity of SEALED_ENTITIES)
-      pass += await reseal(em, entity, organizationId, newKeyId, batchSize, options);
+      pass += await reseal(
+        em,
+        entity,
+        organizationId,
+        newKeyId,
+        `${sealedPrefix(newKeyId)}%`,
+        batchSize,
+        options,
+      );
     rows += pass;
     if (pass === 0) break;
   }
@@ -116,11 +124,44 @@ export async function rotateDataKey(
   return { organizationId, newKeyId, rows, retired: retired.rowCount };
 }
 
+export interface PlaintextSealing {
+  organizations: number;
+  /** Rows whose plaintext values (written before the encryption) were sealed. */
+  rows: number;
+}
+
+/**
+ * Seals the plaintext left in sealed columns from before the encryption, for every organization,
+ * under its current key: rotateDataKey's pass with no new key and only plaintext picked (a value
+ * already sealed, under any key, is left as it is). Batched, conditional on the values read, and
+ * idempotent: a second run finds nothing. Counts only are returned (never values).
+ */
+export async function sealPlaintext(
+  em: EntityManager,
+  options: Pick<DataKeyRotationOptions, 'batchSize' | 'onBatch'> = {},
+): Promise<PlaintextSealing> {
+  const batchSize = options.batchSize ?? 500;
+  const knex = em.getConnection().getKnex();
+  const { rows: organizations } = await knex.raw<{ rows: { id: string }[] }>(
+    'select id from organization order by id',
+  );
+  let rows = 0;
+  for (const { id: organizationId } of organizations) {
+    await ensureOrganizationKeys(em, organizationId);
+    const keyId = keyRing.current(organizationId).id;
+    for (const entity of SEALED_ENTITIES)
+      rows += await reseal(em, entity, organizationId, keyId, SEALED_LIKE, batchSize, options);
+  }
+  return { organizations: organizations.length, rows };
+}
+
 async function reseal(
   em: EntityManager,
   entity: EntityName<object>,
   organizationId: string,
   keyId: string,
+  /** A `like` pattern: the values not matching it are sealed again under `keyId`. */
+  keep: string,
   batchSize: number,
   options: DataKeyRotationOptions,
 ): Promise<number> {
@@ -129,7 +170,6 @@ async function reseal(
   const indexes = BLIND_INDEXES[meta.className] ?? {};
   const indexColumn = (property: string) =>
     meta.props.find((prop) => prop.name === indexes[property])!.fieldNames[0];
-  const prefix = `${sealedPrefix(keyId)}%`;
   const stale = columns
     .map(({ column }) => `("${column}" is not null and "${column}" not like ?)`)
     .join(' or ');
@@ -140,7 +180,7 @@ async function reseal(
     const { rows } = await knex.raw<{ rows: Record<string, string | null>[] }>(
       `select id, ${columns.map(({ column }) => `"${column}"`).join(', ')} from "${meta.tableName}"
         where organization_id = ? and id > ? and (${stale}) order by id limit ?`,
-      [organizationId, after, ...columns.map(() => prefix), batchSize],
+      [organizationId, after, ...columns.map(() => keep), batchSize],
     );
     if (rows.length === 0) return done;
     await knex.transaction(async (trx) => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ensureOrganizationKeys } from '../../core/crypto/data-keys';
+import { keyRing } from '../../core/crypto/key-ring';
 import { ImportFormat, type ImportEncoding } from '../../entities/imports/imports.enums';
 import { EncodingSniffer } from './import-source';
 
@@ -17,7 +19,8 @@ export interface StoredFile {
 
 /**
  * Writes an upload into `customer_import_chunk` as it arrives (in the caller's transaction), hashing
- * it and deciding a CSV's encoding on the way.
+ * it and deciding a CSV's encoding on the way. Each piece is sealed with the organization's data key:
+ * the file holds health columns (allergies, history), kept until the import runs or is purged.
  */
 export async function storeFile(
   em: EntityManager,
@@ -32,12 +35,13 @@ export async function storeFile(
   let pendingBytes = 0;
   let sizeBytes = 0;
   let seq = 0;
+  await ensureOrganizationKeys(em, organizationId);
   const flush = async () => {
     if (pendingBytes === 0) return;
     await bound(
       em,
       'insert into customer_import_chunk (id, organization_id, customer_import_id, seq, data) values (gen_random_uuid(), ?, ?, ?, ?)',
-      [organizationId, importId, seq++, Buffer.concat(pending)],
+      [organizationId, importId, seq++, keyRing.sealBytes(organizationId, Buffer.concat(pending))],
     );
     pending = [];
     pendingBytes = 0;
@@ -59,9 +63,13 @@ export async function storeFile(
   };
 }
 
-/** The stored file as a stream, one piece read at a time. */
+/**
+ * The stored file as a stream, one piece read at a time and opened. A piece stored before the
+ * encryption (no sealed header) is read as it is, so an import uploaded before it still runs.
+ */
 export function fileStream(em: EntityManager, organizationId: string, importId: string): Readable {
   async function* pieces() {
+    await ensureOrganizationKeys(em, organizationId);
     for (let seq = 0; ; seq++) {
       const [row] = await bound<{ data: Buffer }>(
         em,
@@ -69,7 +77,7 @@ export function fileStream(em: EntityManager, organizationId: string, importId: 
         [organizationId, importId, seq],
       );
       if (!row) return;
-      yield row.data;
+      yield keyRing.openBytes(row.data);
     }
   }
   return Readable.from(pieces(), { objectMode: false });
