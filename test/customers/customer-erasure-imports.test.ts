@@ -24,12 +24,15 @@ const FILE = Buffer.from(
   '姓名,性别,手机号码,过敏史,备注\n司马秘密,女,13912345678,青霉素,住在幸福路88号\n',
   'utf8',
 );
-/** Stored files (bytea, so `t::text` shows hex) that hold the text. */
-const filesHolding = (text: string) =>
+/**
+ * Stored files of the organization that still have bytes. The pieces are sealed (issue 17), so their
+ * plaintext cannot be searched for: what is counted is the files that keep any piece.
+ */
+const filesHolding = () =>
   countRows(
     testApp.orm,
-    `select count(*) from customer_import_chunk where position(convert_to(?, 'UTF8') in data) > 0`,
-    [text],
+    `select count(distinct customer_import_id) from customer_import_chunk where organization_id = ?`,
+    [org.organizationId],
   );
 
 test('files whose rows name the erased customer, and files not read yet, lose their bytes', async () => {
@@ -46,7 +49,7 @@ test('files whose rows name the erased customer, and files not read yet, lose th
   const again = await upload(baseUrl, org.tokens.MANAGER, FILE, 'archive-again.csv');
   await startImport(testApp, org.tokens.MANAGER, { importId: again.body.importId, dryRun: true });
   await upload(baseUrl, org.tokens.MANAGER, FILE, 'not-read-yet.csv');
-  expect(await filesHolding('司马秘密')).toBe(2);
+  expect(await filesHolding()).toBe(2);
 
   const { data } = await execute<{ customer: { code: string } }>(
     testApp,
@@ -68,9 +71,8 @@ test('files whose rows name the erased customer, and files not read yet, lose th
     },
   );
   expect(erased.errors).toBeUndefined();
-  // Before, both files kept the name, the phone, the allergy and the address.
-  for (const text of ['司马秘密', '13912345678', '青霉素', '幸福路88号'])
-    expect(await filesHolding(text)).toBe(0);
+  // Before, both files kept the name, the phone, the allergy and the address (sealed, since issue 17).
+  expect(await filesHolding()).toBe(0);
   expect(
     await countRows(
       testApp.orm,
