@@ -2,6 +2,7 @@ import { createCatalogue, insertAppointment, type CatalogueFixture } from '../su
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createCardProducts, sellCard } from '../support/ledger-fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
+import { keyRing } from '../../src/core/crypto/key-ring';
 
 /**
  * The customer statement brings along what the response selects on each customer (companions:
@@ -145,6 +146,99 @@ test('what comes along with the customer equals what the fields load on their ow
   expect(data.customer.appointments.totalCount).toBe(3);
   expect(data.customer.communications.totalCount).toBe(2);
   expect(data.visit.customer).toEqual(data.customer);
+});
+
+/** The front desk's list page of issue 12, with tags, tier moves and communications. */
+const LIST_FIELDS = `
+  id name hasHealthAlerts
+  tags { name }
+  healthProfile { constitution notes allergies { substance category } medicalHistory { condition } }
+  accounts { kind balance { amount } }
+  tierHistory { toTier { name } }
+  visits(first: $visits) { edges { node { visitedAt satisfaction lines { service { name } therapist { displayName } } } } }
+  communications(first: 3) { totalCount edges { node { summary } } }`;
+const LIST_PAGE = `query List($visits: Int) { customers(first: 50) { totalCount edges { node { ${LIST_FIELDS} } } } }`;
+
+test('the list page is two statements for a manager: the customers with all they select, and the audit', async () => {
+  const countFor = async (visits: number) => {
+    testApp.statements.reset();
+    const data = await ok(org.tokens.MANAGER, LIST_PAGE, { visits });
+    const assigned = data.customers.edges.find((edge: any) => edge.node.id === org.assigned.id).node;
+    expect(assigned.visits.edges).toHaveLength(visits);
+    expect(assigned.healthProfile.allergies).toContainEqual({ substance: '芒果', category: 'FOOD' });
+    expect(assigned.accounts).toHaveLength(2);
+    return testApp.statements.count;
+  };
+  await countFor(2);
+  // the customers with their health profiles and records, wallets, tags, tier moves and first pages
+  // of visits, appointments and communications; the health-read audit INSERT
+  expect(await countFor(2)).toBe(2);
+  expect(await countFor(6)).toBe(2);
+});
+
+test('on the list page what comes along equals what the loaders give, and a therapist gets it from them', async () => {
+  const variables = { visits: 4 };
+  const manager = await ok(org.tokens.MANAGER, LIST_PAGE, variables);
+  const assigned = manager.customers.edges.find((edge: any) => edge.node.id === org.assigned.id).node;
+  const alone = await ok(
+    org.tokens.MANAGER,
+    `query($visit: ID!, $visits: Int) { visit(id: $visit) { customer { ${LIST_FIELDS} } } }`,
+    { ...variables, visit: visitIds[0] },
+  );
+  expect(assigned).toEqual(alone.visit.customer);
+  // The therapist reads the health profile of the customers they serve only: it is not fetched along
+  // with the page (for every customer) but by the loader, for the rows the rule lets through.
+  const sent: string[] = [];
+  const record = (query: { sql: string }) => void sent.push(query.sql);
+  const knex = testApp.orm.em.getConnection().getKnex();
+  knex.on('query', record);
+  const therapist = await execute(testApp, org.tokens.THERAPIST, LIST_PAGE, variables).finally(() =>
+    knex.off('query', record),
+  );
+  const pageStatement = sent.find((sql) => sql.includes('from customer c'));
+  expect(pageStatement).toBeDefined();
+  expect(pageStatement).not.toContain('health_profile');
+  expect(sent.some((sql) => /from health_profile t\s+where t\.customer_id = any\(/.test(sql))).toBe(true);
+  const served = therapist.data!.customers.edges.find((edge: any) => edge.node.id === org.assigned.id).node;
+  expect(served.healthProfile.allergies).toContainEqual({ substance: '芒果', category: 'FOOD' });
+  const others = therapist.data!.customers.edges.filter((edge: any) => edge.node.id !== org.assigned.id);
+  expect(others.length).toBeGreaterThan(0);
+  for (const edge of others) expect(edge.node.healthProfile).toBeNull();
+});
+
+test('the list page does not open the health values of a customer who withdrew consent, but for the owner', async () => {
+  const other = await createOrganization(testApp);
+  const id = other.assigned.id;
+  await ok(
+    other.tokens.MANAGER,
+    `mutation($id: ID!) { addAllergy(customerId: $id, input: { substance: "撤回后的过敏原", category: FOOD }) { id } }`,
+    { id },
+  );
+  await ok(
+    other.tokens.MANAGER,
+    `mutation($id: ID!) { withdrawHealthConsent(input: { customerId: $id, source: "客户电话要求" }) { id } }`,
+    { id },
+  );
+  const opened = jest.spyOn(keyRing, 'open');
+  const openedFor = async (token: string) => {
+    opened.mockClear();
+    const result = await execute(testApp, token, LIST_PAGE, { visits: 2 });
+    const row = result.data!.customers.edges.find((edge: any) => edge.node.id === id).node;
+    return { row, plaintexts: opened.mock.results.map((result) => result.value as string) };
+  };
+  try {
+    const manager = await openedFor(other.tokens.MANAGER);
+    expect(manager.row.healthProfile).toBeNull();
+    expect(manager.plaintexts).not.toContain('撤回后的过敏原');
+    const owner = await openedFor(other.tokens.OWNER);
+    expect(owner.row.healthProfile.allergies).toContainEqual({
+      substance: '撤回后的过敏原',
+      category: 'FOOD',
+    });
+    expect(owner.plaintexts).toContain('撤回后的过敏原');
+  } finally {
+    opened.mockRestore();
+  }
 });
 
 test('a connection selected twice with other arguments is loaded per alias, each with its own page', async () => {

@@ -7,43 +7,51 @@ import type { Companion } from '../../services/read/companions';
 import { ACCOUNT_ORDER, TIER_HISTORY_LIMIT } from '../../services/customers/customer-lists';
 import { rowShape } from '../../services/rows';
 import type { LookAhead } from '../../services/read/selection';
+import { policies } from '../../policies';
+import { HealthSection, mayAccessHealth } from '../../core/health-access';
+import type { Role } from '../../entities/access/access.enums';
 
 /**
  * What the customer statement brings along for the fields selected on each customer (`node`): the
  * health flag, the health profile with the records selected below it, wallets, tags, tier moves and
- * the first page of visits, appointments and communications. A field selected twice with different
- * arguments is left to its loader. Every field still runs its own rule and the audit. A page of
- * customers brings only the health flag (`scope`).
+ * the first page of visits, appointments and communications, for one customer (the 360 page) or a
+ * page of them (the list page: 2 statements, the page and the audit, where the relations' own
+ * batched statements made it 5). A field selected twice with different arguments is left to its
+ * loader. Only fields the viewer's role reads for every customer are fetched so: a field it reads
+ * for some customers only (a therapist's served customers) or never is left to its loader, which its
+ * rule asks only where it lets the viewer through; nor is the profile of a customer who withdrew
+ * health consent, for the roles that withdrawal binds. So no health value is read, let alone
+ * decrypted, for a row the viewer may not see. Every field still runs its own rule and the audit.
  */
-export function customerCompanions(
-  context: AppContext,
-  node: LookAhead | undefined,
-  scope: 'one' | 'page' = 'one',
-): Companion[] {
+export function customerCompanions(context: AppContext, node: LookAhead | undefined): Companion[] {
   const { loaders, viewer } = context;
   if (!node || !viewer) return [];
+  const wanted = (field: string) => node.has(field) && readsEveryRow(viewer.role, 'Customer', field);
   const companions: Companion[] = [];
-  if (node.has('hasHealthAlerts'))
+  if (wanted('hasHealthAlerts'))
     companions.push({
       sql: healthAlertSql('p.id'),
       params: [viewer.organizationId, viewer.organizationId],
       take: (id, value) => loaders.hasHealthAlerts.prime(id, value === true),
     });
-  // For a page of customers the relations' own batched statements (one per relation for the whole
-  // page) measured faster than correlated json per customer: 88 against 72 req/s for the list page
-  // of docs/benchmarks.md, at 6 statements against 3. One customer (the 360 page) brings them along.
-  if (scope === 'page') return companions;
-  const profile = node.child('healthProfile');
-  if (profile) companions.push(loaders.healthProfiles.want(profile.fields).companion(profile.fields));
-  if (node.has('accounts')) companions.push(loaders.rows.parentCompanion(Account, 'customer', ACCOUNT_ORDER));
-  if (node.has('tags')) companions.push(loaders.rows.collectionCompanion(Customer, 'tags', Tag));
-  if (node.has('tierHistory')) companions.push(tierHistoryCompanion(context));
+  const profile = wanted('healthProfile') ? node.child('healthProfile') : undefined;
+  if (profile) {
+    const fields = new Set(
+      [...profile.fields].filter((field) => readsEveryRow(viewer.role, 'HealthProfile', field)),
+    );
+    // After a withdrawal only some roles still read the profile (core/health-access.ts).
+    const withConsentOnly = !mayAccessHealth(viewer, HealthSection.SAFETY, { healthConsentWithdrawn: true });
+    companions.push(loaders.healthProfiles.want(fields).companion(fields, { withConsentOnly }));
+  }
+  if (wanted('accounts')) companions.push(loaders.rows.parentCompanion(Account, 'customer', ACCOUNT_ORDER));
+  if (wanted('tags')) companions.push(loaders.rows.collectionCompanion(Customer, 'tags', Tag));
+  if (wanted('tierHistory')) companions.push(tierHistoryCompanion(context));
   for (const [field, pages] of [
     ['visits', loaders.customerVisits],
     ['appointments', loaders.customerAppointments],
     ['communications', loaders.customerCommunications],
   ] as const) {
-    const connection = node.child(field);
+    const connection = wanted(field) ? node.child(field) : undefined;
     const definition = node.definitionOf(field);
     const args = connection && definition ? connection.arguments(definition) : undefined;
     if (!connection || !args) continue;
@@ -65,6 +73,11 @@ export function customerCompanions(
     }
   }
   return companions;
+}
+
+/** The role's grant on the field reads it for every row (its rule still answers for each). */
+function readsEveryRow(role: Role, typeName: string, fieldName: string): boolean {
+  return policies[typeName]?.[fieldName]?.conditionFor(role) === 'ALWAYS';
 }
 
 function tierHistoryCompanion(context: AppContext): Companion {

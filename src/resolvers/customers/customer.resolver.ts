@@ -38,7 +38,7 @@ export class CustomerResolver {
     const connection = LookAhead.of(info);
     const node = connection.child('edges')?.child('node');
     const prefetch = {
-      companions: customerCompanions(context, node, 'page'),
+      companions: customerCompanions(context, node),
       shape: readShape(context.em, Customer, context.selection.byType),
       totalCount: connection.has('totalCount'),
     };

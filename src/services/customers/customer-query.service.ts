@@ -92,7 +92,7 @@ export class CustomerQueryService {
       values = [...companions.flatMap((companion) => companion.params), ...values];
     }
     if (options.count) {
-      // A round trip less than counting apart (one statement of the list page's six: Node and
+      // A round trip less than counting apart (a statement per page: Node and
       // PostgreSQL both pay per statement); the subquery's `c` is its own, the page's is `p`.
       sql = `select (select count(*) from customer c where ${options.count.sql}) as total_count, p.* from (${sql}) p`;
       values = [...options.count.values, ...values];

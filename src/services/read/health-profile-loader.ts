@@ -51,15 +51,18 @@ export class HealthProfileLoader {
 
   /**
    * The profile of each customer of a page, with the records selected below it (`fields`), fetched
-   * in the customers' own statement and primed here.
+   * in the customers' own statement and primed here. `withConsentOnly`: not for customers who
+   * withdrew their health consent (primed as none: the viewer's rules deny it them anyway).
    */
-  companion(fields: Iterable<string>): Companion {
+  companion(fields: Iterable<string>, options: { withConsentOnly?: boolean } = {}): Companion {
     const shape = readShape(this.em, HealthProfile, this.selection());
     const parts = [...fields].filter((field): field is HealthRecordField => field in RECORDS);
     return {
       sql: `(select json_build_object('profile', ${jsonRow(shape, 't')}${parts
         .map((field) => `, '${field}', ${this.recordsSql(field)}`)
-        .join('')}) from health_profile t where t.customer_id = p.id and t.organization_id = ?)`,
+        .join('')}) from health_profile t where t.customer_id = p.id and t.organization_id = ?${
+        options.withConsentOnly ? ' and p.health_consent_withdrawn_at is null' : ''
+      })`,
       params: this.viewer ? [this.viewer.organizationId] : [],
       take: (customerId, value) => {
         if (!value) {
