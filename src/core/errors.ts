@@ -66,6 +66,13 @@ export class BadInputError extends DomainError {
   }
 }
 
+/** An upload past a size limit (HTTP 413): `maxBytes` is the limit that applied to this file. */
+export class FileTooLargeError extends DomainError {
+  constructor(maxBytes: number, message: string) {
+    super('BAD_USER_INPUT', message, { field: 'file', rule: 'maxSize', maxBytes } satisfies BadInputDetails);
+  }
+}
+
 /** Not enough stored value, points or uses: nothing was posted; `balance` is what there is now. */
 export class InsufficientBalanceError extends DomainError {
   constructor(

@@ -121,7 +121,8 @@ async function* guarded(file: Readable & { truncated?: boolean }, maxBytes: numb
 function answerError(request: Request, response: Response, error: unknown, maxBytes: number): void {
   if (error instanceof DomainError && STATUS[error.code]) {
     const tooLarge = error.details.rule === 'maxSize';
-    const extensions = { code: error.code, ...error.details, ...(tooLarge ? { maxBytes } : {}) };
+    // The XLSX limit (lower than the upload's) names its own maxBytes in the details.
+    const extensions = { code: error.code, ...(tooLarge ? { maxBytes } : {}), ...error.details };
     response
       .status(tooLarge ? 413 : STATUS[error.code])
       .json({ errors: [{ message: error.message, extensions }] });

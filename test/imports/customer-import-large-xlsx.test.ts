@@ -71,7 +71,8 @@ async function runJob(importId: string): Promise<Record<string, any>> {
 
 test('a queued 10,000-row XLSX: the dry run reads every row as written, the real run writes what it promised', async () => {
   // exceljs inflates a sheet in 16 KiB pieces; in this file eight Chinese characters straddle two
-  // (rows 699 … 8974), which the streaming reader turned into U+FFFD: row 6806's 性别 became an ERROR.
+  // (rows 699 … 8974), which exceljs's streaming reader (the import's before it read XLSX in memory)
+  // turned into U+FFFD: row 6806's 性别 became an ERROR.
   const rows = 10_000;
   const file = await streamedXlsx(rows);
   expect(file.length).toBeGreaterThan(INLINE_IMPORT_BYTES);

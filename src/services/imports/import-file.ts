@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ensureOrganizationKeys } from '../../core/crypto/data-keys';
 import { keyRing } from '../../core/crypto/key-ring';
 import { ImportFormat, type ImportEncoding } from '../../entities/imports/imports.enums';
-import { EncodingSniffer } from './import-source';
+import { EncodingSniffer, withinXlsxLimit } from './import-source';
 
 /** Pieces of the stored file: small enough to hold one at a time, large enough to be few rows. */
 const CHUNK_BYTES = 256 * 1024;
@@ -46,7 +46,8 @@ export async function storeFile(
     pending = [];
     pendingBytes = 0;
   };
-  for await (const chunk of input) {
+  // An XLSX is read whole in memory (import-source.ts): it has a lower limit than the upload's.
+  for await (const chunk of format === ImportFormat.XLSX ? withinXlsxLimit(input) : input) {
     hash.update(chunk);
     if (format === ImportFormat.CSV) sniffer.push(chunk);
     sizeBytes += chunk.length;
