@@ -14,7 +14,7 @@ import { runCareSchedule } from './services/care/care-schedule.service';
 import { recomputeRuleTagsEverywhere } from './services/segments/tag-rules';
 import { DemoSeeder } from './seeders/demo.seeder';
 import { asMaintenance } from './services/tenancy';
-import { sealPlaintext } from './core/crypto/rotation';
+import { startPlaintextSealing } from './server/plaintext-sealing';
 import { TokenService } from './services/access/token.service';
 
 /** Everything the service starts, in the order it is stopped. */
@@ -83,15 +83,8 @@ async function startOn(
     : undefined;
   if (jobs) metrics.observeJobs(jobs.boss);
   // Values of a database from before encryption at rest (or restored from such a backup) are sealed
-  // in the background, batched; a sealed database costs one scan per sealed column. Counts only.
-  const sealing = jobs
-    ? asMaintenance(() => sealPlaintext(database.jobsOrm.em.fork()))
-        .then(({ organizations, rows }) => {
-          if (rows)
-            logger.warn({ organizations, rows }, 'sealed health values that were stored in plaintext');
-        })
-        .catch((error: unknown) => logger.error({ err: error }, 'sealing plaintext health values failed'))
-    : undefined;
+  // in the background, batched (src/server/plaintext-sealing.ts). Counts only.
+  const sealing = jobs ? startPlaintextSealing(database.jobsOrm, logger) : undefined;
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, 'listening');

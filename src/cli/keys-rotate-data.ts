@@ -1,7 +1,8 @@
 /**
  * `npm run keys:rotate-data [-- --organization <id>] [--batch <rows>] [--settle-seconds <s>]`: a new
- * data key per organization, every health value sealed again under it in batches (plaintext left from
- * before the encryption too), then the older keys retired (docs/architecture.md, "Encryption at rest").
+ * data key per organization, every health value and stored import file piece sealed again under it in
+ * batches (plaintext left from before the encryption too), then the older keys retired
+ * (docs/architecture.md, "Encryption at rest").
  * Services keep running: they read both keys meanwhile and seal with the new one once it is active.
  */
 import 'reflect-metadata';
@@ -43,7 +44,7 @@ async function main() {
           onBatch: (table, rows) => void console.log(`  ${table}: ${rows} rows`),
         });
         console.log(
-          `Organization ${organizationId}: data key ${result.newKeyId}, ${result.rows} rows sealed again, ${result.retired} older keys retired.`,
+          `Organization ${organizationId}: data key ${result.newKeyId}, ${result.rows} rows and ${result.importPieces} import file pieces sealed again, ${result.retired} older keys retired.`,
         );
       }
     });

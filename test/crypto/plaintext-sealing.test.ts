@@ -69,3 +69,49 @@ test('plaintext health values are sealed in place, still read back, and a second
   expect(await substances()).toEqual(expectedRead);
   expect(await sealPlaintext(testApp.orm.em.fork())).toMatchObject({ rows: 0 });
 });
+
+test('the pass reads the partial indexes of plaintext rows, not the tables', async () => {
+  // One plaintext value, so the organization's batch statement runs too (for allergy).
+  const [allergy] = await sql<{ id: string }>(`select id from allergy where organization_id = ? limit 1`, [
+    org.organizationId,
+  ]);
+  await testApp.asOwner(`update allergy set substance = '索引明文' where id = $1`, [allergy.id]);
+  const knex = testApp.orm.em.getConnection().getKnex();
+  const statements: { sql: string; bindings: unknown[] }[] = [];
+  const listener = (query: { sql: string; bindings?: unknown[] }) => {
+    if (query.sql.includes(`not like 'v1.%'`))
+      statements.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  };
+  knex.on('query', listener);
+  try {
+    expect(await sealPlaintext(testApp.orm.em.fork())).toMatchObject({ organizations: 1, rows: 1 });
+  } finally {
+    knex.removeListener('query', listener);
+  }
+  // Every statement of the pass is planned on its table's partial index (an index with nothing to
+  // read in a sealed database): the planner proved the literal predicate implies the index's.
+  const tables = new Set<string>();
+  for (const statement of statements) {
+    const table = /from "(\w+)"/.exec(statement.sql)![1];
+    tables.add(table);
+    const plan = (
+      await sql<{ 'QUERY PLAN': string }>(
+        `explain ${statement.sql.replace(/\$\d+/g, '?')}`,
+        statement.bindings,
+      )
+    )
+      .map((line) => line['QUERY PLAN'])
+      .join('\n');
+    expect({ table, plan }).toEqual({ table, plan: expect.stringContaining(`${table}_plaintext_index`) });
+    expect({ table, plan }).toEqual({ table, plan: expect.not.stringContaining('Seq Scan') });
+  }
+  expect([...tables].sort()).toEqual([
+    'allergy',
+    'health_profile',
+    'medical_condition',
+    'special_condition',
+    'visit',
+  ]);
+  // The batch statement of the organization with plaintext ran too.
+  expect(statements.filter(({ sql }) => sql.startsWith('select id,'))).not.toEqual([]);
+});

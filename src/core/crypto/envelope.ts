@@ -156,8 +156,13 @@ export function sealedBytesKeyId(stored: Buffer): string {
   return uuidOf(stored.subarray(BYTES_MAGIC.length, BYTES_HEADER));
 }
 
+/** The header every piece sealed by `keyId` starts with (the data key rotation skips those). */
+export function sealedBytesPrefix(keyId: string): Buffer {
+  return Buffer.concat([BYTES_MAGIC, uuidBytes(keyId)]);
+}
+
 export function sealBytes(key: Buffer, keyId: string, plaintext: Buffer): Buffer {
-  const header = Buffer.concat([BYTES_MAGIC, uuidBytes(keyId)]);
+  const header = sealedBytesPrefix(keyId);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(header);

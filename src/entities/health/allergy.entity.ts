@@ -1,4 +1,4 @@
-import { Entity, Enum, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Property, OptionalProps, Index } from '@mikro-orm/core';
 import {
   AllergyCategory,
   AllergyCriticality,
@@ -8,9 +8,12 @@ import {
 } from './health.enums';
 import { HealthRecord } from './health-record.entity';
 import { EncryptedText } from '../encrypted.type';
+import { plaintextIndex } from '../plaintext-index';
 
 /** 过敏史, modelled on FHIR AllergyIntolerance. */
 @Entity()
+// Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
+@Index(plaintextIndex('allergy', ['note', 'substance', 'reaction']))
 export class Allergy extends HealthRecord {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt' | 'clinicalStatus' | 'verificationStatus';
 

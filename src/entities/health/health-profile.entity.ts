@@ -1,9 +1,10 @@
-import { Entity, OneToOne, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, OneToOne, Property, type Ref, OptionalProps, Index } from '@mikro-orm/core';
 import { OrganizationScoped } from '../base.entity';
 import type { Customer } from '../customers/customer.entity';
 import { Frequency, Level, SkinType, TcmConstitution } from './health.enums';
 import { EncryptedJson, EncryptedText } from '../encrypted.type';
 import { TextArrayType } from '../text-array.type';
+import { plaintextIndex } from '../plaintext-index';
 
 export interface Lifestyle {
   sleepHours?: number;
@@ -27,6 +28,18 @@ export interface SkinProfile {
  * conditions are separate dated records; this row holds the parts that describe the present.
  */
 @Entity()
+// Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
+@Index(
+  plaintextIndex('health_profile', [
+    'constitution',
+    'secondary_constitutions',
+    'lifestyle',
+    'skin_profile',
+    'current_complaints',
+    'wellness_goals',
+    'notes',
+  ]),
+)
 export class HealthProfile extends OrganizationScoped {
   [OptionalProps]?:
     | 'id'

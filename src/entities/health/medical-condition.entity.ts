@@ -1,10 +1,13 @@
-import { Entity, Enum, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Property, OptionalProps, Index } from '@mikro-orm/core';
 import { ClinicalStatus } from './health.enums';
 import { HealthRecord } from './health-record.entity';
 import { EncryptedText } from '../encrypted.type';
+import { plaintextIndex } from '../plaintext-index';
 
 /** 既往病史: one condition of the medical history, e.g. 高血压 since 2019. */
 @Entity()
+// Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
+@Index(plaintextIndex('medical_condition', ['note', 'condition']))
 export class MedicalCondition extends HealthRecord {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt' | 'status';
 

@@ -1,10 +1,13 @@
-import { Check, Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, OptionalProps, Property, Index } from '@mikro-orm/core';
 import { SpecialConditionKind } from './health.enums';
 import { HealthRecord } from './health-record.entity';
 import { EncryptedText } from '../encrypted.type';
+import { plaintextIndex } from '../plaintext-index';
 
 /** 特殊健康状况 with a date range: pregnancy 孕期, breastfeeding, post-surgery recovery… */
 @Entity()
+// Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
+@Index(plaintextIndex('special_condition', ['note', 'description']))
 @Check({ name: 'special_condition_range_check', expression: 'ends_on is null or ends_on >= starts_on' })
 export class SpecialCondition extends HealthRecord {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'recordedAt';

@@ -20,6 +20,7 @@ import { Store } from '../organization/store.entity';
 import { User } from '../staff/user.entity';
 import { VisitLine } from './visit-line.entity';
 import { EncryptedText } from '../encrypted.type';
+import { plaintextIndex } from '../plaintext-index';
 
 /** 服务记录: what was done for a customer on one visit, and how it went. */
 @Entity()
@@ -41,6 +42,8 @@ import { EncryptedText } from '../encrypted.type';
     'create index visit_report_index on visit (organization_id, visited_at) include (id, customer_id, store_id)',
 })
 @Unique({ properties: ['organization', 'idempotencyKey'] })
+// Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
+@Index(plaintextIndex('visit', ['condition_notes']))
 export class Visit extends OrganizationScoped {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version';
 
