@@ -102,6 +102,8 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
         // RFM's snapshot, written by plain SQL (Migration20261203120000_report_snapshots).
         'customer_rfm_run',
         'customer_rfm',
+        'customer_store_rfm_run',
+        'customer_store_rfm',
         'report_staff_day',
         'report_staff_revenue_day',
       ],

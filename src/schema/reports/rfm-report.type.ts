@@ -65,7 +65,7 @@ export class RfmReport {
   @Field(() => Date, {
     nullable: true,
     description:
-      'When the scores were computed: the organization’s nightly snapshot (no storeId; asOf omitted or its date). Null: computed for this request (a store, or another asOf).',
+      'When the scores were computed: the nightly snapshot of the organization or, with storeId, of that store (asOf omitted or its date). Null: computed for this request (another asOf, or a store opened since the last snapshot).',
   })
   computedAt?: Date | null;
 

@@ -63,12 +63,18 @@ export async function retentionCohorts(
        from report_first_visit f
        join customer c on c.id = f.customer_id and c.organization_id = f.organization_id and c.archived_at is null
        where f.organization_id = ? and f.first_visit_at >= ? and f.first_visit_at < ?
+     ), visited as (
+       -- Each cohort customer's months with a visit, once each (hashed): counting distinct customers
+       -- per (cohort, month) over every visit sorted them all, on disk past work_mem.
+       select distinct v.customer_id, to_char(v.visited_at at time zone ?, 'YYYY-MM') as month
+       from visit v
+       where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ?
+         and v.customer_id in (select k.customer_id from cohort k)
      )
      select k.cohort, null::text as month, count(*)::int as customers from cohort k group by k.cohort
      union all
-     select k.cohort, to_char(v.visited_at at time zone ?, 'YYYY-MM'), count(distinct k.customer_id)::int
-     from cohort k join visit v on v.customer_id = k.customer_id and v.organization_id = ?
-     where v.visited_at >= ? and v.visited_at < ?
+     select k.cohort, m.month, count(*)::int
+     from cohort k join visited m on m.customer_id = k.customer_id
      group by 1, 2`,
     [zone, scope.organizationId, start, end, zone, scope.organizationId, start, end],
     REPORT_PLAN,

@@ -42,7 +42,7 @@ export async function rfmSnapshotRun(
 /**
  * Recomputes the organization's snapshot as of a local date (default today in its zone) in one
  * transaction: its rows go, the scored customers come back from the live report's CTEs (no store),
- * set-based. Two refreshes of one organization at once queue on an advisory lock, so the second one
+ * set-based; then each store's (refreshStoreSnapshots). Two refreshes of one organization at once queue on an advisory lock, so the second one
  * rewrites the first's rows rather than colliding with them.
  */
 export async function refreshRfmSnapshot(
@@ -84,9 +84,54 @@ export async function refreshRfmSnapshot(
        where organization_id = ?`,
       [organizationId, organizationId, organizationId],
     );
+    await refreshStoreSnapshots(tx, scoring);
     const run = await rfmSnapshotRun(tx, organizationId);
     return run!;
   });
+}
+
+/**
+ * Each store's snapshot, as of the organization's date: the scores of the customers over that store's
+ * settled visits only (the live report's CTEs with the store), and the store's live customers (home
+ * store) left unscored. Inside refreshRfmSnapshot's transaction and lock, after its run row.
+ */
+async function refreshStoreSnapshots(
+  tx: EntityManager,
+  scoring: { organizationId: string; asOf: string; timeZone: string },
+): Promise<void> {
+  const { organizationId } = scoring;
+  await runPrepared(tx, `delete from customer_store_rfm_run where organization_id = ?`, [organizationId]);
+  const stores = await runPrepared<{ id: string }>(
+    tx,
+    `select id from store where organization_id = ? order by id`,
+    [organizationId],
+  );
+  for (const { id: storeId } of stores) {
+    await runPrepared(
+      tx,
+      `insert into customer_store_rfm_run (organization_id, store_id, customers_without_visits) values (?, ?, 0)`,
+      [organizationId, storeId],
+    );
+    await runPrepared(
+      tx,
+      `with ${RFM_SCORED_CTES}
+       insert into customer_store_rfm (organization_id, store_id, customer_id, last_visit_on, recency_days,
+         frequency, monetary, r, f, m, score, rfm_class, segment)
+       select ?, ?, customer_id, last_visit_on::date, recency_days, frequency, monetary, r, f, m, score,
+         rfm_class, ${SEGMENT_KEY}
+       from classed`,
+      [...rfmScoredParams({ ...scoring, storeId }), organizationId, storeId],
+    );
+    await runPrepared(
+      tx,
+      `update customer_store_rfm_run set customers_without_visits = (select count(*)::int from customer c
+         where c.organization_id = ? and c.archived_at is null and c.home_store_id = ?
+           and not exists (select 1 from customer_store_rfm k
+             where k.organization_id = ? and k.store_id = ? and k.customer_id = c.id))
+       where organization_id = ? and store_id = ?`,
+      [organizationId, storeId, organizationId, storeId, organizationId, storeId],
+    );
+  }
 }
 
 function toRun(row: RunRow): RfmSnapshotRun {

@@ -38,7 +38,7 @@ export interface RfmReport {
   asOf: string;
   windowFrom: string;
   timeZone: string;
-  /** When the snapshot read was computed; null: computed for this request (a store, or a past asOf). */
+  /** When the snapshot read was computed; null: computed for this request (a past asOf, a new store). */
   computedAt: Date | null;
   customersScored: number;
   /** Live customers without a settled visit up to asOf: no score, in no segment. */
@@ -148,11 +148,11 @@ export async function rfmReport(
   // The nightly snapshot is as of today or yesterday: an older date is scored without asking it.
   const today = todayIn(scope.timeZone);
   const recent = asked === null || asked >= addDays(today, -1);
-  if (scope.storeId === null && !options.fresh && recent) {
-    row = await fromSnapshot(em, scope.organizationId, asked, page, hideOptedOut);
+  if (!options.fresh && recent) {
+    row = await fromSnapshot(em, scope, asked, page, hideOptedOut);
     if (!row && asked === null) {
       await refreshRfmSnapshot(em, scope);
-      row = await fromSnapshot(em, scope.organizationId, asked, page, hideOptedOut);
+      row = await fromSnapshot(em, scope, asked, page, hideOptedOut);
     }
   }
   row ??= await scoredNow(em, scope, asked ?? today, page, hideOptedOut);
@@ -195,26 +195,37 @@ export async function rfmReport(
   };
 }
 
-/** The snapshot's answer, if it is as of `asOf` (any date when null); undefined without one. */
+/**
+ * The snapshot's answer, if it is as of `asOf` (any date when null); undefined without one. With a
+ * store, that store's snapshot (customer_store_rfm), written with the organization's and as of its
+ * date; a store made since the last refresh has none yet and is scored live.
+ */
 async function fromSnapshot(
   em: EntityManager,
-  organizationId: string,
+  scope: ReportScope,
   asOf: string | null,
   page: PageValues,
   hiding: boolean,
 ): Promise<ReportRow | undefined> {
+  const { organizationId, storeId } = scope;
+  const [table, rows, values] =
+    storeId === null
+      ? ['customer_rfm', 'organization_id = ?', [organizationId]]
+      : ['customer_store_rfm', 'organization_id = ? and store_id = ?', [organizationId, storeId]];
   const snapshot = `(select customer_id, to_char(last_visit_on, 'YYYY-MM-DD') as last_visit_on, recency_days,
-    frequency, monetary, r, f, m, score, rfm_class from customer_rfm where organization_id = ?)`;
+    frequency, monetary, r, f, m, score, rfm_class from ${table} where ${rows})`;
   const [row] = await runPrepared<ReportRow>(
     em,
     `select to_char(run.as_of, 'YYYY-MM-DD') as as_of, run.computed_at,
-       run.customers_without_visits as without_visits,
+       ${storeId === null ? 'run.customers_without_visits' : 'store_run.customers_without_visits'} as without_visits,
        (select coalesce(json_agg(json_build_object('segment', g.segment, 'count', g.count)), '[]'::json)
-         from (select segment, count(*)::int as count from customer_rfm where organization_id = run.organization_id
+         from (select segment, count(*)::int as count from ${table} where ${rows}
            group by segment) g) as segments,
        ${PAGE(snapshot, hiding)}
-     from customer_rfm_run run where run.organization_id = ? and (?::date is null or run.as_of = ?::date)`,
-    [...page([organizationId]), organizationId, asOf, asOf],
+     from customer_rfm_run run
+     ${storeId === null ? '' : 'join customer_store_rfm_run store_run on store_run.organization_id = run.organization_id and store_run.store_id = ?'}
+     where run.organization_id = ? and (?::date is null or run.as_of = ?::date)`,
+    [...values, ...page(values), ...(storeId === null ? [] : [storeId]), organizationId, asOf, asOf],
     REPORT_PLAN,
   );
   if (!row) return undefined;
