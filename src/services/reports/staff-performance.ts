@@ -125,13 +125,18 @@ export async function staffPerformance(
   const rows = await runPrepared<Row>(
     em,
     `with performed as (
-       select therapist_id, sum(lines)::int as lines, sum(visits)::int as visits,
-         count(distinct customer_id)::int as customers,
-         case when sum(rated) > 0 then round(sum(satisfaction_sum)::numeric / sum(rated), 2) end as satisfaction,
-         (count(distinct customer_id) filter (where rebooked))::int as rebooked
-       from report_staff_day
-       where ${rowsOf.sql} and ${day} >= ?::date and ${day} <= ?::date and (?::uuid is null or therapist_id = ?)
-       group by therapist_id
+       -- Per staff member, their rows in (therapist, customer) order from
+       -- report_staff_day_therapist_customer_index, so the distinct customers are counted without a
+       -- sort: grouped over the organization's rows, a year sorted ~740,000 rows on disk (1.2-1.4 s
+       -- against 0.65-0.8 s so, EXPLAIN ANALYZE on the bench's 1,000,000 visits, loaded machine).
+       select u.id as therapist_id, x.* from app_user u cross join lateral (
+         select sum(lines)::int as lines, sum(visits)::int as visits,
+           count(distinct customer_id)::int as customers,
+           case when sum(rated) > 0 then round(sum(satisfaction_sum)::numeric / sum(rated), 2) end as satisfaction,
+           (count(distinct customer_id) filter (where rebooked))::int as rebooked
+         from report_staff_day
+         where ${rowsOf.sql} and therapist_id = u.id and ${day} >= ?::date and ${day} <= ?::date) x
+       where u.organization_id = ? and (?::uuid is null or u.id = ?) and x.lines is not null
      ), earned as (
        select therapist_id, sum(amount)::bigint as amount
        from report_staff_revenue_day
@@ -196,7 +201,7 @@ export async function staffPerformance(
      from consulted k join app_user u on u.id = k.consultant_id and u.organization_id = ?
      order by kind desc, amount desc, name, staff_id`,
     [
-      ...days,
+      ...[...rowsOf.values, period.from, period.to, org, ...staff],
       ...days,
       ...[org, start, end, ...store, ...staff],
       ...[org, ...staff],
