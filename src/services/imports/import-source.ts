@@ -2,8 +2,9 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { BadInputError, FileTooLargeError } from '../../core/errors';
+import { BadInputError, DomainError, FileTooLargeError } from '../../core/errors';
 import { ImportEncoding, ImportFormat } from '../../entities/imports/imports.enums';
+import { assertInflatesWithin } from './import-xlsx-bound';
 
 /** A cell as read: text, or a date when the spreadsheet stored one (birthdays in XLSX). */
 export type Cell = string | Date;
@@ -80,22 +81,32 @@ async function* csvRows(input: Readable, encoding: ImportEncoding): AsyncGenerat
  * first sheet (the first tab) is read; date-formatted cells come out as Dates.
  */
 async function* xlsxRows(input: Readable): AsyncGenerator<SourceRow> {
-  // exceljs types its input as an ArrayBuffer; JSZip, which reads it, takes a Node Buffer as well.
-  // Not kept in a variable: the file's bytes are garbage once the workbook is built.
-  const workbook = await new ExcelJS.Workbook().xlsx
-    .load((await wholeXlsx(input)) as unknown as ArrayBuffer)
-    .catch((error: unknown) => {
-      // Only the client's bytes are read here: a broken zip or XML ("Bug : uncompressed data size
-      // mismatch", a SAX error) is its mistake, never an internal error.
-      const message = error instanceof Error ? error.message : String(error);
-      throw new BadInputError('file', 'file', `The file could not be read as XLSX: ${message.slice(0, 200)}`);
-    });
+  // Not kept in this generator: the file's bytes are garbage once the workbook is built.
+  const workbook = await loadedWorkbook(await wholeXlsx(input));
   const [sheet] = workbook.worksheets;
   if (!sheet) return;
   for (let rowNumber = 1; rowNumber <= sheet.rowCount; rowNumber++) {
     const row = sheet.findRow(rowNumber);
     const values = row && Array.isArray(row.values) ? row.values.slice(1) : [];
     if (values.length) yield { rowNumber, cells: Array.from(values, cellOf) };
+  }
+}
+
+/**
+ * The workbook of an XLSX's bytes, once they are known to inflate within MAX_XLSX_INFLATED_BYTES: a
+ * zip bomb is refused before exceljs builds it in memory.
+ */
+async function loadedWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
+  try {
+    await assertInflatesWithin(bytes);
+    // exceljs types its input as an ArrayBuffer; JSZip, which reads it, takes a Node Buffer as well.
+    return await new ExcelJS.Workbook().xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    // Only the client's bytes are read here: a broken zip or XML ("Bug : uncompressed data size
+    // mismatch", a SAX error) is its mistake, never an internal error.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new BadInputError('file', 'file', `The file could not be read as XLSX: ${message.slice(0, 200)}`);
   }
 }
 
