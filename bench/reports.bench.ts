@@ -121,8 +121,8 @@ const NOW_REPORTS: { name: string; query: string | ((ids: { storeId: string }) =
         frequency monetary { amount } recencyScore frequencyScore monetaryScore segment segmentLabel } } } } }`,
   },
   {
-    // A store's RFM is scored live from its settled visits (the snapshot is the organization's).
-    name: 'rfmReport (store, live, first 100)',
+    // A store's RFM is read from its own snapshot (customer_store_rfm), written with the organization's.
+    name: 'rfmReport (store, first 100)',
     query: ({
       storeId,
     }) => `{ rfmReport(storeId: "${storeId}", first: 100) { customersScored segments { key count }

@@ -3,6 +3,7 @@ import { CustomerSource, CustomerStatus, Gender } from '../../src/entities/custo
 import { pinyinKeys } from '../../src/services/customers/pinyin';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
+import { todayIn } from '../../src/core/time';
 
 let testApp: TestApp;
 let org: OrganizationFixture;
@@ -242,6 +243,46 @@ test('composition: tier, gender, age band and source of live customers; new and 
   });
   const atBranch = branch.data!.customerCompositionReport;
   expect([atBranch.total, atBranch.newVisitors, atBranch.returningVisitors]).toEqual([2, 1, 1]);
+});
+
+test('composition: an age band starts on the birthday itself, also for one born on 29 February', async () => {
+  const fixture = await createOrganization(testApp, '生日边界美容院');
+  const today = todayIn('Asia/Shanghai');
+  const yearsAgo = (years: number, days = 0) => {
+    const date = new Date(`${today}T00:00:00Z`);
+    date.setUTCFullYear(date.getUTCFullYear() - years);
+    date.setUTCDate(date.getUTCDate() + days);
+    return date.toISOString().slice(0, 10);
+  };
+  const createdAt = new Date();
+  await addCustomers(fixture, [
+    { createdAt, birthday: yearsAgo(25) }, // 25 today
+    { createdAt, birthday: yearsAgo(25, 1) }, // 25 tomorrow
+    { createdAt, birthday: yearsAgo(55) }, // 55 today
+    { createdAt, birthday: yearsAgo(55, 1) },
+    // 29 February 2000: 24 until the first day after 28 February 2025 (age() counts so).
+    { createdAt, birthday: '2000-02-29' },
+  ]);
+  const result = await execute(testApp, fixture.tokens.OWNER, COMPOSITION, { period: NOVEMBER });
+  expect(result.errors).toBeUndefined();
+  const bands = Object.fromEntries(
+    result.data!.customerCompositionReport.byAgeBand.map((band: { key: string; count: number }) => [
+      band.key,
+      band.count,
+    ]),
+  );
+  const leapDayBand =
+    today < '2025-03-01' ? 'UNDER_25' : today < '2035-03-01' ? 'FROM_25_TO_34' : 'FROM_35_TO_44';
+  const expected: Record<string, number> = {
+    UNDER_25: 1,
+    FROM_25_TO_34: 1,
+    FROM_35_TO_44: 0,
+    FROM_45_TO_54: 1,
+    FROM_55: 1,
+    UNKNOWN: 2, // the fixture's own two customers have no birthday
+  };
+  expected[leapDayBand] += 1;
+  expect(bands).toEqual(expected);
 });
 
 test("activity: the counts equal the customers' own status field, and the churn rate is lost / total", async () => {

@@ -43,12 +43,18 @@ export const AGE_BANDS: CountRow[] = [
   { key: 'UNKNOWN', label: '未知', count: 0 },
 ];
 
-/** Whole years on `?` (today), computed once per customer: the bands below read it. */
-const AGE_YEARS_SQL = `extract(year from age(?::date, c.birthday))`;
+/**
+ * The age bands' first birthdays on `?` (today): under 25 whole years is born after today less 25
+ * years, and so on (a 29 February birthday as age() counts it). Compared per customer as dates:
+ * `extract(year from age(…))` per customer was three quarters of the statement (230-390 against
+ * 60-80 ms for 98,000 customers, EXPLAIN ANALYZE on the reports bench's data).
+ */
+const AGE_BOUNDS_SQL = `(select (d - interval '25 years')::date as y25, (d - interval '35 years')::date as y35,
+    (d - interval '45 years')::date as y45, (d - interval '55 years')::date as y55 from (select ?::date as d) today)`;
 
-const AGE_BAND_SQL = `case when years is null then 'UNKNOWN'
-  when years < 25 then 'UNDER_25' when years < 35 then 'FROM_25_TO_34' when years < 45 then 'FROM_35_TO_44'
-  when years < 55 then 'FROM_45_TO_54' else 'FROM_55' end`;
+const AGE_BAND_SQL = `case when c.birthday is null then 'UNKNOWN'
+  when c.birthday > b.y25 then 'UNDER_25' when c.birthday > b.y35 then 'FROM_25_TO_34'
+  when c.birthday > b.y45 then 'FROM_35_TO_44' when c.birthday > b.y55 then 'FROM_45_TO_54' else 'FROM_55' end`;
 
 interface Row {
   dimension: 'tier' | 'gender' | 'age' | 'source' | 'visitors';
@@ -69,8 +75,8 @@ const VISITORS = (store: boolean) =>
        from (select distinct v.customer_id from visit v
          where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ? and v.store_id = ?) visitors
        left join report_first_visit f on f.customer_id = visitors.customer_id group by 2`
-    : `select 'visitors', 'ALL', null, (select count(distinct v.customer_id)::int from visit v
-         where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ?)
+    : `select 'visitors', 'ALL', null, (select count(*)::int from (select distinct v.customer_id from visit v
+         where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ?) visitors)
        union all select 'visitors', 'NEW', null, (select count(*)::int from report_first_visit f
          where f.organization_id = ? and f.first_visit_at >= ? and f.first_visit_at < ?)`;
 
@@ -99,10 +105,9 @@ export async function customerComposition(
          when grouping(l.age_band) = 0 then l.age_band else coalesce(l.source::text, 'UNKNOWN') end as key,
        case when grouping(l.tier_id) = 0 then (select t.name from membership_tier t where t.id = l.tier_id) end as label,
        count(*)::int as count
-     from (select tier_id, gender, source, ${AGE_BAND_SQL} as age_band
-       from (select c.tier_id, c.gender, c.source, ${AGE_YEARS_SQL} as years
-         from customer c
-         where c.organization_id = ? and c.archived_at is null and (?::uuid is null or c.home_store_id = ?)) c
+     from (select c.tier_id, c.gender, c.source, ${AGE_BAND_SQL} as age_band
+       from customer c cross join ${AGE_BOUNDS_SQL} b
+       where c.organization_id = ? and c.archived_at is null and (?::uuid is null or c.home_store_id = ?)
      ) l
      group by grouping sets ((l.tier_id), (l.gender), (l.age_band), (l.source))
      union all ${VISITORS(scope.storeId !== null)}`,
