@@ -32,14 +32,21 @@ export async function visitFrequency(
   const { start, end } = instantsOf(period, period.timeZone);
   const rows = await runPrepared<{ visits: number; customers: number }>(
     em,
-    `select n as visits, count(*)::int as customers from (
+    // Counted per customer first, archived customers left out after (an anti-join with the few
+    // archived): joining every visit of a year with the live customers first probed 575,000 rows
+    // (EXPLAIN ANALYZE on the reports bench's 1M visits, 740-1,460 against 470-560 ms so). Materialized:
+    // inlined, a parallel plan aggregated the whole year in each worker.
+    `with per_customer as materialized (
        select v.customer_id, count(*)::int as n
        from visit v
-       join customer c on c.id = v.customer_id and c.organization_id = v.organization_id and c.archived_at is null
        where v.organization_id = ? and v.visited_at >= ? and v.visited_at < ? and (?::uuid is null or v.store_id = ?)
        group by v.customer_id
-     ) per_customer group by n`,
-    [scope.organizationId, start, end, scope.storeId, scope.storeId],
+     )
+     select n as visits, count(*)::int as customers from per_customer p
+     where not exists (select 1 from customer c
+       where c.id = p.customer_id and c.organization_id = ? and c.archived_at is not null)
+     group by n`,
+    [scope.organizationId, start, end, scope.storeId, scope.storeId, scope.organizationId],
     REPORT_PLAN,
   );
   const bandOf = (visits: number) => VISIT_BANDS.findIndex((band) => visits <= band.max);
