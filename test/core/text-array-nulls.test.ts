@@ -15,12 +15,14 @@ beforeAll(async () => {
 afterAll(() => testApp.close());
 
 const ENCRYPTION = 'Migration20261203100000_health_encryption';
+/** Partial indexes over the sealed columns (`not like`): in the way of the encryption's down, which retypes them. */
+const PLAINTEXT_INDEXES = 'Migration20261205010000_plaintext_indexes';
 
 /**
  * Runs `stage` in the schema the migration met, then applies the migration again. The health lists
- * are sealed json text since Migration20261203100000_health_encryption, so that one is undone first
- * (its down needs plaintext: the organization's health rows are made plaintext, as before the
- * encryption) and applied again after.
+ * are sealed json text since Migration20261203100000_health_encryption, so that one is undone first,
+ * after the plaintext indexes on its columns (its down needs plaintext: the organization's health rows
+ * are made plaintext, as before the encryption), and both are applied again after.
  */
 async function rerunMigration(stage: () => Promise<void>) {
   await testApp.asOwner(
@@ -33,11 +35,12 @@ async function rerunMigration(stage: () => Promise<void>) {
     await testApp.asOwner(`delete from ${table} where organization_id = $1`, [org.organizationId]);
   const owner = await MikroORM.init(createOrmConfig(testApp.url));
   try {
+    await owner.migrator.down({ migrations: [PLAINTEXT_INDEXES] });
     await owner.migrator.down({ migrations: [ENCRYPTION] });
     await owner.migrator.down({ migrations: [MIGRATION] });
     await stage();
     const applied = await owner.migrator.up();
-    expect(applied.map((migration) => migration.name)).toEqual([MIGRATION, ENCRYPTION]);
+    expect(applied.map((migration) => migration.name)).toEqual([MIGRATION, ENCRYPTION, PLAINTEXT_INDEXES]);
   } finally {
     await owner.close(true);
   }
