@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { createTestApp, listen, type TestApp } from '../support/test-app';
+import { countRows, type OrganizationFixture } from '../support/fixtures';
+import { type TestApp } from '../support/test-app';
+import { startHttpTestApp, stopHttpTestApp } from '../support/http-test-app';
 import { CONSENT, startImport, upload } from '../imports/import-support';
 
 /**
@@ -13,14 +14,9 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  org = await createOrganization(testApp);
-  ({ server, url: baseUrl } = await listen(testApp.app));
+  ({ testApp, org, server, baseUrl } = await startHttpTestApp());
 }, 60_000);
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await testApp.close();
-});
+afterAll(() => stopHttpTestApp(testApp, server));
 
 const chunksHolding = (importId: string, value: string) =>
   countRows(

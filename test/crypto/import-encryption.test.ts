@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { createTestApp, execute, listen, type TestApp } from '../support/test-app';
+import { countRows, type OrganizationFixture } from '../support/fixtures';
+import { execute, type TestApp } from '../support/test-app';
+import { startHttpTestApp, stopHttpTestApp } from '../support/http-test-app';
 import { CONSENT, startImport, upload } from '../imports/import-support';
 
 /** An import writes with insertMany, past the flush that seals: its health values are sealed too. */
@@ -10,14 +11,9 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  org = await createOrganization(testApp);
-  ({ server, url: baseUrl } = await listen(testApp.app));
+  ({ testApp, org, server, baseUrl } = await startHttpTestApp());
 }, 60_000);
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await testApp.close();
-});
+afterAll(() => stopHttpTestApp(testApp, server));
 
 test('imported allergies and history are sealed in their tables and read back through the API', async () => {
   const csv = '姓名,手机号码,过敏史,既往病史\n上官导入,13911114444,导入过敏原甲,导入病史乙\n';

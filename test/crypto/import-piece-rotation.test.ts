@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import { isSealedBytes, sealedBytesKeyId } from '../../src/core/crypto/envelope';
 import { keyRing } from '../../src/core/crypto/key-ring';
 import { rotateDataKey, type DataKeyRotation } from '../../src/core/crypto/rotation';
-import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { createTestApp, listen, type TestApp } from '../support/test-app';
+import { countRows, type OrganizationFixture } from '../support/fixtures';
+import { type TestApp } from '../support/test-app';
+import { startHttpTestApp, stopHttpTestApp } from '../support/http-test-app';
 import { CONSENT, startImport, upload } from '../imports/import-support';
 
 /**
@@ -17,14 +18,9 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  org = await createOrganization(testApp);
-  ({ server, url: baseUrl } = await listen(testApp.app));
+  ({ testApp, org, server, baseUrl } = await startHttpTestApp());
 }, 60_000);
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await testApp.close();
-});
+afterAll(() => stopHttpTestApp(testApp, server));
 
 const sql = <T = Record<string, any>>(text: string, params: unknown[] = []) =>
   testApp.orm.em.getConnection().execute<T[]>(text, params);

@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
 import { CONSENT, rowsByNumber, startImport, upload } from '../imports/import-support';
-import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
+import { countRows, type OrganizationFixture } from '../support/fixtures';
 import { newKey } from '../support/ledger-fixtures';
-import { createTestApp, execute, listen, type TestApp } from '../support/test-app';
+import { execute, type TestApp } from '../support/test-app';
+import { startHttpTestApp, stopHttpTestApp } from '../support/http-test-app';
 
 /** An erasure reaches the uploaded files of 建档导入, whose bytes stay until an import's real run. */
 let testApp: TestApp;
@@ -11,14 +12,9 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  org = await createOrganization(testApp);
-  ({ server, url: baseUrl } = await listen(testApp.app));
+  ({ testApp, org, server, baseUrl } = await startHttpTestApp());
 }, 60_000);
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await testApp.close();
-});
+afterAll(() => stopHttpTestApp(testApp, server));
 
 const FILE = Buffer.from(
   '姓名,性别,手机号码,过敏史,备注\n司马秘密,女,13912345678,青霉素,住在幸福路88号\n',

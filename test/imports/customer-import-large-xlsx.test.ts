@@ -7,8 +7,9 @@ import { runQueuedImports } from '../../src/jobs/customer-import.job';
 import { INLINE_IMPORT_BYTES } from '../../src/services/imports/customer-import.service';
 import { BATCH_ROWS } from '../../src/services/imports/import-scan';
 import { readRows } from '../../src/services/imports/import-source';
-import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { createTestApp, execute, listen, type TestApp } from '../support/test-app';
+import { countRows, type OrganizationFixture } from '../support/fixtures';
+import { execute, type TestApp } from '../support/test-app';
+import { startHttpTestApp, stopHttpTestApp } from '../support/http-test-app';
 import { startImport, upload } from './import-support';
 
 let testApp: TestApp;
@@ -17,14 +18,9 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  org = await createOrganization(testApp);
-  ({ server, url: baseUrl } = await listen(testApp.app));
+  ({ testApp, org, server, baseUrl } = await startHttpTestApp());
 }, 60_000);
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await testApp.close();
-});
+afterAll(() => stopHttpTestApp(testApp, server));
 
 const HEADER = ['姓名', '性别', '手机', '生日', '来源', '标签', '会员卡号', '储值余额', '积分', '备注'];
 const SOURCES = ['朋友推荐', '大众点评', '美团', '小红书', '路过'];

@@ -5,8 +5,9 @@ import { ImportEncoding, ImportFormat } from '../../src/entities/imports/imports
 import { INLINE_IMPORT_BYTES } from '../../src/services/imports/customer-import.service';
 import { readRows } from '../../src/services/imports/import-source';
 import { MAX_XLSX_INFLATED_BYTES } from '../../src/services/imports/import-xlsx-bound';
-import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { createTestApp, execute, listen, type TestApp } from '../support/test-app';
+import { countRows, type OrganizationFixture } from '../support/fixtures';
+import { execute, type TestApp } from '../support/test-app';
+import { startHttpTestApp, stopHttpTestApp } from '../support/http-test-app';
 import { messyXlsx, startImport, upload } from './import-support';
 
 /**
@@ -21,14 +22,9 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  org = await createOrganization(testApp);
-  ({ server, url: baseUrl } = await listen(testApp.app));
+  ({ testApp, org, server, baseUrl } = await startHttpTestApp());
 }, 60_000);
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await testApp.close();
-});
+afterAll(() => stopHttpTestApp(testApp, server));
 
 const BOMB_TEXT_BYTES = Math.round(MAX_XLSX_INFLATED_BYTES * 1.5);
 const SHEET = 'xl/worksheets/sheet1.xml';

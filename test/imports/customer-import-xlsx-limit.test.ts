@@ -3,8 +3,9 @@ import { Readable } from 'node:stream';
 import { ImportEncoding, ImportFormat } from '../../src/entities/imports/imports.enums';
 import { MAX_IMPORT_BYTES } from '../../src/server/customer-import.router';
 import { MAX_XLSX_BYTES, readRows } from '../../src/services/imports/import-source';
-import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { createTestApp, listen, type TestApp } from '../support/test-app';
+import { countRows, type OrganizationFixture } from '../support/fixtures';
+import { type TestApp } from '../support/test-app';
+import { startHttpTestApp, stopHttpTestApp } from '../support/http-test-app';
 import { upload } from './import-support';
 
 /**
@@ -17,14 +18,9 @@ let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  org = await createOrganization(testApp);
-  ({ server, url: baseUrl } = await listen(testApp.app));
+  ({ testApp, org, server, baseUrl } = await startHttpTestApp());
 }, 60_000);
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await testApp.close();
-});
+afterAll(() => stopHttpTestApp(testApp, server));
 
 const stored = async () => ({
   imports: await countRows(testApp.orm, 'select count(*) from customer_import where organization_id = ?', [
