@@ -1,9 +1,8 @@
 import { Store } from '../../src/entities';
 import { createCatalogue, type CatalogueFixture } from '../support/booking-fixtures';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { newKey } from '../support/ledger-fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
-import { createCustomer } from '../support/visit-fixtures';
+import { recordSettledVisit, createCustomer } from '../support/visit-fixtures';
 
 let testApp: TestApp;
 let org: OrganizationFixture;
@@ -30,37 +29,7 @@ const FREQUENCY = `query($period: ReportPeriodInput!, $storeId: ID) {
   visitFrequencyReport(period: $period, storeId: $storeId) { visitors visits bands { key label count } } }`;
 
 async function visit(customerId: string, at: Date, lines: number, settled = true) {
-  const recorded = await execute(
-    testApp,
-    org.tokens.FRONT_DESK,
-    `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id } }`,
-    {
-      input: {
-        customerId,
-        storeId: org.storeId,
-        visitedAt: at.toISOString(),
-        lines: Array.from({ length: lines }, () => ({
-          serviceId: menu.massage.id,
-          therapistId: org.users.THERAPIST.id,
-        })),
-      },
-    },
-  );
-  if (recorded.errors) throw new Error(JSON.stringify(recorded.errors));
-  if (!settled) return;
-  const settlement = await execute(
-    testApp,
-    org.tokens.FRONT_DESK,
-    `mutation($input: SettleVisitInput!) { settleVisit(input: $input) { settlement { due { minorUnits } } } }`,
-    {
-      input: {
-        idempotencyKey: newKey('rfm'),
-        visitId: recorded.data!.recordVisit.id,
-        externalPayments: [{ method: 'CASH', amountMinorUnits: lines * PRICE }],
-      },
-    },
-  );
-  if (settlement.errors) throw new Error(JSON.stringify(settlement.errors));
+  await recordSettledVisit(testApp, org, menu, { customerId, at, lines, pricePerLine: PRICE, settled });
 }
 
 /**

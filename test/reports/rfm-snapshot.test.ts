@@ -5,9 +5,8 @@ import type { ReportScope } from '../../src/services/reports/report-scope';
 import { rfmReport } from '../../src/services/reports/rfm';
 import { createCatalogue, type CatalogueFixture } from '../support/booking-fixtures';
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { newKey } from '../support/ledger-fixtures';
 import { createTestApp, execute, type GraphQLResult, type TestApp } from '../support/test-app';
-import { createCustomer } from '../support/visit-fixtures';
+import { recordSettledVisit, createCustomer } from '../support/visit-fixtures';
 
 let testApp: TestApp;
 let org: OrganizationFixture;
@@ -31,37 +30,7 @@ const PREVIEW = `query($rule: SegmentRuleInput!) {
   segmentPreview(rule: $rule, first: 100) { totalCount edges { node { id } } } }`;
 
 async function visit(customerId: string, at: Date, lines: number, settled = true) {
-  const recorded = await execute(
-    testApp,
-    org.tokens.FRONT_DESK,
-    `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id } }`,
-    {
-      input: {
-        customerId,
-        storeId: org.storeId,
-        visitedAt: at.toISOString(),
-        lines: Array.from({ length: lines }, () => ({
-          serviceId: menu.massage.id,
-          therapistId: org.users.THERAPIST.id,
-        })),
-      },
-    },
-  );
-  if (recorded.errors) throw new Error(JSON.stringify(recorded.errors));
-  if (!settled) return;
-  const settlement = await execute(
-    testApp,
-    org.tokens.FRONT_DESK,
-    `mutation($input: SettleVisitInput!) { settleVisit(input: $input) { settlement { id } } }`,
-    {
-      input: {
-        idempotencyKey: newKey('rfm-snapshot'),
-        visitId: recorded.data!.recordVisit.id,
-        externalPayments: [{ method: 'CASH', amountMinorUnits: lines * PRICE }],
-      },
-    },
-  );
-  if (settlement.errors) throw new Error(JSON.stringify(settlement.errors));
+  await recordSettledVisit(testApp, org, menu, { customerId, at, lines, pricePerLine: PRICE, settled });
 }
 
 /** Customers A–L with settled visits of different recency, frequency and size; M, N none settled. */

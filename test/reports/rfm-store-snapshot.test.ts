@@ -4,9 +4,8 @@ import type { ReportScope } from '../../src/services/reports/report-scope';
 import { rfmReport } from '../../src/services/reports/rfm';
 import { createCatalogue, type CatalogueFixture } from '../support/booking-fixtures';
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
-import { newKey } from '../support/ledger-fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
-import { createCustomer } from '../support/visit-fixtures';
+import { recordSettledVisit, createCustomer } from '../support/visit-fixtures';
 
 /**
  * A store's RFM is read from its own snapshot (customer_store_rfm), written with the organization's by
@@ -27,36 +26,7 @@ const STORE_RFM = `query($storeId: ID!) {
       recencyScore frequencyScore monetaryScore segment } } } } }`;
 
 async function settledVisit(customerId: string, at: Date, lines: number) {
-  const recorded = await execute(
-    testApp,
-    org.tokens.FRONT_DESK,
-    `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id } }`,
-    {
-      input: {
-        customerId,
-        storeId: org.storeId,
-        visitedAt: at.toISOString(),
-        lines: Array.from({ length: lines }, () => ({
-          serviceId: menu.massage.id,
-          therapistId: org.users.THERAPIST.id,
-        })),
-      },
-    },
-  );
-  if (recorded.errors) throw new Error(JSON.stringify(recorded.errors));
-  const settled = await execute(
-    testApp,
-    org.tokens.FRONT_DESK,
-    `mutation($input: SettleVisitInput!) { settleVisit(input: $input) { settlement { id } } }`,
-    {
-      input: {
-        idempotencyKey: newKey('rfm-store'),
-        visitId: recorded.data!.recordVisit.id,
-        externalPayments: [{ method: 'CASH', amountMinorUnits: lines * 19_800 }],
-      },
-    },
-  );
-  if (settled.errors) throw new Error(JSON.stringify(settled.errors));
+  await recordSettledVisit(testApp, org, menu, { customerId, at, lines, pricePerLine: 19_800 });
 }
 
 beforeAll(async () => {
@@ -138,4 +108,20 @@ test("a store's RFM is its snapshot, equal to the store scored from the source, 
   const afterArchive = await storeReport();
   expect(afterArchive.report.customersScored).toBe(5);
   expect(afterArchive.report.customers.edges.map(({ node }: any) => node.id)).not.toContain(ids.B);
+
+  // MARKETING reads the store's snapshot too (its list without who opted out; the scores still count them).
+  await testApp.asOwner('update customer set do_not_contact = true where id = $1', [ids.A]);
+  const marketing = await execute(
+    testApp,
+    org.tokens.MARKETING,
+    `query($storeId: ID!) { rfmReport(storeId: $storeId, first: 100) { computedAt customersScored
+      customers { totalCount edges { node { id segment } } } } }`,
+    { storeId: org.storeId },
+  );
+  expect(marketing.errors).toBeUndefined();
+  const seen = marketing.data!.rfmReport;
+  expect(seen.computedAt).toBe(afterArchive.computedAt);
+  expect(seen.customersScored).toBe(5);
+  expect(seen.customers.totalCount).toBe(4);
+  expect(seen.customers.edges.map(({ node }: any) => node.id)).not.toContain(ids.A);
 });

@@ -2,7 +2,8 @@ import { Customer, Product, ProductStock, StockMovement } from '../../src/entiti
 import { StockMovementReason } from '../../src/entities/catalogue/catalogue.enums';
 import { pinyinKeys } from '../../src/services/customers/pinyin';
 import type { OrganizationFixture } from './fixtures';
-import type { TestApp } from './test-app';
+import { newKey } from './ledger-fixtures';
+import { execute, type TestApp } from './test-app';
 
 let sequence = 0;
 
@@ -59,4 +60,49 @@ export async function createCustomer(
   });
   await em.flush();
   return customer;
+}
+
+/**
+ * A visit recorded at the front desk (in the organization's store, `lines` massages by the therapist),
+ * settled in cash at `pricePerLine` each unless `settled` is false. Returns the visit's id.
+ */
+export async function recordSettledVisit(
+  testApp: TestApp,
+  org: OrganizationFixture,
+  menu: { massage: { id: string } },
+  visit: { customerId: string; at?: Date; lines: number; pricePerLine: number; settled?: boolean },
+): Promise<string> {
+  const recorded = await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id } }`,
+    {
+      input: {
+        customerId: visit.customerId,
+        storeId: org.storeId,
+        visitedAt: visit.at?.toISOString(),
+        lines: Array.from({ length: visit.lines }, () => ({
+          serviceId: menu.massage.id,
+          therapistId: org.users.THERAPIST.id,
+        })),
+      },
+    },
+  );
+  if (recorded.errors) throw new Error(JSON.stringify(recorded.errors));
+  const visitId = recorded.data!.recordVisit.id as string;
+  if (visit.settled === false) return visitId;
+  const settlement = await execute(
+    testApp,
+    org.tokens.FRONT_DESK,
+    `mutation($input: SettleVisitInput!) { settleVisit(input: $input) { settlement { id } } }`,
+    {
+      input: {
+        idempotencyKey: newKey('settled-visit'),
+        visitId,
+        externalPayments: [{ method: 'CASH', amountMinorUnits: visit.lines * visit.pricePerLine }],
+      },
+    },
+  );
+  if (settlement.errors) throw new Error(JSON.stringify(settlement.errors));
+  return visitId;
 }

@@ -65,7 +65,7 @@ export class RfmReport {
   @Field(() => Date, {
     nullable: true,
     description:
-      'When the scores were computed: the nightly snapshot of the organization or, with storeId, of that store (asOf omitted or its date). Null: computed for this request (another asOf, or a store opened since the last snapshot).',
+      'When the scores were computed: the nightly snapshot of the organization or, with storeId, of that store (asOf omitted or its date). Null: computed for this request (an asOf the snapshot is not as of).',
   })
   computedAt?: Date | null;
 

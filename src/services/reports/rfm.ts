@@ -38,7 +38,7 @@ export interface RfmReport {
   asOf: string;
   windowFrom: string;
   timeZone: string;
-  /** When the snapshot read was computed; null: computed for this request (a past asOf, a new store). */
+  /** When the snapshot read was computed; null: scored for this request (an asOf the snapshot is not as of). */
   computedAt: Date | null;
   customersScored: number;
   /** Live customers without a settled visit up to asOf: no score, in no segment. */
@@ -198,7 +198,8 @@ export async function rfmReport(
 /**
  * The snapshot's answer, if it is as of `asOf` (any date when null); undefined without one. With a
  * store, that store's snapshot (customer_store_rfm), written with the organization's and as of its
- * date; a store made since the last refresh has none yet and is scored live.
+ * date. A store opened since the last refresh has none yet: asked without asOf, the organization's
+ * snapshots are refreshed first (as on the first ask of all); asked for a date, it is scored live.
  */
 async function fromSnapshot(
   em: EntityManager,
