@@ -47,6 +47,8 @@ export async function createBenchApp(orm: MikroORM, dataDir: string): Promise<Be
       seedDemoData: false,
       runJobs: false,
       rateLimits: { userPerMinute: 1e9, apiKeyPerMinute: 1e9 },
+      // COMPILED_READS=off: every read through graphql-js (an A/B of server/compiled-executor.ts).
+      compiledReads: process.env.COMPILED_READS !== 'off',
     },
     orm,
     tokens,

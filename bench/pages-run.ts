@@ -20,7 +20,9 @@ export interface Targets {
   floor: { origin: string; pid: number };
 }
 
-const CONCURRENCY = [1, 10, 50];
+/** BENCH_PAGE_CONCURRENCY (e.g. "10"), BENCH_PAGES (e.g. "list"): a quick A/B of one figure. */
+const CONCURRENCY = (process.env.BENCH_PAGE_CONCURRENCY ?? '1,10,50').split(',').map(Number);
+const PAGES = (process.env.BENCH_PAGES ?? 'list,360').split(',') as ('list' | '360')[];
 const WARM_UP_SECONDS = 3;
 
 async function post(url: string, body: string, token?: string): Promise<any> {
@@ -163,7 +165,7 @@ export async function measurePages(
     },
   };
   const rows: PageRow[] = [];
-  for (const page of ['list', '360'] as const) {
+  for (const page of PAGES) {
     for (const connections of CONCURRENCY) {
       const measured: Partial<Record<'server' | 'floor', Measured>> = {};
       for (const name of ['server', 'floor'] as const) {

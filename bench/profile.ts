@@ -62,6 +62,7 @@ async function main() {
   });
   const first = await execute(app, token, QUERY);
   if (first.errors) throw new Error(JSON.stringify(first.errors.slice(0, 3)));
+  if (process.env.PRINT_RESULT) process.stdout.write(`${JSON.stringify(first)}\n`);
   for (let warm = 0; warm < 50; warm++) await execute(app, token, QUERY);
   const postgresBefore = await postgresCpuMs(orm);
   statements = 0;

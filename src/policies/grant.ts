@@ -42,6 +42,12 @@ export interface Grant {
    * test/architecture/unshielded-fields.test.ts asks the rule itself for each of them.
    */
   alwaysFor?: readonly Role[];
+  /**
+   * A health rule (rules/health.rule.ts): where `conditionFor(role)` is ALWAYS the role reads the field
+   * by role for every customer of the organization who has not withdrawn health consent (OWNER even
+   * then): what server/compiled-read relies on to compile the field, checking the consent per row.
+   */
+  healthByRole?: boolean;
 }
 
 const fromHealth: Record<HealthCondition, FieldCondition> = {
@@ -134,6 +140,7 @@ export const grant = {
     healthGrant(sections, parts),
   healthProfile: (): Grant => ({
     readsOnlyRole: false,
+    healthByRole: true,
     rule: healthProfileRule,
     conditionFor: (role) =>
       withGrants(
@@ -147,6 +154,7 @@ export const grant = {
 function healthGrant(sections: HealthSection[], parts: HealthAccessSection[]): Grant {
   return {
     readsOnlyRole: false,
+    healthByRole: true,
     rule: healthRule(sections, parts),
     conditionFor: (role) => withGrants(role, bestHealthCondition(role, sections), parts),
   };

@@ -96,6 +96,10 @@ const environmentSchema = z.object({
     .max(1_000_000)
     .default(DEFAULT_LOGIN_THROTTLE.addressMaxFailures),
   LOGIN_ADDRESS_WINDOW_SECONDS: seconds(60, 30 * 86_400, DEFAULT_LOGIN_THROTTLE.addressWindowSeconds),
+  COMPILED_READS: z
+    .enum(['on', 'off'])
+    .default('on')
+    .transform((value) => value === 'on'),
   USER_RATE_LIMIT_PER_MINUTE: z.coerce
     .number()
     .int()
@@ -149,6 +153,8 @@ export interface AppConfig {
   loginThrottle?: LoginThrottleSettings;
   /** Query cost budgets per minute; unset: DEFAULT_API_RATE_LIMITS. */
   rateLimits?: ApiRateLimitSettings;
+  /** Reads the compiler covers as one statement (server/compiled-executor.ts); unset: on. */
+  compiledReads?: boolean;
   /** Base backups `npm run backup` keeps (embedded PostgreSQL); unset: the 7 newest. */
   backupRetention?: BackupRetention;
   /** IMPORT_FILE_RETENTION_DAYS: an uploaded customer file without its real run is deleted after this many days; unset: 30. */
@@ -201,6 +207,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       addressMaxFailures: values.LOGIN_ADDRESS_MAX_FAILURES,
       addressWindowSeconds: values.LOGIN_ADDRESS_WINDOW_SECONDS,
     },
+    compiledReads: values.COMPILED_READS,
     rateLimits: {
       userPerMinute: values.USER_RATE_LIMIT_PER_MINUTE,
       apiKeyPerMinute: values.API_KEY_RATE_LIMIT_PER_MINUTE,

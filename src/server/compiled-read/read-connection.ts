@@ -1,0 +1,180 @@
+import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType } from 'graphql';
+import { decodeTimeCursor, pageSize } from '../../core/paging/cursor';
+import type { ChildList } from '../../services/read/child-pages';
+import { cursorOf } from '../../services/read/child-pages';
+import { customerListWhere } from '../../services/customers/customer-filter.sql';
+import type { FieldAt, ReadCompiler } from './compile-read';
+import type { Finish } from './finish-read';
+import { isoSql } from './plain-columns';
+import { bind, jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
+
+/** The rows of one page, newest first by a timestamp column and the id (the keyset of the cursor). */
+interface Page {
+  /** The page's rows (at most `limit`) as a derived table named `alias`. */
+  rows: (alias: string, limit: number) => Sql;
+  /** `order by` of the page over `alias`. */
+  order: (alias: string) => string;
+  /** The sort column over `alias`, as the cursor writes it (ISO text). */
+  sortIso: (alias: string) => string;
+  /** The rows of every page, counted (totalCount). */
+  count: Sql;
+  limit: number;
+  after: boolean;
+}
+
+/** core/paging/cursor.ts encodeCursor in SQL: base64url (unpadded) of `["<sort value>","<id>"]`. */
+const cursorSql = (sortIso: string, id: string) =>
+  `rtrim(translate(encode(convert_to('["' || ${sortIso} || '","' || ${id}::text || '"]', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+
+/** A Relay connection over a page: the members the nodes select, graphql-js's shape and order. */
+function connection(
+  compiler: ReadCompiler,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  page: Page,
+): { sql: Sql; finish: Finish } | undefined {
+  const finish: Finish = { sealed: [], children: [] };
+  const members: Sql[] = [];
+  const fields = compiler.fields(type, nodes, finish);
+  if (!fields) return undefined;
+  for (const [key, { name, nodes: selected, type: fieldType }] of fields) {
+    let value: Sql | undefined;
+    if (name === 'totalCount') value = page.count;
+    else if (name === 'edges' && fieldType) {
+      const alias = compiler.alias('e');
+      const edge = edgeObject(compiler, fieldType, selected, alias, page);
+      if (!edge) return undefined;
+      finish.children.push({ key, finish: edge.finish, list: true });
+      value = sql`coalesce((select json_agg(${edge.sql} order by ${trusted(page.order(alias))}) from ${page.rows(alias, page.limit)}), '[]'::json)`;
+    } else if (name === 'pageInfo' && fieldType) value = pageInfo(compiler, fieldType, selected, page);
+    else if (name === '__typename') value = trusted(`'${type.name}'`);
+    if (!value) return undefined;
+    members.push(sql`${jsonKey(key)}, ${value}`);
+  }
+  return { sql: sql`json_build_object(${joined(members, ', ')})`, finish };
+}
+
+function edgeObject(
+  compiler: ReadCompiler,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  alias: string,
+  page: Page,
+): { sql: Sql; finish: Finish } | undefined {
+  const finish: Finish = { sealed: [], children: [] };
+  const fields = compiler.fields(type, nodes, finish);
+  if (!fields) return undefined;
+  const members: Sql[] = [];
+  for (const [key, { name, nodes: selected, type: fieldType }] of fields) {
+    let value: Sql | undefined;
+    if (name === 'cursor') value = trusted(cursorSql(page.sortIso(alias), `${alias}.id`));
+    else if (name === 'node' && fieldType) {
+      const node = compiler.object(fieldType, alias, selected);
+      if (!node) return undefined;
+      finish.children.push({ key, finish: node.finish, list: false });
+      value = node.sql;
+    } else if (name === '__typename') value = trusted(`'${type.name}'`);
+    if (!value) return undefined;
+    members.push(sql`${jsonKey(key)}, ${value}`);
+  }
+  return { sql: sql`json_build_object(${joined(members, ', ')})`, finish };
+}
+
+/** core/paging/cursor.ts toConnection: a next page when `limit + 1` rows exist; cursors of the ends. */
+function pageInfo(
+  compiler: ReadCompiler,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  page: Page,
+): Sql | undefined {
+  const fields = compiler.fields(type, nodes, { sealed: [], children: [] });
+  if (!fields) return undefined;
+  const members: Sql[] = [];
+  for (const [key, { name }] of fields) {
+    const alias = compiler.alias('i');
+    const ends = (index: string) =>
+      sql`(select (array_agg(${trusted(cursorSql(page.sortIso(alias), `${alias}.id`))} order by ${trusted(page.order(alias))}))[${trusted(index)}] from ${page.rows(alias, page.limit)})`;
+    let value: Sql | undefined;
+    if (name === 'hasNextPage')
+      value = sql`((select count(*) from ${page.rows(alias, page.limit + 1)}) > ${bind(page.limit)})`;
+    else if (name === 'hasPreviousPage') value = trusted(page.after ? 'true' : 'false');
+    else if (name === 'startCursor') value = ends('1');
+    else if (name === 'endCursor') value = ends('count(*)');
+    else if (name === '__typename') value = trusted(`'${type.name}'`);
+    if (!value) return undefined;
+    members.push(sql`${jsonKey(key)}, ${value}`);
+  }
+  return sql`json_build_object(${joined(members, ', ')})`;
+}
+
+function limitOf(first: unknown): number | undefined {
+  try {
+    return pageSize((first ?? undefined) as number | undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Query.customers` without filter and order (newest first): services/customers/customer-query.service.ts. */
+export function customersConnection(
+  compiler: ReadCompiler,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  args: Record<string, unknown>,
+): { sql: Sql; finish: Finish } | undefined {
+  if (args.filter != null || args.orderBy != null) return undefined;
+  const limit = limitOf(args.first);
+  if (limit === undefined) return undefined;
+  const where = customerListWhere(compiler.viewer, {}, undefined);
+  let keyset: Sql = trusted('');
+  if (typeof args.after === 'string' && args.after) {
+    try {
+      const cursor = decodeTimeCursor(args.after);
+      keyset = sql` and (c.created_at, c.id) < (${bind(cursor.at)}, ${bind(cursor.id)})`;
+    } catch {
+      return undefined;
+    }
+  }
+  const condition: Sql = { text: where.sql, values: where.values };
+  return connection(compiler, type, nodes, {
+    rows: (alias, size) =>
+      sql`(select c.* from customer c where ${condition}${keyset} order by c.created_at desc, c.id desc limit ${bind(size)}) ${trusted(alias)}`,
+    order: (alias) => `${alias}.created_at desc, ${alias}.id desc`,
+    sortIso: (alias) => isoSql(`${alias}.created_at`),
+    count: sql`(select count(*) from customer c where ${condition})`,
+    limit,
+    after: Boolean(args.after),
+  });
+}
+
+/** A nested page of a row (`Customer.visits`): services/read/child-pages.ts loadChildPages. */
+export function childConnection<T>(at: FieldAt, list: ChildList<T>): Sql | undefined {
+  const type = getNamedType(at.definition.type);
+  const limit = limitOf(at.args.first);
+  if (!isObjectType(type) || limit === undefined) return undefined;
+  let cursor: { at: string; id: string } | null;
+  try {
+    cursor = cursorOf((at.args.after as string | null | undefined) ?? undefined);
+  } catch {
+    return undefined;
+  }
+  const scope = list.scope(at.compiler.viewer);
+  const scoped: Sql = { text: scope.sql, values: scope.params };
+  const parent = sql`${trusted(`t.${list.parentColumn} = ${at.source}.id`)} and t.organization_id = ${bind(at.compiler.organizationId)}`;
+  const keyset = cursor
+    ? sql` and (${trusted(`t.${list.orderColumn}`)}, t.id) < (${bind(cursor.at)}::timestamptz, ${bind(cursor.id)}::uuid)`
+    : trusted('');
+  const column = list.orderColumn;
+  const compiled = connection(at.compiler, type, at.nodes, {
+    rows: (alias, size) =>
+      sql`(select t.* from ${trusted(list.table)} t where ${parent}${keyset} ${scoped} order by ${trusted(`t.${column} desc, t.id desc`)} limit ${bind(size)}) ${trusted(alias)}`,
+    order: (alias) => `${alias}.${column} desc, ${alias}.id desc`,
+    sortIso: (alias) => isoSql(`${alias}.${column}`),
+    count: sql`(select count(*) from ${trusted(list.table)} t where ${parent} ${scoped})`,
+    limit,
+    after: Boolean(at.args.after),
+  });
+  if (!compiled) return undefined;
+  at.finish.children.push({ key: at.key, finish: compiled.finish, list: false });
+  return compiled.sql;
+}

@@ -1,0 +1,42 @@
+/**
+ * SQL text with `?` placeholders and its values in text order, built by composition: a fragment
+ * interpolated into another brings its values along at the place its text lands, so placeholders and
+ * values cannot drift apart however the pieces are nested.
+ */
+export interface Sql {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+export function sql(strings: TemplateStringsArray, ...parts: Sql[]): Sql {
+  let text = strings[0];
+  const values: unknown[] = [];
+  parts.forEach((part, index) => {
+    text += part.text + strings[index + 1];
+    values.push(...part.values);
+  });
+  return { text, values };
+}
+
+/** A bound value. */
+export function bind(value: unknown): Sql {
+  return { text: '?', values: [value] };
+}
+
+/** Text written by this module only (identifiers, keywords): never user input. */
+export function trusted(text: string): Sql {
+  return { text, values: [] };
+}
+
+export function joined(parts: readonly Sql[], separator: string): Sql {
+  return {
+    text: parts.map((part) => part.text).join(separator),
+    values: parts.flatMap((part) => part.values),
+  };
+}
+
+/** A json object key: response keys are GraphQL names (`[_A-Za-z][_0-9A-Za-z]*`), safe as literals. */
+export function jsonKey(name: string): Sql {
+  if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) throw new Error(`not a GraphQL name: ${name}`);
+  return trusted(`'${name}'`);
+}

@@ -1,0 +1,240 @@
+import { createCatalogue, type CatalogueFixture } from '../support/booking-fixtures';
+import { createOrganization, type OrganizationFixture } from '../support/fixtures';
+import { createCardProducts, sellCard } from '../support/ledger-fixtures';
+import { createTestApp, execute, type GraphQLResult, type TestApp } from '../support/test-app';
+import { createCustomer } from '../support/visit-fixtures';
+import { COMPILED_READ_TAG } from '../../src/server/compiled-read/compile-entry';
+
+/**
+ * Compiled reads (server/compiled-read): a query the compiler covers is answered by one statement
+ * that builds its json in PostgreSQL. A second app on the same database runs with the compiler off
+ * (graphql-js over the shielded schema: the reference). For every role, query shape and page both
+ * answer the same data, the same errors at the same paths and write the same audit rows; and the
+ * compiled statement is what answered where the compiler covers the query.
+ */
+let compiled: TestApp;
+let reference: TestApp;
+let org: OrganizationFixture;
+let menu: CatalogueFixture;
+let tokens: Record<string, string>;
+const compiledStatements: string[] = [];
+
+const DAY = 86_400_000;
+
+const ok = async (token: string, query: string, variables?: Record<string, unknown>) => {
+  const result = await execute(compiled, token, query, variables);
+  expect(result.errors).toBeUndefined();
+  return result.data!;
+};
+
+async function recordVisit(customerId: string, daysAgo: number, lines: number) {
+  await ok(org.tokens.MANAGER, `mutation($input: RecordVisitInput!) { recordVisit(input: $input) { id } }`, {
+    input: {
+      customerId,
+      storeId: org.storeId,
+      visitedAt: new Date(Date.now() - daysAgo * DAY).toISOString(),
+      satisfaction: 4,
+      feedback: '肩颈轻松多了',
+      lines: Array.from({ length: lines }, (_, index) => ({
+        serviceId: index % 2 ? menu.haircut.id : menu.massage.id,
+        therapistId: index % 2 ? org.users.OTHER_THERAPIST.id : org.users.THERAPIST.id,
+      })),
+    },
+  });
+}
+
+beforeAll(async () => {
+  compiled = await createTestApp();
+  reference = await createTestApp(undefined, {
+    databaseUrl: compiled.url,
+    config: { compiledReads: false },
+  });
+  compiled.orm.em
+    .getConnection()
+    .getKnex()
+    .on('query', (query: { sql: string }) => {
+      if (query.sql.startsWith(COMPILED_READ_TAG)) compiledStatements.push(query.sql);
+    });
+  org = await createOrganization(compiled);
+  // Another organization's customers never show.
+  await createOrganization(compiled, '隔壁足道');
+  menu = await createCatalogue(compiled, org);
+  const id = org.assigned.id;
+  await ok(
+    org.tokens.MANAGER,
+    `mutation($id: ID!) { updateHealthProfile(customerId: $id, input: { constitution: QI_DEFICIENCY, notes: "腰椎间盘突出，避免重压" }) { id } }`,
+    { id },
+  );
+  await ok(
+    org.tokens.MANAGER,
+    `mutation($id: ID!) { addMedicalCondition(customerId: $id, input: { condition: "高血压", since: "2019-05-01" }) { id } }`,
+    { id },
+  );
+  const cards = await createCardProducts(compiled, org, menu);
+  expect((await sellCard(compiled, org.tokens.FRONT_DESK, id, cards.topUp.id)).errors).toBeUndefined();
+  expect((await sellCard(compiled, org.tokens.FRONT_DESK, id, cards.massageCard.id)).errors).toBeUndefined();
+  for (const daysAgo of [1, 3, 8]) await recordVisit(id, daysAgo, 2);
+  await recordVisit(org.unassigned.id, 2, 1);
+  // The newest customer: no health profile, no wallet, no visit.
+  await createCustomer(compiled, org, '王芳');
+  // The oldest customer withdrew health consent: on a page of 20, not on a page of 3.
+  const withdrawn = await createCustomer(compiled, org, '撤回同意', {
+    createdAt: new Date(Date.now() - 30 * DAY),
+  });
+  await ok(
+    org.tokens.MANAGER,
+    `mutation($id: ID!) { addAllergy(customerId: $id, input: { substance: "花粉", category: OTHER }) { id } }`,
+    { id: withdrawn.id },
+  );
+  await ok(
+    org.tokens.MANAGER,
+    `mutation($id: ID!) { withdrawHealthConsent(input: { customerId: $id, source: "客户要求" }) { id } }`,
+    { id: withdrawn.id },
+  );
+  const key = await ok(org.tokens.OWNER, `mutation { createApiKey(input: { name: "收银系统" }) { secret } }`);
+  tokens = { ...org.tokens, INTEGRATION: key.createApiKey.secret };
+});
+afterAll(async () => {
+  await reference.close();
+  await compiled.close();
+});
+
+/** The list page of the benchmark (bench/pages-queries.ts). */
+const LIST_PAGE = `query ListPage($first: Int, $after: String) { customers(first: $first, after: $after) { totalCount edges { node {
+    id code name phone status hasHealthAlerts
+    healthProfile { constitution notes allergies { substance severity } medicalHistory { condition } }
+    accounts { kind balance { amount } }
+    visits(first: 5) { edges { node { visitedAt satisfaction feedback
+      lines { service { name } therapist { displayName } } } } } } } } }`;
+
+/** Aliases, fragments (named and inline), __typename, cursors, page info and every kind of leaf. */
+const SHAPES = `query Shapes($first: Int, $visits: Int) {
+  __typename
+  page: customers(first: $first) { __typename totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { ...Row basic: name ... on Customer { code gender birthday createdAt lastVisitAt visitCount statusOverride } } } }
+  again: customers(first: 1) { edges { node { id name } } }
+}
+fragment Row on Customer {
+  __typename id namePinyin email source occupation archivedAt version
+  alerts: hasHealthAlerts
+  healthProfile { id version updatedAt notes allergies { id substance category severity reaction recordedAt }
+    specialConditions { kind description startsOn endsOn } medicalHistory { condition since status } }
+  accounts { id kind status units balance { amount minorUnits currency } principal { amount } bonus { amount } }
+  visits(first: $visits) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id visitedAt effect
+    satisfaction feedback lines { position durationMinutes listPrice { amount } service { name durationMinutes }
+    therapist { id displayName } } } } }
+}`;
+
+const ROLES = [
+  'OWNER',
+  'MANAGER',
+  'CONSULTANT',
+  'THERAPIST',
+  'FRONT_DESK',
+  'MARKETING',
+  'AUDITOR',
+  'INTEGRATION',
+];
+
+/** Audit rows the request writes: everything after a mark of the database clock. */
+async function auditedBy(run: () => Promise<GraphQLResult>) {
+  const connection = compiled.orm.em.fork().getConnection();
+  const [{ mark }] = await connection.execute<{ mark: Date }[]>('select clock_timestamp() as mark');
+  const result = await run();
+  const rows = await connection.execute<{ customer_id: string; fields: string[]; role: string }[]>(
+    `select customer_id, fields, role, grant_id, reason from audit_event
+      where occurred_at >= ? and action = 'READ' order by customer_id`,
+    [mark],
+  );
+  return { result, rows };
+}
+
+/** Both apps answer alike; returns the compiled app's answer and whether a compiled statement ran. */
+async function same(role: string, query: string, variables: Record<string, unknown>) {
+  compiledStatements.length = 0;
+  const fast = await auditedBy(() => execute(compiled, tokens[role], query, variables));
+  const ran = compiledStatements.length > 0;
+  const slow = await auditedBy(() => execute(reference, tokens[role], query, variables));
+  expect(fast.result).toEqual(slow.result);
+  expect(fast.rows).toEqual(slow.rows);
+  return { result: fast.result, audited: fast.rows, compiled: ran };
+}
+
+describe.each(ROLES)('as %s', (role) => {
+  test.each([
+    ['the list page of 20', LIST_PAGE, { first: 20 }],
+    ['the list page of 2', LIST_PAGE, { first: 2 }],
+    ['every shape, 5 customers, 2 visits each', SHAPES, { first: 5, visits: 2 }],
+    ['every shape, the first customer, no visits', SHAPES, { first: 1, visits: 0 }],
+  ])('%s: the same answer and audit as graphql-js', async (_label, query, variables) => {
+    await same(role, query, variables);
+  });
+
+  test('the next page after a cursor, and a forged cursor, alike', async () => {
+    const first = await same(
+      role,
+      LIST_PAGE.replace('totalCount edges', 'totalCount pageInfo { endCursor } edges'),
+      {
+        first: 2,
+      },
+    );
+    const after = (first.result.data as { customers?: { pageInfo: { endCursor: string } } } | null)?.customers
+      ?.pageInfo.endCursor;
+    if (after) await same(role, LIST_PAGE, { first: 2, after });
+    const forged = await same(role, LIST_PAGE, { first: 2, after: 'bm90LWEtY3Vyc29y' });
+    expect(forged.result.errors?.length).toBeGreaterThan(0);
+    const tooMany = await same(role, LIST_PAGE, { first: 101 });
+    expect(tooMany.result.errors?.length).toBeGreaterThan(0);
+  });
+});
+
+test('MANAGER and OWNER pages are compiled and audited; withdrawn consent goes to graphql-js for MANAGER only', async () => {
+  // The three newest: 王芳 and the fixture's two customers, not the one who withdrew consent.
+  const managerPair = await same('MANAGER', LIST_PAGE, { first: 3 });
+  expect(managerPair.compiled).toBe(true);
+  expect(managerPair.audited.map((row) => row.customer_id)).toContain(org.assigned.id);
+  expect(managerPair.audited.find((row) => row.customer_id === org.assigned.id)?.fields).toEqual([
+    'allergies',
+    'constitution',
+    'medicalHistory',
+    'notes',
+  ]);
+  const health = managerPair.result.data as {
+    customers: { edges: { node: { id: string; healthProfile: { notes: string | null } | null } }[] };
+  };
+  expect(
+    health.customers.edges.find((edge) => edge.node.id === org.assigned.id)?.node.healthProfile?.notes,
+  ).toBe('腰椎间盘突出，避免重压');
+  // The page of 20 holds the customer who withdrew consent: compiled, then answered by graphql-js
+  // (FORBIDDEN at that customer's health profile), and the same for both apps.
+  const managerAll = await same('MANAGER', LIST_PAGE, { first: 20 });
+  expect(managerAll.compiled).toBe(true);
+  expect(managerAll.result.errors?.map((error) => error.extensions?.code)).toContain('FORBIDDEN');
+  const ownerAll = await same('OWNER', LIST_PAGE, { first: 20 });
+  expect(ownerAll.compiled).toBe(true);
+  expect(ownerAll.result.errors).toBeUndefined();
+});
+
+test('a role that reads health only for some customers, and fields the compiler does not know, go to graphql-js', async () => {
+  expect((await same('THERAPIST', LIST_PAGE, { first: 2 })).compiled).toBe(false);
+  expect((await same('CONSULTANT', LIST_PAGE, { first: 2 })).compiled).toBe(false);
+  const frontDesk = await same(
+    'FRONT_DESK',
+    `{ customers(first: 5) { totalCount edges { node { id code name phone status hasHealthAlerts
+        accounts { kind balance { amount } } visits(first: 3) { edges { node { visitedAt lines { service { name } } } } } } } } }`,
+    {},
+  );
+  expect(frontDesk.compiled).toBe(true);
+  const withTags = await same(
+    'MANAGER',
+    `{ customers(first: 2) { edges { node { id tags { name } } } } }`,
+    {},
+  );
+  expect(withTags.compiled).toBe(false);
+  const skipped = await same(
+    'MANAGER',
+    `query($hide: Boolean!) { customers(first: 2) { edges { node { id name @skip(if: $hide) } } } }`,
+    { hide: true },
+  );
+  expect(skipped.compiled).toBe(false);
+});
