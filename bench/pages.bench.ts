@@ -30,6 +30,8 @@ import { describeEnvironment, renderReport, updateDocument } from './pages-repor
  *   BENCH_PAGE_CUSTOMERS  customers in the measured organization (default 10000; a second one gets a tenth)
  *   BENCH_PAGE_VISITS     visits over the last two years (default 100000), plus 30 per 360 customer
  *   BENCH_PAGE_SECONDS    timed seconds per target and concurrency (default 10), after 3 s of warm-up
+ *   BENCH_PAGES           pages to drive (default "list,360"), BENCH_PAGE_CONCURRENCY (default "1,10,50"):
+ *                         a quick A/B of one figure; the report then shows only those rows
  *   BENCH_DATABASE_URL    an existing PostgreSQL (maintenance URL) instead of a throw-away embedded one
  *   BENCH_OUTPUT          markdown report to update (default docs/benchmarks.md; "-" for none)
  */

@@ -1,7 +1,7 @@
 import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../../entities';
 import { AuditAction } from '../../entities/audit/audit.enums';
-import { runPrepared } from '../sql';
+import { AuditReadWriter } from './audit-read-writer';
 import type { Viewer } from '../../core/viewer';
 
 /**
@@ -160,25 +160,20 @@ export class AuditService {
     this.healthReads.clear();
     this.grantedReads.clear();
     const actor = this.actor();
-    await runPrepared(
+    // Written with the reads of requests finishing meanwhile (audit-read-writer.ts: group commit).
+    await AuditReadWriter.of(this.em).write(
       this.em,
-      `insert into "audit_event" (organization_id, actor_user_id, actor_api_key_id, role, action, entity_type,
-                                customer_id, fields, operation_name, request_id, correlation_id, occurred_at,
-                                grant_id, reason)
-       select ?, ?, ?, ?, ?, 'HealthProfile', r.customer_id, r.fields, ?, ?, ?, now(), r.grant_id,
-              nullif(r.grant_kind, 'APPROVAL')
-         from jsonb_to_recordset(?::jsonb) as r(customer_id uuid, fields text[], grant_id uuid, grant_kind text)`,
-      [
-        actor.organizationId,
-        actor.actorUserId ?? null,
-        actor.actorApiKeyId ?? null,
-        actor.role,
-        AuditAction.READ,
-        actor.operationName ?? null,
-        actor.requestId,
-        actor.correlationId ?? null,
-        JSON.stringify(reads),
-      ],
+      actor.organizationId,
+      reads.map((read) => ({
+        organization_id: actor.organizationId,
+        actor_user_id: actor.actorUserId ?? null,
+        actor_api_key_id: actor.actorApiKeyId ?? null,
+        role: actor.role,
+        operation_name: actor.operationName ?? null,
+        request_id: actor.requestId,
+        correlation_id: actor.correlationId ?? null,
+        ...read,
+      })),
     );
     this.rowsWritten?.('read', reads.length);
     return reads.length;
