@@ -49,7 +49,7 @@ export function compiledReadGateway(schema: GraphQLSchema, options: { enabled: b
     const context = request.context as AppContext;
     const viewer = context.viewer;
     const plan = options.enabled && viewer && request.document ? planOf(request, viewer, context) : null;
-    const answered = plan ? await compiledAnswer(plan, context) : undefined;
+    const answered = plan ? await compiledAnswer(schema, plan, request, context) : undefined;
     return (
       answered ??
       execute({
@@ -76,7 +76,12 @@ export function compiledReadGateway(schema: GraphQLSchema, options: { enabled: b
  * graphql-js must answer: a customer on the page withdrew consent, or the statement failed (logged;
  * graphql-js then meets the same fault and reports it the way it always does).
  */
-async function compiledAnswer(plan: CompiledRead, context: AppContext): Promise<ExecutionResult | undefined> {
+async function compiledAnswer(
+  schema: GraphQLSchema,
+  plan: CompiledRead,
+  request: GatewayGraphQLRequestContext,
+  context: AppContext,
+): Promise<ExecutionResult | undefined> {
   let data: Record<string, unknown>;
   try {
     const [row] = await runPrepared<{ data: Record<string, unknown> }>(context.em, plan.statement.text, [
@@ -90,5 +95,17 @@ async function compiledAnswer(plan: CompiledRead, context: AppContext): Promise<
   const reads = finishRead(data, plan.finish);
   if (!reads) return undefined;
   for (const read of reads) context.audit.recordHealthRead(read.customerId, read.field);
-  return { data };
+  if (!plan.delegated) return { data };
+  // The root fields left to graphql-js, then both answers in the root's order.
+  const rest = await execute({
+    schema,
+    document: plan.delegated,
+    contextValue: context,
+    variableValues: request.request.variables,
+    operationName: request.operationName ?? undefined,
+  });
+  if (!rest.data) return rest;
+  const merged: Record<string, unknown> = {};
+  for (const key of plan.rootKeys) merged[key] = key in data ? data[key] : rest.data[key];
+  return rest.errors ? { data: merged, errors: rest.errors } : { data: merged };
 }

@@ -8,7 +8,7 @@ import { AccountType, LedgerEntryType } from '../../schema/membership/account.ty
 import { CustomerType } from '../../schema/customers/customer.type';
 import { inCurrency } from '../money-field';
 
-const WALLET_NAMES: Record<AccountKind, string> = {
+export const WALLET_NAMES: Record<AccountKind, string> = {
   [AccountKind.STORED_VALUE]: '储值账户',
   [AccountKind.POINTS]: '积分账户',
   [AccountKind.PUNCH_CARD]: '计次卡',

@@ -16,7 +16,8 @@ import type { Viewer } from '../../core/viewer';
 import { policies } from '../../policies';
 import { AUDITED_HEALTH_FIELDS } from '../audit.middleware';
 import { columnFields, type ColumnField } from './plain-columns';
-import { READ_FIELDS, type FieldCompiler } from './read-fields';
+import { READ_FIELDS } from './read-fields';
+import type { FieldCompiler } from './read-rows';
 import { jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
 import type { Finish } from './finish-read';
 

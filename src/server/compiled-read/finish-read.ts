@@ -1,11 +1,20 @@
 import type { Platform } from '@mikro-orm/core';
-import { EncryptedText } from '../../entities/encrypted.type';
+import { EncryptedJson, EncryptedText } from '../../entities/encrypted.type';
 
 /** What Node completes of an object PostgreSQL built, member by member (compile-read.ts). */
 export interface Finish {
   /** Members holding sealed health text (EncryptedText), opened here with the process's key ring. */
   sealed: string[];
-  children: { key: string; finish: Finish; list: boolean }[];
+  /** `required`: a null there is an error graphql-js reports (NOT_FOUND): it answers instead. */
+  children: { key: string; finish: Finish; list: boolean; required?: boolean }[];
+  /**
+   * Members holding sealed json (EncryptedJson): opened and parsed; with `members`, an object whose
+   * selected members are picked in selection order (absent: `defaults`, else null), as graphql-js's
+   * default resolvers would read them off the parsed value.
+   */
+  sealedJson?: SealedJson[];
+  /** Members graphql-js prints as GraphQLSafeInt (checked here; beyond it graphql-js answers). */
+  safeIntegers?: string[];
   /** Health fields read by role: readable while the customer has not withdrawn consent (not OWNER). */
   consentBound?: boolean;
   /** A HealthProfile's audited fields: recorded as read for its customer. */
@@ -14,9 +23,20 @@ export interface Finish {
   customer?: boolean;
 }
 
+export interface SealedJson {
+  key: string;
+  /** The object's GraphQL type (its __typename). */
+  typeName?: string;
+  members?: { key: string; name: string }[];
+  defaults?: Record<string, unknown>;
+  /** An object even when the stored value is null (a resolver that always builds one). */
+  always?: boolean;
+}
+
 type CustomerMark = [id: string, withdrawn: boolean];
 
 const sealedText = new EncryptedText();
+const sealedJson = new EncryptedJson();
 const NO_PLATFORM = undefined as unknown as Platform;
 
 /**
@@ -43,9 +63,14 @@ function finishObject(
   const object = value as Record<string, unknown>;
   let owner = customer;
   if (finish.customer) {
-    owner = object['#customer'] as CustomerMark;
+    owner = object['#customer'] as CustomerMark | undefined;
+    // Every compiled Customer carries its mark: one without is an object this walk does not know.
+    if (!owner) return false;
     delete object['#customer'];
   }
+  // Money.minorUnits is a SafeInt: beyond 2^53 graphql-js refuses it (an error at the path).
+  for (const key of finish.safeIntegers ?? [])
+    if (object[key] !== null && !Number.isSafeInteger(object[key])) return false;
   if (finish.consentBound && owner?.[1]) return false;
   if (finish.healthReads && owner)
     for (const field of finish.healthReads) reads.push({ customerId: owner[0], field });
@@ -53,9 +78,15 @@ function finishObject(
     const sealed = object[key];
     if (typeof sealed === 'string') object[key] = sealedText.convertToJSValue(sealed, NO_PLATFORM);
   }
+  for (const json of finish.sealedJson ?? []) {
+    const sealed = object[json.key];
+    if (typeof sealed === 'string')
+      object[json.key] = opened(sealedJson.convertToJSValue(sealed, NO_PLATFORM), json);
+  }
   for (const child of finish.children) {
     const member = object[child.key];
     if (!child.list) {
+      if (child.required && member === null) return false;
       if (!finishObject(member, child.finish, reads, owner)) return false;
       continue;
     }
@@ -63,4 +94,17 @@ function finishObject(
       for (const element of member) if (!finishObject(element, child.finish, reads, owner)) return false;
   }
   return true;
+}
+
+function opened(value: unknown, json: SealedJson): unknown {
+  if (!json.members) return value;
+  if ((value === null || value === undefined) && !json.always) return null;
+  const object = (value ?? {}) as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const member of json.members)
+    picked[member.key] =
+      member.name === '__typename'
+        ? json.typeName
+        : (object[member.name] ?? json.defaults?.[member.name] ?? null);
+  return picked;
 }

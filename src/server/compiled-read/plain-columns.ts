@@ -11,6 +11,15 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { getMetadataStorage } from 'type-graphql';
 import { EncryptedText } from '../../entities/encrypted.type';
+import {
+  Appointment,
+  AppointmentItem,
+  Communication,
+  MembershipTier,
+  Room,
+  Tag,
+  TierChange,
+} from '../../entities';
 import { READ_SHAPES } from '../../services/read/read-shapes';
 
 /** A field that prints one column of its row as it is stored (or, sealed, as Node opens it). */
@@ -61,6 +70,20 @@ function printerOf(leaf: string, columnType: string): ((column: string) => strin
 const cache = new WeakMap<GraphQLSchema, Map<string, ColumnField>>();
 
 /**
+ * Types whose rows the loaders read whole (not read-shaped): every field without a resolver is the
+ * row's property. Each pair is the GraphQL type and its entity.
+ */
+const WHOLE_ROWS = [
+  { type: 'Tag', entity: Tag, reads: {} },
+  { type: 'MembershipTier', entity: MembershipTier, reads: {} },
+  { type: 'TierChange', entity: TierChange, reads: {} },
+  { type: 'Appointment', entity: Appointment, reads: {} },
+  { type: 'AppointmentItem', entity: AppointmentItem, reads: {} },
+  { type: 'Communication', entity: Communication, reads: {} },
+  { type: 'Room', entity: Room, reads: {} },
+];
+
+/**
  * Fields of the read-shaped types (services/read/read-shapes.ts) that type-graphql resolves as the
  * row's own property (no field resolver, no middleware, same name) and whose property is a column
  * whose stored value graphql-js prints unchanged: what a compiled read may read straight from the
@@ -78,7 +101,7 @@ export function columnFields(schema: GraphQLSchema, em: EntityManager): Map<stri
     }),
   );
   const fields = new Map<string, ColumnField>();
-  for (const shape of READ_SHAPES) {
+  for (const shape of [...READ_SHAPES, ...WHOLE_ROWS]) {
     const type = schema.getType(shape.type);
     const declared = storage.objectTypes.find((objectType) => objectType.name === shape.type);
     if (!isObjectType(type) || !declared) continue;

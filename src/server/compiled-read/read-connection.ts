@@ -2,7 +2,8 @@ import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType } fr
 import { decodeTimeCursor, pageSize } from '../../core/paging/cursor';
 import type { ChildList } from '../../services/read/child-pages';
 import { cursorOf } from '../../services/read/child-pages';
-import { customerListWhere } from '../../services/customers/customer-filter.sql';
+import { customerByIdWhere, customerListWhere } from '../../services/customers/customer-filter.sql';
+import { isUuid } from '../../core/uuid';
 import type { FieldAt, ReadCompiler } from './compile-read';
 import type { Finish } from './finish-read';
 import { isoSql } from './plain-columns';
@@ -177,4 +178,24 @@ export function childConnection<T>(at: FieldAt, list: ChildList<T>): Sql | undef
   if (!compiled) return undefined;
   at.finish.children.push({ key: at.key, finish: compiled.finish, list: false });
   return compiled.sql;
+}
+
+/** `Query.customer(id)`: services/customers/customer-query.service.ts get; none found is NOT_FOUND there. */
+export function customerById(
+  compiler: ReadCompiler,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  args: Record<string, unknown>,
+): { sql: Sql; finish: Finish; required: boolean } | undefined {
+  if (typeof args.id !== 'string' || !isUuid(args.id)) return undefined;
+  const where = customerByIdWhere(compiler.viewer, args.id);
+  const alias = compiler.alias('c');
+  const object = compiler.object(type, alias, nodes);
+  if (!object) return undefined;
+  const condition: Sql = { text: where.sql, values: where.values };
+  return {
+    sql: sql`(select ${object.sql} from (select c.* from customer c where ${condition} limit 1) ${trusted(alias)})`,
+    finish: object.finish,
+    required: true,
+  };
 }

@@ -1,42 +1,18 @@
+import { getNamedType, isObjectType } from 'graphql';
 import { Role } from '../../entities/access/access.enums';
 import { ACCOUNT_ORDER, customerVisits, VISIT_LINE_ORDER } from '../../services/customers/customer-lists';
 import { healthAlertSql } from '../../services/read/loaders';
-import type { FieldAt } from './compile-read';
+import { CUSTOMER_FIELDS, ACCOUNT_FIELDS, MEMBERSHIP_FIELDS } from './read-fields.customer';
+import { moneySql } from './money.sql';
 import { childConnection } from './read-connection';
-import { bind, sql, trusted, type Sql } from './sql-fragment';
+import { sql, trusted } from './sql-fragment';
+import { one, organization, rows, type FieldCompiler } from './read-rows';
 
-/** A field the column printers cannot read: its SQL, or undefined to leave the query to graphql-js. */
-export type FieldCompiler = (at: FieldAt) => Sql | undefined;
-
-/** Money.amount as schema/money.type.ts `money()` writes it: sign, major units, two decimals. */
-const amount = (minorUnits: string) =>
-  `(case when ${minorUnits} < 0 then '-' else '' end || (abs(${minorUnits}) / 100)::text || '.' || lpad((abs(${minorUnits}) % 100)::text, 2, '0'))`;
-
-/** The organization of the statement (`o`, the root's CTE): org-scoped value lookups. */
-const organization = (at: FieldAt) => bind(at.compiler.organizationId);
-
-/** A Money field over a minor-units expression of the row. */
+/** A Money field over a minor-units expression of the row, in the organization's currency. */
 const money =
   (minorUnits: (row: string) => string): FieldCompiler =>
   (at) =>
-    at.compiler.child(at, `(${minorUnits(at.source)})`);
-
-/** A list of child rows as a json array (`[]` without rows), each compiled over its own alias. */
-function rows(at: FieldAt, table: string, where: (alias: string) => Sql, order: string): Sql | undefined {
-  const alias = at.compiler.alias('r');
-  const element = at.compiler.child(at, alias, true);
-  if (!element) return undefined;
-  const orderBy = trusted(order.replace(/\bt\./g, `${alias}.`));
-  return sql`coalesce((select json_agg(${element} order by ${orderBy}) from ${trusted(`"${table}" ${alias}`)} where ${where(alias)}), '[]'::json)`;
-}
-
-/** One row by id, or null. */
-function one(at: FieldAt, table: string, idColumn: string): Sql | undefined {
-  const alias = at.compiler.alias('r');
-  const object = at.compiler.child(at, alias);
-  if (!object) return undefined;
-  return sql`(select ${object} from ${trusted(`"${table}" ${alias}`)} where ${trusted(`${alias}.id = ${at.source}.${idColumn}`)} and ${trusted(alias)}.organization_id = ${organization(at)})`;
-}
+    moneySql(at, `(${minorUnits(at.source)})`);
 
 const healthRecords =
   (table: string): FieldCompiler =>
@@ -48,6 +24,33 @@ const healthRecords =
         sql`${trusted(`${alias}.customer_id = ${at.source}.customer_id`)} and ${trusted(alias)}.organization_id = ${organization(at)}`,
       't.recorded_at asc, t.id asc',
     );
+
+/**
+ * A sealed json column (EncryptedJson): PostgreSQL returns the sealed text, finish-read.ts opens and
+ * parses it; an object type's selected members are picked from it there (after the policies of each).
+ */
+function sealedJson(
+  column: string,
+  options: { object?: boolean; always?: boolean; defaults?: Record<string, unknown> } = {},
+): FieldCompiler {
+  return (at) => {
+    if (!options.object) {
+      at.finish.sealedJson = [...(at.finish.sealedJson ?? []), { key: at.key }];
+      return trusted(`${at.source}.${column}`);
+    }
+    const type = getNamedType(at.definition.type);
+    if (!isObjectType(type)) return undefined;
+    const fields = at.compiler.fields(type, at.nodes, at.finish);
+    // Members that are objects themselves would need a selection of their own: left to graphql-js.
+    if (!fields || [...fields.values()].some((field) => field.type)) return undefined;
+    const members = [...fields].map(([key, field]) => ({ key, name: field.name }));
+    at.finish.sealedJson = [
+      ...(at.finish.sealedJson ?? []),
+      { key: at.key, typeName: type.name, members, always: options.always, defaults: options.defaults },
+    ];
+    return trusted(`${at.source}.${column}`);
+  };
+}
 
 export const READ_FIELDS: Record<string, Record<string, FieldCompiler>> = {
   Customer: {
@@ -80,8 +83,15 @@ export const READ_FIELDS: Record<string, Record<string, FieldCompiler>> = {
         ACCOUNT_ORDER,
       ),
     visits: (at) => childConnection(at, customerVisits),
+    ...CUSTOMER_FIELDS,
   },
   HealthProfile: {
+    secondaryConstitutions: sealedJson('secondary_constitutions'),
+    currentComplaints: sealedJson('current_complaints'),
+    wellnessGoals: sealedJson('wellness_goals'),
+    lifestyle: sealedJson('lifestyle', { object: true }),
+    // health-profile-fields.resolver.ts skinProfile: always an object, concerns never null.
+    skinProfile: sealedJson('skin_profile', { object: true, always: true, defaults: { concerns: [] } }),
     allergies: healthRecords('allergy'),
     medicalHistory: healthRecords('medical_condition'),
     specialConditions: healthRecords('special_condition'),
@@ -90,7 +100,9 @@ export const READ_FIELDS: Record<string, Record<string, FieldCompiler>> = {
     balance: money((row) => `${row}.principal + ${row}.bonus`),
     principal: money((row) => `${row}.principal`),
     bonus: money((row) => `${row}.bonus`),
+    ...ACCOUNT_FIELDS,
   },
+  ...MEMBERSHIP_FIELDS,
   Visit: {
     lines: (at) =>
       rows(
@@ -105,10 +117,5 @@ export const READ_FIELDS: Record<string, Record<string, FieldCompiler>> = {
     service: (at) => one(at, 'service_item', 'service_id'),
     therapist: (at) => one(at, 'app_user', 'therapist_id'),
     listPrice: money((row) => `${row}.list_price`),
-  },
-  Money: {
-    amount: ({ source }) => trusted(amount(source)),
-    minorUnits: ({ source }) => trusted(source),
-    currency: () => trusted('(select currency from o)'),
   },
 };

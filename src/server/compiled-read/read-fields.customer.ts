@@ -1,0 +1,129 @@
+import { isObjectType } from 'graphql';
+import { WALLET_NAMES } from '../../resolvers/membership/account-fields.resolver';
+import {
+  APPOINTMENT_ITEM_ORDER,
+  customerAppointments,
+  customerCommunications,
+  TIER_HISTORY_LIMIT,
+} from '../../services/customers/customer-lists';
+import { childConnection } from './read-connection';
+import type { FieldAt } from './compile-read';
+import { moneySql, ORGANIZATION_CURRENCY } from './money.sql';
+import { one, organization, rows, type FieldCompiler } from './read-rows';
+import { jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
+
+/** resolvers/customers/customer-fields.resolver.ts preferences: these lists and flags are never null. */
+const PREFERENCE_DEFAULTS: Record<string, string> = {
+  serviceTypes: `'[]'::jsonb`,
+  productBrands: `'[]'::jsonb`,
+  scents: `'[]'::jsonb`,
+  noScent: `'false'::jsonb`,
+  dietaryRestrictions: `'[]'::jsonb`,
+};
+
+/** Customer.preferences: the jsonb column's members (absent or null: the resolver's default, else null). */
+function preferences(at: FieldAt): Sql | undefined {
+  const type = at.compiler.schema.getType('CustomerPreferences');
+  if (!isObjectType(type)) return undefined;
+  const fields = at.compiler.fields(type, at.nodes, at.finish);
+  if (!fields) return undefined;
+  const members: Sql[] = [];
+  for (const [key, field] of fields) {
+    // Object members (none today) would need their own selection: left to graphql-js.
+    if (field.type) return undefined;
+    if (field.name === '__typename') {
+      members.push(sql`${jsonKey(key)}, 'CustomerPreferences'`);
+      continue;
+    }
+    const member = `(${at.source}.preferences -> ${literal(field.name)})`;
+    const fallback = PREFERENCE_DEFAULTS[field.name];
+    members.push(
+      sql`${jsonKey(key)}, ${trusted(
+        fallback
+          ? `(case when ${member} is null or jsonb_typeof(${member}) = 'null' then ${fallback} else ${member} end)`
+          : member,
+      )}`,
+    );
+  }
+  return sql`json_build_object(${joined(members, ', ')})`;
+}
+
+/** A GraphQL name as a SQL string literal (names are `[_A-Za-z][_0-9A-Za-z]*`). */
+function literal(name: string): string {
+  if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) throw new Error(`not a GraphQL name: ${name}`);
+  return `'${name}'`;
+}
+
+/** A tier of the organization by a reference column (resolvers/membership tierOf: any tier of it). */
+const tierBy =
+  (column: string): FieldCompiler =>
+  (at) =>
+    one(at, 'membership_tier', column);
+
+export const CUSTOMER_FIELDS: Record<string, FieldCompiler> = {
+  // money(lifetimeSpend): CNY, not the organization's currency (customer-fields.resolver.ts).
+  lifetimeSpend: (at) => moneySql(at, `${at.source}.lifetime_spend`, `'CNY'`),
+  // Math.round(lifetimeSpend / visitCount) is floor(x + 0.5).
+  averageTicket: (at) => {
+    const money = moneySql(
+      at,
+      `floor(${at.source}.lifetime_spend::numeric / ${at.source}.visit_count + 0.5)::bigint`,
+      `'CNY'`,
+    );
+    return money && sql`(case when ${trusted(at.source)}.visit_count > 0 then ${money} end)`;
+  },
+  preferences,
+  // Customer.tags: the pivot's tags of the organization, oldest first (row-loaders.ts collection).
+  tags: (at) => {
+    const alias = at.compiler.alias('g');
+    const element = at.compiler.child(at, alias, true);
+    if (!element) return undefined;
+    return sql`coalesce((select json_agg(${element} order by ${trusted(`${alias}.created_at, ${alias}.id`)})
+      from customer_tag ${trusted(`p_${alias}`)} join tag ${trusted(alias)} on ${trusted(`${alias}.id = p_${alias}.tag_id`)}
+      where ${trusted(`p_${alias}.customer_id = ${at.source}.id`)} and ${trusted(alias)}.organization_id = ${organization(at)}), '[]'::json)`;
+  },
+  tier: tierBy('tier_id'),
+  appointments: (at) => childConnection(at, customerAppointments),
+  communications: (at) => childConnection(at, customerCommunications),
+  // The newest TIER_HISTORY_LIMIT moves (loaders.ts tierHistory).
+  tierHistory: (at) => {
+    const alias = at.compiler.alias('t');
+    const element = at.compiler.child(at, alias, true);
+    if (!element) return undefined;
+    return sql`coalesce((select json_agg(${element} order by ${trusted(`${alias}.created_at desc, ${alias}.id desc`)})
+      from (select t.* from tier_change t where ${trusted(`t.customer_id = ${at.source}.id`)} and t.organization_id = ${organization(at)}
+             order by t.created_at desc, t.id desc limit ${trusted(String(TIER_HISTORY_LIMIT))}) ${trusted(alias)}), '[]'::json)`;
+  },
+};
+
+const walletNames = Object.entries(WALLET_NAMES)
+  .map(([kind, name]) => `when '${kind}' then '${name}'`)
+  .join(' ');
+
+export const ACCOUNT_FIELDS: Record<string, FieldCompiler> = {
+  // The card product's name, else the wallet's (account-fields.resolver.ts).
+  name: (at) =>
+    sql`coalesce((select p.name from card_product p where ${trusted(`p.id = ${at.source}.card_product_id`)} and p.organization_id = ${organization(at)}),
+      case ${trusted(`${at.source}.kind::text`)} ${trusted(walletNames)} end)`,
+};
+
+export const MEMBERSHIP_FIELDS: Record<string, Record<string, FieldCompiler>> = {
+  Appointment: {
+    items: (at) =>
+      rows(
+        at,
+        'appointment_item',
+        (alias) =>
+          sql`${trusted(`${alias}.appointment_id = ${at.source}.id`)} and ${trusted(alias)}.organization_id = ${organization(at)}`,
+        APPOINTMENT_ITEM_ORDER,
+      ),
+  },
+  AppointmentItem: {
+    service: (at) => one(at, 'service_item', 'service_id'),
+    therapist: (at) => one(at, 'app_user', 'therapist_id'),
+    room: (at) => one(at, 'room', 'room_id'),
+  },
+  Communication: { owner: (at) => one(at, 'app_user', 'owner_id') },
+  TierChange: { fromTier: tierBy('from_tier_id'), toTier: tierBy('to_tier_id') },
+  MembershipTier: { minSpend: (at) => moneySql(at, `${at.source}.min_spend`, ORGANIZATION_CURRENCY) },
+};
