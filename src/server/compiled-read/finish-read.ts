@@ -71,9 +71,11 @@ function finishObject(
   // Money.minorUnits is a SafeInt: beyond 2^53 graphql-js refuses it (an error at the path).
   for (const key of finish.safeIntegers ?? [])
     if (object[key] !== null && !Number.isSafeInteger(object[key])) return false;
-  if (finish.consentBound && owner?.[1]) return false;
-  if (finish.healthReads && owner)
-    for (const field of finish.healthReads) reads.push({ customerId: owner[0], field });
+  // Health read by role is audited for, and bound by the consent of, the customer it belongs to: one
+  // without a compiled Customer above it (no reach today) is graphql-js's to answer, never unaudited.
+  if ((finish.consentBound || finish.healthReads) && !owner) return false;
+  if (finish.consentBound && owner![1]) return false;
+  for (const field of finish.healthReads ?? []) reads.push({ customerId: owner![0], field });
   for (const key of finish.sealed) {
     const sealed = object[key];
     if (typeof sealed === 'string') object[key] = sealedText.convertToJSValue(sealed, NO_PLATFORM);

@@ -10,7 +10,7 @@ import { childConnection } from './read-connection';
 import type { FieldAt } from './compile-read';
 import { moneySql, ORGANIZATION_CURRENCY } from './money.sql';
 import { one, organization, rows, type FieldCompiler } from './read-rows';
-import { jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
+import { jsonKey, joined, nameLiteral, sql, trusted, type Sql } from './sql-fragment';
 
 /** resolvers/customers/customer-fields.resolver.ts preferences: these lists and flags are never null. */
 const PREFERENCE_DEFAULTS: Record<string, string> = {
@@ -35,7 +35,7 @@ function preferences(at: FieldAt): Sql | undefined {
       members.push(sql`${jsonKey(key)}, 'CustomerPreferences'`);
       continue;
     }
-    const member = `(${at.source}.preferences -> ${literal(field.name)})`;
+    const member = `(${at.source}.preferences -> ${nameLiteral(field.name)})`;
     const fallback = PREFERENCE_DEFAULTS[field.name];
     members.push(
       sql`${jsonKey(key)}, ${trusted(
@@ -46,12 +46,6 @@ function preferences(at: FieldAt): Sql | undefined {
     );
   }
   return sql`json_build_object(${joined(members, ', ')})`;
-}
-
-/** A GraphQL name as a SQL string literal (names are `[_A-Za-z][_0-9A-Za-z]*`). */
-function literal(name: string): string {
-  if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) throw new Error(`not a GraphQL name: ${name}`);
-  return `'${name}'`;
 }
 
 /** A tier of the organization by a reference column (resolvers/membership tierOf: any tier of it). */

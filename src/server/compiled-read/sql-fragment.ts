@@ -35,8 +35,13 @@ export function joined(parts: readonly Sql[], separator: string): Sql {
   };
 }
 
-/** A json object key: response keys are GraphQL names (`[_A-Za-z][_0-9A-Za-z]*`), safe as literals. */
-export function jsonKey(name: string): Sql {
+/** A GraphQL name (`[_A-Za-z][_0-9A-Za-z]*`) as a SQL string literal: nothing in it needs quoting. */
+export function nameLiteral(name: string): string {
   if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) throw new Error(`not a GraphQL name: ${name}`);
-  return trusted(`'${name}'`);
+  return `'${name}'`;
+}
+
+/** A json object key: a response key, which is a GraphQL name. */
+export function jsonKey(name: string): Sql {
+  return trusted(nameLiteral(name));
 }
