@@ -102,6 +102,8 @@ beforeAll(async () => {
     { input: { customerId: id, channel: 'PHONE', summary: '电话回访: 肩颈好转' } },
   );
   await recordVisit(org.unassigned.id, 2, 1);
+  // 回访 tasks for the visits: the 360 page's open care tasks.
+  await ok(org.tokens.MANAGER, `mutation { runCareSchedule { total } }`);
   // The newest customer: no health profile, no wallet, no visit.
   await createCustomer(compiled, org, '王芳');
   // The oldest customer withdrew health consent: on a page of 20, not on a page of 3.
@@ -187,6 +189,22 @@ const CUSTOMER_360 = `query Customer360($id: ID!) {
     kind reason dueAt suggestedChannel owner { displayName } } } }
 }`;
 
+/** The ledger root of the 360 page with every field, its pages and owners. */
+const LEDGER = `query Ledger($customer: ID, $account: ID, $first: Int, $after: String) {
+  ledgerEntries(customerId: $customer, accountId: $account, first: $first, after: $after) { __typename totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { __typename cursor node { __typename id kind principalDelta { amount minorUnits currency } bonusDelta { amount }
+      unitsDelta principalAfter { amount } bonusAfter { amount } unitsAfter reversesId operationId storeId visitId
+      serviceId paid: amountPaid { amount } paymentMethod paymentReference expiresAt note createdAt
+      account { id kind name status balance { amount } } } } } }`;
+
+/** The care root of the 360 page with every field, its customer's health included (audited). */
+const CARE = `query Care($filter: CareTaskFilter, $first: Int, $after: String) {
+  careTasks(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { id kind purpose reason suggestedChannel availableFrom dueAt status visitId complaintId
+      accountId completedAt outcome version store { id name } owner { id displayName }
+      customer { id name hasHealthAlerts healthProfile { notes allergies { substance } } } } } } }`;
+
 const ROLES = [
   'OWNER',
   'MANAGER',
@@ -197,6 +215,11 @@ const ROLES = [
   'AUDITOR',
   'INTEGRATION',
 ];
+
+interface LedgerPage {
+  pageInfo: { endCursor: string | null };
+  edges: { node: { account: { id: string } } }[];
+}
 
 /** Audit rows the request writes: everything after a mark of the database clock. */
 async function auditedBy(run: () => Promise<GraphQLResult>) {
@@ -238,6 +261,45 @@ describe.each(ROLES)('as %s', (role) => {
     // ledgerEntries too, which of the two non-null roots graphql-js reports first varies by run).
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id'])
       await same(role, `query($id: ID!) { customer(id: $id) { id name healthProfile { notes } } }`, { id });
+  });
+
+  test('ledger entries and care tasks: pages, owners, filters and refusals alike', async () => {
+    const customer = org.assigned.id;
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const ledger = await same(role, LEDGER, { customer, first: 3 });
+    const ledgerPage = (ledger.result.data as { ledgerEntries?: LedgerPage } | null)?.ledgerEntries;
+    if (ledgerPage) {
+      await same(role, LEDGER, { customer, first: 3, after: ledgerPage.pageInfo.endCursor });
+      await same(role, LEDGER, { account: ledgerPage.edges[0].node.account.id, first: 2 });
+    }
+    for (const variables of [
+      { customer: org.unassigned.id },
+      { customer: unknown },
+      { account: unknown },
+      { customer: 'not-an-id' },
+      { customer, account: unknown },
+      {},
+      { customer, after: 'bm90LWEtY3Vyc29y' },
+      { customer, first: 0 },
+    ])
+      await same(role, LEDGER, variables);
+    const care = await same(role, CARE, { first: 2 });
+    const carePage = (care.result.data as { careTasks?: { pageInfo: { endCursor: string | null } } } | null)
+      ?.careTasks;
+    if (carePage?.pageInfo.endCursor)
+      await same(role, CARE, { first: 2, after: carePage.pageInfo.endCursor });
+    for (const filter of [
+      { customerId: customer },
+      {
+        customerId: customer,
+        kinds: ['VISIT_FOLLOW_UP', 'BIRTHDAY'],
+        dueBefore: new Date(Date.now() + 30 * DAY).toISOString(),
+      },
+      { status: 'DONE' },
+      { ownerId: org.users.MANAGER.id, storeId: org.storeId, dueAfter: new Date(0).toISOString() },
+      { customerId: 'not-an-id' },
+    ])
+      await same(role, CARE, { filter });
   });
 
   test('the next page after a cursor, and a forged cursor, alike', async () => {
@@ -285,15 +347,37 @@ test('MANAGER and OWNER pages are compiled and audited; withdrawn consent goes t
   expect(ownerAll.result.errors).toBeUndefined();
 });
 
-test('the customer-360 page is compiled for MANAGER, its other root fields answered by graphql-js', async () => {
+test('the customer-360 page is one compiled statement for MANAGER, its ledger and care tasks included', async () => {
   const page = await same('MANAGER', CUSTOMER_360, { id: org.assigned.id });
   expect(page.compiled).toBe(true);
   const data = page.result.data as {
     customer: { healthProfile: { lifestyle: { note: string } } };
-    ledgerEntries: unknown;
+    ledgerEntries: { edges: unknown[] };
+    careTasks: { totalCount: number };
   };
   expect(data.customer.healthProfile.lifestyle.note).toBe('常熬夜');
   expect(Object.keys(data)).toEqual(['customer', 'ledgerEntries', 'careTasks']);
+  expect(data.ledgerEntries.edges.length).toBeGreaterThan(0);
+  expect(data.careTasks.totalCount).toBeGreaterThan(0);
+  // Nothing answered by graphql-js: no loader, count or existence statement besides the compiled one.
+  compiled.statements.reset();
+  compiledStatements.length = 0;
+  expect(
+    (await execute(compiled, tokens.MANAGER, CUSTOMER_360, { id: org.assigned.id })).errors,
+  ).toBeUndefined();
+  // The compiled statement and the INSERT of its health reads into the audit log.
+  expect(compiled.statements.count).toBe(2);
+  expect(compiledStatements).toHaveLength(1);
+});
+
+test('ledger entries and care tasks are compiled; a care task’s customer is audited as graphql-js audits it', async () => {
+  const page = await same('MANAGER', CARE, { filter: { customerId: org.assigned.id } });
+  expect(page.compiled).toBe(true);
+  expect(page.audited.map((row) => row.customer_id)).toEqual([org.assigned.id]);
+  expect(page.audited[0].fields).toEqual(['allergies', 'notes']);
+  const ledger = await same('MANAGER', LEDGER, { customer: org.assigned.id, first: 3 });
+  expect(ledger.compiled).toBe(true);
+  expect(ledger.result.errors).toBeUndefined();
 });
 
 test('a role that reads health only for some customers, and fields the compiler does not know, go to graphql-js', async () => {

@@ -13,6 +13,7 @@ import type { Viewer } from '../../core/viewer';
 import { ReadCompiler } from './compile-read';
 import type { Finish } from './finish-read';
 import { customerById, customersConnection } from './read-connection';
+import { careTasksConnection, ledgerEntriesConnection } from './read-roots';
 import { bind, joined, jsonKey, sql, trusted, type Sql } from './sql-fragment';
 
 /** Starts every compiled statement: query logs and tests tell it from the loaders' statements. */
@@ -38,6 +39,8 @@ type RootCompiler = (
 const ROOTS: Partial<Record<string, RootCompiler>> = {
   customers: customersConnection,
   customer: customerById,
+  ledgerEntries: ledgerEntriesConnection,
+  careTasks: careTasksConnection,
 };
 
 /**

@@ -14,9 +14,12 @@ import { EncryptedText } from '../../entities/encrypted.type';
 import {
   Appointment,
   AppointmentItem,
+  CareTask,
   Communication,
+  LedgerEntry,
   MembershipTier,
   Room,
+  Store,
   Tag,
   TierChange,
 } from '../../entities';
@@ -81,6 +84,9 @@ const WHOLE_ROWS = [
   { type: 'AppointmentItem', entity: AppointmentItem, reads: {} },
   { type: 'Communication', entity: Communication, reads: {} },
   { type: 'Room', entity: Room, reads: {} },
+  { type: 'Store', entity: Store, reads: {} },
+  { type: 'LedgerEntry', entity: LedgerEntry, reads: {} },
+  { type: 'CareTask', entity: CareTask, reads: {} },
 ];
 
 /**

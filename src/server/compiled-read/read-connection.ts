@@ -9,8 +9,8 @@ import type { Finish } from './finish-read';
 import { isoSql } from './plain-columns';
 import { bind, jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
 
-/** The rows of one page, newest first by a timestamp column and the id (the keyset of the cursor). */
-interface Page {
+/** The rows of one page, ordered by a timestamp column and the id (the keyset of the cursor). */
+export interface Page {
   /** The page's rows (at most `limit`) as a derived table named `alias`. */
   rows: (alias: string, limit: number) => Sql;
   /** `order by` of the page over `alias`. */
@@ -28,7 +28,7 @@ const cursorSql = (sortIso: string, id: string) =>
   `rtrim(translate(encode(convert_to('["' || ${sortIso} || '","' || ${id}::text || '"]', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
 
 /** A Relay connection over a page: the members the nodes select, graphql-js's shape and order. */
-function connection(
+export function connection(
   compiler: ReadCompiler,
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
@@ -108,7 +108,7 @@ function pageInfo(
   return sql`json_build_object(${joined(members, ', ')})`;
 }
 
-function limitOf(first: unknown): number | undefined {
+export function limitOf(first: unknown): number | undefined {
   try {
     return pageSize((first ?? undefined) as number | undefined);
   } catch {

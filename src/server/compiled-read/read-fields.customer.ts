@@ -119,5 +119,27 @@ export const MEMBERSHIP_FIELDS: Record<string, Record<string, FieldCompiler>> = 
   },
   Communication: { owner: (at) => one(at, 'app_user', 'owner_id') },
   TierChange: { fromTier: tierBy('from_tier_id'), toTier: tierBy('to_tier_id') },
+  // resolvers/membership/account-fields.resolver.ts LedgerEntryFieldsResolver.
+  LedgerEntry: {
+    account: (at) => one(at, 'account', 'account_id'),
+    principalDelta: (at) => moneySql(at, `${at.source}.principal_delta`),
+    bonusDelta: (at) => moneySql(at, `${at.source}.bonus_delta`),
+    principalAfter: (at) => moneySql(at, `${at.source}.principal_after`),
+    bonusAfter: (at) => moneySql(at, `${at.source}.bonus_after`),
+    amountPaid: (at) => {
+      const money = moneySql(at, `${at.source}.amount_paid`);
+      return money && sql`(case when ${trusted(at.source)}.amount_paid is not null then ${money} end)`;
+    },
+    reversesId: (at) => trusted(`${at.source}.reverses_id`),
+  },
+  // resolvers/care/care-task.resolver.ts: references by id.
+  CareTask: {
+    customer: (at) => one(at, 'customer', 'customer_id'),
+    store: (at) => one(at, 'store', 'store_id'),
+    owner: (at) => one(at, 'app_user', 'owner_id'),
+    visitId: (at) => trusted(`${at.source}.visit_id`),
+    complaintId: (at) => trusted(`${at.source}.complaint_id`),
+    accountId: (at) => trusted(`${at.source}.account_id`),
+  },
   MembershipTier: { minSpend: (at) => moneySql(at, `${at.source}.min_spend`, ORGANIZATION_CURRENCY) },
 };
