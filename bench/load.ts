@@ -19,9 +19,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A child process whose output goes to stderr with a prefix (its warnings, logs and crashes show). */
-export function startChild(name: string, script: string, environment: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [script], {
+/**
+ * A child process whose output goes to stderr with a prefix (its warnings, logs and crashes show).
+ * `nodeArguments`: flags for its node (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
+ */
+export function startChild(
+  name: string,
+  script: string,
+  environment: Record<string, string>,
+  nodeArguments: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArguments, script], {
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

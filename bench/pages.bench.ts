@@ -34,6 +34,8 @@ import { describeEnvironment, renderReport, updateDocument } from './pages-repor
  *                         a quick A/B of one figure; the report then shows only those rows
  *   BENCH_DATABASE_URL    an existing PostgreSQL (maintenance URL) instead of a throw-away embedded one
  *   BENCH_OUTPUT          markdown report to update (default docs/benchmarks.md; "-" for none)
+ *   BENCH_SERVER_NODE_ARGS node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p" (a profile
+ *                         of the server under load, written when it stops)
  */
 
 function intFromEnvironment(name: string, fallback: number): number {
@@ -104,20 +106,25 @@ async function main(): Promise<void> {
     const children: ChildProcess[] = [];
     cleanups.push(() => Promise.all(children.map((child) => stopChild(child))));
     const [serverPort, floorPort] = [await freePort(), await freePort()];
-    const server = startChild('server', path.join(projectRoot, 'dist', 'src', 'main.js'), {
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      JWT_SECRET: secret,
-      MASTER_KEY: BENCH_MASTER_KEY,
-      RUN_JOBS: 'false',
-      SEED_DEMO_DATA: 'false',
-      LOG_LEVEL: 'warn',
-      // The per-user query-cost budget stays on (its PostgreSQL upsert is part of every request) but is
-      // set above what the timed runs spend, so no request is refused.
-      USER_RATE_LIMIT_PER_MINUTE: process.env.BENCH_USER_RATE_LIMIT ?? '1000000000',
-      HOST: '127.0.0.1',
-      PORT: String(serverPort),
-    });
+    const server = startChild(
+      'server',
+      path.join(projectRoot, 'dist', 'src', 'main.js'),
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: url,
+        JWT_SECRET: secret,
+        MASTER_KEY: BENCH_MASTER_KEY,
+        RUN_JOBS: 'false',
+        SEED_DEMO_DATA: 'false',
+        LOG_LEVEL: 'warn',
+        // The per-user query-cost budget stays on (its PostgreSQL upsert is part of every request) but is
+        // set above what the timed runs spend, so no request is refused.
+        USER_RATE_LIMIT_PER_MINUTE: process.env.BENCH_USER_RATE_LIMIT ?? '1000000000',
+        HOST: '127.0.0.1',
+        PORT: String(serverPort),
+      },
+      process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
+    );
     children.push(server);
     const floor = startChild('floor', path.join(projectRoot, 'dist', 'bench', 'floor.js'), {
       FLOOR_DATABASE_URL: url,

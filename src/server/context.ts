@@ -10,9 +10,9 @@ import { defaultRateLimits, type RateLimits } from '../services/access/rate-limi
 import type { TokenService } from '../services/access/token.service';
 import { DirectoryCache } from '../services/read/directory-cache';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
-import { createLoaders } from '../services/read/loaders';
+import { createLoaders, type Loaders } from '../services/read/loaders';
 import { HealthGrantLoader } from '../services/health-access/health-grant-loader';
-import { createServices } from '../services';
+import { createServices, type Services } from '../services';
 import { ensureOrganizationKeys } from '../core/crypto/data-keys';
 import { currentTenancy, type TenancyScope } from '../services/tenancy';
 import type { Viewer } from '../core/viewer';
@@ -64,9 +64,13 @@ export async function createContext(
   const audit = new AuditService(em, viewer, request.requestId, request.correlationId);
   // The loaders read the query's selection once the operation is resolved (read-selection.plugin.ts).
   const selection: AppContext['selection'] = {};
-  const loaders = createLoaders(em, viewer, directory, () => selection.byType);
   const healthGrants = new HealthGrantLoader(em, viewer);
   healthGrants.onUse((customerId, grant) => audit.recordGrantUse(customerId, grant));
+  // Loaders and services are made on first use: a compiled read (server/compiled-executor.ts) uses
+  // neither, and making them was a tenth of its CPU. Still one set per request, never shared.
+  let loaders: Loaders | undefined;
+  let services: Services | undefined;
+  const loadersOnce = () => (loaders ??= createLoaders(em, viewer, directory, () => selection.byType));
   return {
     requestId: request.requestId,
     correlationId: request.correlationId,
@@ -75,10 +79,14 @@ export async function createContext(
     em,
     viewer,
     audit,
-    loaders,
+    get loaders() {
+      return loadersOnce();
+    },
     healthGrants,
     selection,
-    services: createServices(em, viewer, audit, dependencies.tokens, loaders),
+    get services() {
+      return (services ??= createServices(em, viewer, audit, dependencies.tokens, loadersOnce()));
+    },
     tokens: dependencies.tokens,
     rateLimits: dependencies.rateLimits ?? defaultRateLimits(dependencies.orm.em.getConnection().getKnex()),
   };

@@ -149,7 +149,7 @@ fragment Row on Customer {
   healthProfile { id version updatedAt notes allergies { id substance category severity reaction recordedAt }
     specialConditions { kind description startsOn endsOn } medicalHistory { condition since status } }
   accounts { id kind status units balance { amount minorUnits currency } principal { amount } bonus { amount } }
-  visits(first: $visits) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id visitedAt effect
+  visits(first: $visits) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id visitedAt effect conditionNotes
     satisfaction feedback lines { position durationMinutes listPrice { amount } service { name durationMinutes }
     therapist { id displayName } } } } }
 }`;
