@@ -4,7 +4,8 @@ import type { AppContext } from './context';
 import type { Viewer } from '../core/viewer';
 import { runPrepared } from '../services/sql';
 import { compileRead, type CompiledRead } from './compiled-read/compile-entry';
-import { finishRead } from './compiled-read/finish-read';
+import { finishText, type HealthRead } from './compiled-read/finish-read';
+import { rawData } from './raw-json';
 
 /** Compiled forms kept per parsed query (Apollo keeps one document per query text), per viewer and variables. */
 const PLANS_PER_DOCUMENT = 200;
@@ -72,9 +73,10 @@ export function compiledReadGateway(schema: GraphQLSchema, options: { enabled: b
 }
 
 /**
- * The compiled statement's answer, its health reads recorded for the audit plugin; undefined when
- * graphql-js must answer: a customer on the page withdrew consent, or the statement failed (logged;
- * graphql-js then meets the same fault and reports it the way it always does).
+ * The compiled statement's answer, its health reads recorded for the audit plugin, its `data` the
+ * json text PostgreSQL wrote (completed by finish-read.ts, sent as it is: raw-json.ts); undefined
+ * when graphql-js must answer: a customer on the page withdrew consent, or the statement failed
+ * (logged; graphql-js then meets the same fault and reports it the way it always does).
  */
 async function compiledAnswer(
   schema: GraphQLSchema,
@@ -82,30 +84,43 @@ async function compiledAnswer(
   request: GatewayGraphQLRequestContext,
   context: AppContext,
 ): Promise<ExecutionResult | undefined> {
-  let data: Record<string, unknown>;
+  let row: Record<string, string | null>;
   try {
-    const [row] = await runPrepared<{ data: Record<string, unknown> }>(context.em, plan.statement.text, [
+    [row] = await runPrepared<Record<string, string | null>>(context.em, plan.statement.text, [
       ...plan.statement.values,
     ]);
-    data = row.data;
   } catch (error) {
     context.logger.warn({ err: error }, 'compiled read failed; answered by graphql-js');
     return undefined;
   }
-  const reads = finishRead(data, plan.finish);
-  if (!reads) return undefined;
+  const reads: HealthRead[] = [];
+  const texts = new Map<string, string>();
+  for (const root of plan.roots) {
+    if (!root.column) continue;
+    const text = finishText(row[root.column] ?? 'null', plan.marks, reads);
+    if (text === undefined) return undefined;
+    texts.set(root.key, text);
+  }
   for (const read of reads) context.audit.recordHealthRead(read.customerId, read.field);
-  if (!plan.delegated) return { data };
   // The root fields left to graphql-js, then both answers in the root's order.
-  const rest = await execute({
-    schema,
-    document: plan.delegated,
-    contextValue: context,
-    variableValues: request.request.variables,
-    operationName: request.operationName ?? undefined,
-  });
-  if (!rest.data) return rest;
-  const merged: Record<string, unknown> = {};
-  for (const key of plan.rootKeys) merged[key] = key in data ? data[key] : rest.data[key];
-  return rest.errors ? { data: merged, errors: rest.errors } : { data: merged };
+  let rest: ExecutionResult | undefined;
+  if (plan.delegated) {
+    rest = await execute({
+      schema,
+      document: plan.delegated,
+      contextValue: context,
+      variableValues: request.request.variables,
+      operationName: request.operationName ?? undefined,
+    });
+    if (!rest.data) return rest;
+  }
+  // Response keys are GraphQL names: nothing in them needs escaping.
+  const members = plan.roots.map(
+    ({ key }) => `"${key}":${texts.get(key) ?? JSON.stringify(rest?.data?.[key] ?? null)}`,
+  );
+  const data = rawData(
+    plan.roots.map(({ key }) => key),
+    `{${members.join(',')}}`,
+  );
+  return rest?.errors ? { data, errors: rest.errors } : { data };
 }

@@ -18,6 +18,7 @@ import type { TokenService } from '../services/access/token.service';
 import type { AppConfig } from './config';
 import { createContext, type AppContext } from './context';
 import { compiledReadGateway } from './compiled-executor';
+import { stringifyResponse } from './raw-json';
 import { createErrorFormatter } from './error-formatter';
 import { createMetrics, metricsRoute, type AppMetrics } from './metrics';
 import { customerExportRouter } from './customer-export.router';
@@ -122,6 +123,8 @@ export async function createHttpApp(
   const apollo = new ApolloServer<AppContext>({
     // Reads the compiler covers run as one json-building statement (server/compiled-executor.ts).
     gateway: compiledReadGateway(schema, { enabled: config.compiledReads ?? true }),
+    // A compiled read's data is json text already: written out as it is (server/raw-json.ts).
+    stringifyResult: stringifyResponse,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: development && config.nodeEnv !== 'test',
     formatError: createErrorFormatter(logger, false),

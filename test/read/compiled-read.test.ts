@@ -1,9 +1,10 @@
 import { createCatalogue, insertAppointment, type CatalogueFixture } from '../support/booking-fixtures';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createCardProducts, sellCard } from '../support/ledger-fixtures';
-import { createTestApp, execute, type GraphQLResult, type TestApp } from '../support/test-app';
+import { createTestApp, execute, listen, type GraphQLResult, type TestApp } from '../support/test-app';
 import { createCustomer } from '../support/visit-fixtures';
 import { COMPILED_READ_TAG } from '../../src/server/compiled-read/compile-entry';
+import { isRawData } from '../../src/server/raw-json';
 
 /**
  * Compiled reads (server/compiled-read): a query the compiler covers is answered by one statement
@@ -242,7 +243,8 @@ async function same(role: string, query: string, variables: Record<string, unkno
   const slow = await auditedBy(() => execute(reference, tokens[role], query, variables));
   expect(fast.result).toEqual(slow.result);
   expect(fast.rows).toEqual(slow.rows);
-  return { result: fast.result, audited: fast.rows, compiled: ran };
+  // answered: the compiled statement's json text is the answer (not sent back to graphql-js).
+  return { result: fast.result, audited: fast.rows, compiled: ran, answered: isRawData(fast.result.data) };
 }
 
 describe.each(ROLES)('as %s', (role) => {
@@ -323,7 +325,7 @@ describe.each(ROLES)('as %s', (role) => {
 test('MANAGER and OWNER pages are compiled and audited; withdrawn consent goes to graphql-js for MANAGER only', async () => {
   // The three newest: 王芳 and the fixture's two customers, not the one who withdrew consent.
   const managerPair = await same('MANAGER', LIST_PAGE, { first: 3 });
-  expect(managerPair.compiled).toBe(true);
+  expect(managerPair.answered).toBe(true);
   expect(managerPair.audited.map((row) => row.customer_id)).toContain(org.assigned.id);
   expect(managerPair.audited.find((row) => row.customer_id === org.assigned.id)?.fields).toEqual([
     'allergies',
@@ -341,15 +343,16 @@ test('MANAGER and OWNER pages are compiled and audited; withdrawn consent goes t
   // (FORBIDDEN at that customer's health profile), and the same for both apps.
   const managerAll = await same('MANAGER', LIST_PAGE, { first: 20 });
   expect(managerAll.compiled).toBe(true);
+  expect(managerAll.answered).toBe(false);
   expect(managerAll.result.errors?.map((error) => error.extensions?.code)).toContain('FORBIDDEN');
   const ownerAll = await same('OWNER', LIST_PAGE, { first: 20 });
-  expect(ownerAll.compiled).toBe(true);
+  expect(ownerAll.answered).toBe(true);
   expect(ownerAll.result.errors).toBeUndefined();
 });
 
 test('the customer-360 page is one compiled statement for MANAGER, its ledger and care tasks included', async () => {
   const page = await same('MANAGER', CUSTOMER_360, { id: org.assigned.id });
-  expect(page.compiled).toBe(true);
+  expect(page.answered).toBe(true);
   const data = page.result.data as {
     customer: { healthProfile: { lifestyle: { note: string } } };
     ledgerEntries: { edges: unknown[] };
@@ -372,11 +375,11 @@ test('the customer-360 page is one compiled statement for MANAGER, its ledger an
 
 test('ledger entries and care tasks are compiled; a care task’s customer is audited as graphql-js audits it', async () => {
   const page = await same('MANAGER', CARE, { filter: { customerId: org.assigned.id } });
-  expect(page.compiled).toBe(true);
+  expect(page.answered).toBe(true);
   expect(page.audited.map((row) => row.customer_id)).toEqual([org.assigned.id]);
   expect(page.audited[0].fields).toEqual(['allergies', 'notes']);
   const ledger = await same('MANAGER', LEDGER, { customer: org.assigned.id, first: 3 });
-  expect(ledger.compiled).toBe(true);
+  expect(ledger.answered).toBe(true);
   expect(ledger.result.errors).toBeUndefined();
 });
 
@@ -389,7 +392,7 @@ test('a role that reads health only for some customers, and fields the compiler 
         accounts { kind balance { amount } } visits(first: 3) { edges { node { visitedAt lines { service { name } } } } } } } } }`,
     {},
   );
-  expect(frontDesk.compiled).toBe(true);
+  expect(frontDesk.answered).toBe(true);
   const unknown = await same(
     'MANAGER',
     `{ customers(first: 2) { edges { node { id assignedConsultant { displayName } } } } }`,
@@ -402,4 +405,47 @@ test('a role that reads health only for some customers, and fields the compiler 
     { hide: true },
   );
   expect(skipped.compiled).toBe(false);
+});
+
+test('over HTTP a compiled answer is sent as the json text PostgreSQL wrote, equal to graphql-js’s answer', async () => {
+  const { url, server } = await listen(compiled.app);
+  try {
+    const post = async (role: string, query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[role]}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      return (await response.json()) as GraphQLResult;
+    };
+    for (const [role, query, variables] of [
+      ['MANAGER', LIST_PAGE, { first: 3 }],
+      ['OWNER', LIST_PAGE, { first: 20 }],
+      ['MANAGER', CUSTOMER_360, { id: org.assigned.id }],
+      ['MANAGER', SHAPES, { first: 5, visits: 2 }],
+      // Compiled and answered by graphql-js (a withdrawn consent), and a delegated root with an error.
+      ['MANAGER', LIST_PAGE, { first: 20 }],
+      ['MANAGER', LEDGER, { customer: org.assigned.id, account: org.assigned.id }],
+    ] as const) {
+      compiledStatements.length = 0;
+      const sent = await post(role, query, variables);
+      const expected = await execute(reference, tokens[role], query, variables);
+      expect(sent).toEqual(expected);
+    }
+    // The body is PostgreSQL's text (json_build_object writes `"key" : value`, JSON.stringify never
+    // does), with the health data opened from its sealed form in it, and no mark left.
+    const body = await (
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.MANAGER}` },
+        body: JSON.stringify({ query: CUSTOMER_360, variables: { id: org.assigned.id } }),
+      })
+    ).text();
+    expect(body).toMatch(/^\{"data":\{"customer":\{"id" : "/);
+    expect(body).toContain('"notes" : "腰椎间盘突出，避免重压"');
+    expect(body).not.toContain('"#');
+  } finally {
+    server.close();
+  }
 });

@@ -1,62 +1,64 @@
-import { finishRead } from '../../src/server/compiled-read/finish-read';
+import { parse, type FieldNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import { Role } from '../../src/entities/access/access.enums';
+import { finishText, type HealthRead, type Marks } from '../../src/server/compiled-read/finish-read';
+import { ReadCompiler } from '../../src/server/compiled-read/compile-read';
+import { MARK_TEXT } from '../../src/server/compiled-read/read-marks';
+import { buildExecutableSchema } from '../../src/server/build-schema';
+import type { Viewer } from '../../src/core/viewer';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * finish-read.ts completes what PostgreSQL built. A health object read by role belongs to the
- * compiled Customer above it (its `#customer` mark): without one it can be neither audited nor
- * checked for a withdrawn consent, so graphql-js must answer (undefined), never the compiled data.
+ * finish-read.ts completes the json text PostgreSQL built by its marks (read-marks.ts) without
+ * parsing it. A mark it cannot complete, and a customer who withdrew consent, send the query to
+ * graphql-js (undefined), never the text; text that only looks like a mark is data and stays.
  */
-test('health read by role without a customer above it goes to graphql-js', () => {
-  const profile = { notes: null };
-  expect(
-    finishRead(
-      { profile },
-      {
-        sealed: [],
-        children: [
-          { key: 'profile', list: false, finish: { sealed: [], children: [], healthReads: ['notes'] } },
-        ],
-      },
-    ),
-  ).toBeUndefined();
-  expect(
-    finishRead(
-      { profile },
-      {
-        sealed: [],
-        children: [{ key: 'profile', list: false, finish: { sealed: [], children: [], consentBound: true } }],
-      },
-    ),
-  ).toBeUndefined();
+const marks: Marks = { health: [['allergies', 'notes']], sealedJson: [] };
+const member = (body: string) => `, ${MARK_TEXT}${body}" : null`;
+
+test('a health mark records its fields for its customer and leaves the object as graphql-js writes it', () => {
+  const reads: HealthRead[] = [];
+  const text = `{"profile" : {"notes" : null${member('h0:c-1')}}${member('wfalse')}}`;
+  expect(finishText(text, marks, reads)).toBe('{"profile" : {"notes" : null}}');
+  expect(reads).toEqual([
+    { customerId: 'c-1', field: 'allergies' },
+    { customerId: 'c-1', field: 'notes' },
+  ]);
 });
 
-test('under its customer the same read is audited for it, and a withdrawn consent goes to graphql-js', () => {
-  const finish = (withdrawn: boolean) => ({
-    data: { customer: { '#customer': ['c-1', withdrawn], profile: { notes: null } } },
-    plan: {
-      sealed: [],
-      children: [
-        {
-          key: 'customer',
-          list: false,
-          finish: {
-            sealed: [],
-            children: [
-              {
-                key: 'profile',
-                list: false,
-                finish: { sealed: [], children: [], healthReads: ['notes'], consentBound: true },
-              },
-            ],
-            customer: true,
-            consentBound: true,
-          },
-        },
-      ],
-    },
-  });
-  const given = finish(false);
-  expect(finishRead(given.data, given.plan)).toEqual([{ customerId: 'c-1', field: 'notes' }]);
-  expect(given.data.customer).toEqual({ profile: { notes: null } });
-  const withdrawn = finish(true);
-  expect(finishRead(withdrawn.data, withdrawn.plan)).toBeUndefined();
+test('a withdrawn consent, a fallback value and marks it does not know go to graphql-js', () => {
+  for (const text of [
+    `{"notes" : null${member('wtrue')}}`,
+    `{"customer" : ${MARK_TEXT}x"}`,
+    `{"notes" : null${member('h7:c-1')}}`,
+    `{"notes" : null${member('q')}}`,
+    `{${MARK_TEXT}h0:c-1" : null}`,
+    `{"notes" : ${MARK_TEXT}j0:abc"}`,
+  ])
+    expect(finishText(text, marks, [])).toBeUndefined();
+});
+
+test('stored text that looks like a mark, without the process secret, is data', () => {
+  const text = '{"name" : "#customer", "note" : "\\"#s.v1.abc\\" : null", "tag" : "#h0:c-1"}';
+  const reads: HealthRead[] = [];
+  expect(finishText(text, marks, reads)).toBe(text);
+  expect(reads).toEqual([]);
+});
+
+test('health read by role without a Customer above it is flagged (compileRoot then leaves it to graphql-js)', async () => {
+  const schema = await buildExecutableSchema({ debug: false });
+  const viewer = { role: Role.MANAGER, organizationId: '00000000-0000-4000-8000-000000000001' } as Viewer;
+  const compiler = new ReadCompiler(schema, {} as EntityManager, viewer, {}, {});
+  const selection = (query: string) =>
+    (parse(query).definitions[0] as OperationDefinitionNode).selectionSet.selections as FieldNode[];
+  const profile = schema.getType('HealthProfile') as GraphQLObjectType;
+  compiler.startRoot();
+  expect(
+    compiler.fields(profile, [{ selectionSet: { selections: selection('{ notes }') } } as never], []),
+  ).toBeDefined();
+  expect(compiler.consentWithoutCustomer).toBe(true);
+  // Each root starts clean; fields that are not consent-bound flag nothing.
+  compiler.startRoot();
+  const customer = schema.getType('Customer') as GraphQLObjectType;
+  compiler.fields(customer, [{ selectionSet: { selections: selection('{ id name }') } } as never], []);
+  expect(compiler.consentWithoutCustomer).toBe(false);
 });

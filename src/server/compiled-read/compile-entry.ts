@@ -11,22 +11,30 @@ import { getVariableValues } from 'graphql/execution/values';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../core/viewer';
 import { ReadCompiler } from './compile-read';
-import type { Finish } from './finish-read';
+import type { Marks } from './finish-read';
+import { FALLBACK_SQL } from './read-marks';
 import { customerById, customersConnection } from './read-connection';
 import { careTasksConnection, ledgerEntriesConnection } from './read-roots';
-import { bind, joined, jsonKey, sql, trusted, type Sql } from './sql-fragment';
+import { bind, joined, sql, trusted, type Sql } from './sql-fragment';
 
 /** Starts every compiled statement: query logs and tests tell it from the loaders' statements. */
 export const COMPILED_READ_TAG = '/* compiled-read */';
 
-/** One statement that builds the query's `data`, and what Node completes of it. */
+/** A root field of the query: compiled into a column of the statement's row, or left to graphql-js. */
+export interface CompiledRoot {
+  key: string;
+  /** The column holding its json text; unset: answered by graphql-js. */
+  column?: string;
+}
+
+/** One statement that builds the query's `data` as json text, one column per compiled root field. */
 export interface CompiledRead {
   statement: Sql;
-  finish: Finish;
+  marks: Marks;
+  /** The root's response keys in selection order, compiled and delegated interleaved. */
+  roots: CompiledRoot[];
   /** The root fields the compiler left to graphql-js, as a document of their own; none: undefined. */
   delegated?: DocumentNode;
-  /** Response keys of the root in selection order (compiled and delegated ones interleaved). */
-  rootKeys: string[];
 }
 
 type RootCompiler = (
@@ -34,7 +42,7 @@ type RootCompiler = (
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
   args: Record<string, unknown>,
-) => { sql: Sql; finish: Finish; required?: boolean } | undefined;
+) => { sql: Sql; required?: boolean } | undefined;
 
 const ROOTS: Partial<Record<string, RootCompiler>> = {
   customers: customersConnection,
@@ -73,10 +81,9 @@ export function compileRead(input: {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
   const compiler = new ReadCompiler(input.schema, input.em, input.viewer, coerced.coerced, fragments);
   const query = input.schema.getQueryType()!;
-  const members: Sql[] = [];
-  const finish: Finish = { sealed: [], children: [] };
+  const columns: Sql[] = [];
   const delegated: FieldNode[] = [];
-  const rootKeys: string[] = [];
+  const roots: CompiledRoot[] = [];
   // One response key may be selected several times (merged by graphql-js): compiled or delegated whole.
   const byKey = new Map<string, FieldNode[]>();
   for (const selection of operation.selectionSet.selections as readonly FieldNode[]) {
@@ -84,17 +91,22 @@ export function compileRead(input: {
     byKey.set(key, [...(byKey.get(key) ?? []), selection]);
   }
   for (const [key, selections] of byKey) {
-    rootKeys.push(key);
-    const compiled = compileRoot(compiler, query, key, selections, finish);
-    if (compiled) members.push(compiled);
-    else delegated.push(...selections);
+    const compiled = compileRoot(compiler, query, key, selections);
+    if (!compiled) {
+      roots.push({ key });
+      delegated.push(...selections);
+      continue;
+    }
+    const column = `r${columns.length}`;
+    roots.push({ key, column });
+    columns.push(sql`(${compiled})::text as ${trusted(column)}`);
   }
-  if (members.length === 0) return undefined;
+  if (columns.length === 0) return undefined;
   return {
     statement: sql`${trusted(COMPILED_READ_TAG)} with o as (select * from organization where id = ${bind(input.viewer.organizationId)})
-      select json_build_object(${joined(members, ', ')}) as data`,
-    finish,
-    rootKeys,
+      select ${joined(columns, ', ')}`,
+    marks: compiler.marks,
+    roots,
     delegated: delegated.length
       ? {
           ...input.document,
@@ -108,21 +120,24 @@ export function compileRead(input: {
   };
 }
 
+/** A root field's json value, or undefined: graphql-js answers it. */
 function compileRoot(
   compiler: ReadCompiler,
   query: GraphQLObjectType,
   key: string,
   selections: FieldNode[],
-  finish: Finish,
 ): Sql | undefined {
+  compiler.startRoot();
   const root = { kind: Kind.FIELD, selectionSet: { kind: Kind.SELECTION_SET, selections } };
-  const fields = compiler.fields(query, [root as unknown as FieldNode], finish);
+  const fields = compiler.fields(query, [root as unknown as FieldNode]);
   const field = fields?.get(key);
   if (!field) return undefined;
-  if (field.name === '__typename') return sql`${jsonKey(key)}, ${trusted(`'${query.name}'`)}`;
+  if (field.name === '__typename') return trusted(`to_json('${query.name}'::text)`);
   const compile = ROOTS[field.name];
   const compiled = compile && field.type ? compile(compiler, field.type, field.nodes, field.args) : undefined;
-  if (!compiled) return undefined;
-  finish.children.push({ key, finish: compiled.finish, list: false, required: compiled.required });
-  return sql`${jsonKey(key)}, ${compiled.sql}`;
+  // Health read by role is bound by the consent of a Customer above it; without one (no such path
+  // today) it could not be checked: graphql-js answers, never the compiled statement unchecked.
+  if (!compiled || compiler.consentWithoutCustomer) return undefined;
+  // A required value missing is graphql-js's error to report (NOT_FOUND): it answers instead.
+  return compiled.required ? sql`coalesce(${compiled.sql}, ${trusted(FALLBACK_SQL)})` : compiled.sql;
 }

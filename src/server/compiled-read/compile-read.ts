@@ -14,12 +14,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../../entities/access/access.enums';
 import type { Viewer } from '../../core/viewer';
 import { policies } from '../../policies';
-import { AUDITED_HEALTH_FIELDS } from '../audit.middleware';
+import { auditMiddleware } from '../audit.middleware';
 import { columnFields, type ColumnField } from './plain-columns';
 import { READ_FIELDS } from './read-fields';
 import type { FieldCompiler } from './read-rows';
 import { jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
-import type { Finish } from './finish-read';
+import type { Marks } from './finish-read';
+import { consentMarkSql, healthMarkSql, sealedTextSql } from './read-marks';
+
+/** Types with audited fields (audit.middleware.ts) whose rows name their customer (`customer_id`). */
+const AUDITED_ROWS = new Set(['HealthProfile', 'Visit']);
+const audited = auditMiddleware as Record<string, Record<string, unknown> | undefined>;
 
 /** PostgreSQL takes at most 100 arguments per function call: 50 members per json_build_object. */
 const MAX_MEMBERS = 50;
@@ -43,8 +48,6 @@ export interface FieldAt {
   args: Record<string, unknown>;
   nodes: readonly FieldNode[];
   definition: GraphQLField<unknown, unknown>;
-  /** The parent's finish, for fields whose value Node completes (sealed text). */
-  finish: Finish;
   key: string;
 }
 
@@ -53,10 +56,17 @@ export interface FieldAt {
  * (docs/architecture.md, "Compiled reads"), or answers undefined: then graphql-js executes it as
  * always. Only fields the viewer's role reads whatever the row are compiled (the policy map's
  * `alwaysFor`, a role-only ALWAYS grant, or a health grant the role holds by role, whose one
- * per-customer condition, a withdrawn consent, is checked on the rows: finish-read.ts).
+ * per-customer condition, a withdrawn consent, is marked on the customer and checked by
+ * finish-read.ts). What Node completes is marked in the json (read-marks.ts), indexed in `marks`.
  */
 export class ReadCompiler {
   private aliases = 0;
+  readonly marks: Marks = { health: [], sealedJson: [] };
+  /**
+   * A field bound by the customer's health consent was compiled and no Customer object above it has
+   * taken it on yet (each Customer marks its consent for the fields below it).
+   */
+  private consentUnclaimed = false;
   /** The statement reads the organization as `o` (status thresholds, currency). */
   readonly organizationId: string;
 
@@ -81,7 +91,8 @@ export class ReadCompiler {
   fields(
     type: GraphQLObjectType,
     nodes: readonly FieldNode[],
-    finish: Finish,
+    /** Where audited fields are collected; without it, a selection with one is not compiled. */
+    reads?: string[],
   ): Map<string, SelectedField> | undefined {
     const collected = this.collect(
       type.name,
@@ -96,7 +107,7 @@ export class ReadCompiler {
         continue;
       }
       const definition = type.getFields()[name];
-      if (!definition || !this.mayRead(type.name, name, finish)) return undefined;
+      if (!definition || !this.mayRead(type.name, name, reads)) return undefined;
       try {
         const args = getArgumentValues(definition, selected[0], this.variables);
         const named = getNamedType(definition.type);
@@ -114,14 +125,23 @@ export class ReadCompiler {
     return fields;
   }
 
+  /** Starts a root field: nothing of another root's is pending. */
+  startRoot(): void {
+    this.consentUnclaimed = false;
+  }
+
+  /** A consent-bound field was compiled without a Customer above it (no such path today). */
+  get consentWithoutCustomer(): boolean {
+    return this.consentUnclaimed;
+  }
+
   /** The json object of `type` over `source` with the members the nodes select, or undefined. */
-  object(
-    type: GraphQLObjectType,
-    source: string,
-    nodes: readonly FieldNode[],
-  ): { sql: Sql; finish: Finish } | undefined {
-    const finish: Finish = { sealed: [], children: [] };
-    const fields = this.fields(type, nodes, finish);
+  object(type: GraphQLObjectType, source: string, nodes: readonly FieldNode[]): Sql | undefined {
+    const customer = type.name === 'Customer';
+    const outer = this.consentUnclaimed;
+    if (customer) this.consentUnclaimed = false;
+    const reads: string[] = [];
+    const fields = this.fields(type, nodes, reads);
     if (!fields) return undefined;
     const members: Sql[] = [];
     for (const [key, selected] of fields) {
@@ -135,33 +155,33 @@ export class ReadCompiler {
         args: selected.args,
         nodes: selected.nodes,
         definition: selected.definition,
-        finish,
         key,
       };
       const value = this.field(type, at);
       if (!value) return undefined;
       members.push(sql`${jsonKey(key)}, ${value}`);
     }
-    // A customer carries its id and consent along (finish-read.ts removes them): audit and consent check.
-    if (type.name === 'Customer') {
-      finish.customer = true;
-      members.push(
-        trusted(
-          `'#customer', json_build_array(${source}.id, ${source}.health_consent_withdrawn_at is not null)`,
-        ),
-      );
+    // Audited fields are recorded for the row's customer (audit.middleware.ts reads `customer`).
+    if (reads.length) {
+      if (!AUDITED_ROWS.has(type.name)) return undefined;
+      const index = this.marks.health.push(reads) - 1;
+      members.push(trusted(healthMarkSql(index, `${source}.customer_id`)));
     }
-    return { sql: sql`json_build_object(${joined(members, ', ')})`, finish };
+    // The customer's consent binds the health fields read by role below it: a withdrawn one sends the
+    // query to graphql-js (finish-read.ts), which answers FORBIDDEN at their paths.
+    if (customer) {
+      if (this.consentUnclaimed)
+        members.push(trusted(consentMarkSql(`${source}.health_consent_withdrawn_at is not null`)));
+      this.consentUnclaimed = outer;
+    }
+    return sql`json_build_object(${joined(members, ', ')})`;
   }
 
-  /** The nested object or list of objects of a field, compiled over `source`. */
-  child(at: FieldAt, source: string, list = false): Sql | undefined {
+  /** The nested object (or each object of a list) of a field, compiled over `source`. */
+  child(at: FieldAt, source: string): Sql | undefined {
     const type = getNamedType(at.definition.type);
     if (!isObjectType(type)) return undefined;
-    const compiled = this.object(type, source, at.nodes);
-    if (!compiled) return undefined;
-    at.finish.children.push({ key: at.key, finish: compiled.finish, list });
-    return compiled.sql;
+    return this.object(type, source, at.nodes);
   }
 
   private field(type: GraphQLObjectType, at: FieldAt): Sql | undefined {
@@ -171,25 +191,31 @@ export class ReadCompiler {
       `${type.name}.${at.definition.name}`,
     );
     if (!column) return undefined;
-    if (column.sealed) at.finish.sealed.push(at.key);
-    return trusted(column.sql(at.source));
+    return trusted(column.sealed ? sealedTextSql(column.sql(at.source)) : column.sql(at.source));
   }
 
   /**
    * Whether the role reads the field whatever the row: then the shield could only answer true. A
    * health grant the role holds by role (OWNER, MANAGER) still depends on the customer's consent:
-   * the object is marked, and finish-read.ts sends a page with a withdrawn customer to graphql-js.
+   * the Customer above is marked, and finish-read.ts sends a page with a withdrawn customer to graphql-js.
    */
-  private mayRead(typeName: string, fieldName: string, finish: Finish): boolean {
+  private mayRead(typeName: string, fieldName: string, reads?: string[]): boolean {
     const fieldGrant = policies[typeName]?.[fieldName];
     if (!fieldGrant) return false;
     const role = this.viewer.role;
-    if (fieldGrant.alwaysFor?.includes(role)) return true;
-    if (fieldGrant.readsOnlyRole) return fieldGrant.conditionFor(role) === 'ALWAYS';
-    if (!fieldGrant.healthByRole || fieldGrant.conditionFor(role) !== 'ALWAYS') return false;
-    if (role !== Role.OWNER) finish.consentBound = true;
-    if (typeName === 'HealthProfile' && (AUDITED_HEALTH_FIELDS as readonly string[]).includes(fieldName))
-      (finish.healthReads ??= []).push(fieldName);
+    let allowed: boolean;
+    if (fieldGrant.alwaysFor?.includes(role)) allowed = true;
+    else if (fieldGrant.readsOnlyRole) allowed = fieldGrant.conditionFor(role) === 'ALWAYS';
+    else {
+      allowed = Boolean(fieldGrant.healthByRole) && fieldGrant.conditionFor(role) === 'ALWAYS';
+      if (allowed && role !== Role.OWNER) this.consentUnclaimed = true;
+    }
+    if (!allowed) return false;
+    // An audited field is recorded wherever it is read, as the audit middleware does.
+    if (audited[typeName]?.[fieldName]) {
+      if (!reads) return false;
+      reads.push(fieldName);
+    }
     return true;
   }
 

@@ -1,30 +1,20 @@
 import type { Platform } from '@mikro-orm/core';
 import { EncryptedJson, EncryptedText } from '../../entities/encrypted.type';
+import { MARK_TEXT } from './read-marks';
 
-/** What Node completes of an object PostgreSQL built, member by member (compile-read.ts). */
-export interface Finish {
-  /** Members holding sealed health text (EncryptedText), opened here with the process's key ring. */
-  sealed: string[];
-  /** `required`: a null there is an error graphql-js reports (NOT_FOUND): it answers instead. */
-  children: { key: string; finish: Finish; list: boolean; required?: boolean }[];
-  /**
-   * Members holding sealed json (EncryptedJson): opened and parsed; with `members`, an object whose
-   * selected members are picked in selection order (absent: `defaults`, else null), as graphql-js's
-   * default resolvers would read them off the parsed value.
-   */
-  sealedJson?: SealedJson[];
-  /** Members graphql-js prints as GraphQLSafeInt (checked here; beyond it graphql-js answers). */
-  safeIntegers?: string[];
-  /** Health fields read by role: readable while the customer has not withdrawn consent (not OWNER). */
-  consentBound?: boolean;
-  /** A HealthProfile's audited fields: recorded as read for its customer. */
-  healthReads?: string[];
-  /** A Customer: its `#customer` member ([id, consent withdrawn]) is taken off here. */
-  customer?: boolean;
+/** What the marks of one compiled statement refer to (read-marks.ts), by index. */
+export interface Marks {
+  /** The audited health fields each health mark records as read. */
+  health: string[][];
+  sealedJson: SealedJson[];
 }
 
+/**
+ * A sealed json value; with `members`, an object whose selected members are picked in selection
+ * order (absent: `defaults`, else null), as graphql-js's default resolvers would read them off the
+ * parsed value.
+ */
 export interface SealedJson {
-  key: string;
   /** The object's GraphQL type (its __typename). */
   typeName?: string;
   members?: { key: string; name: string }[];
@@ -33,69 +23,63 @@ export interface SealedJson {
   always?: boolean;
 }
 
-type CustomerMark = [id: string, withdrawn: boolean];
+export interface HealthRead {
+  customerId: string;
+  field: string;
+}
 
 const sealedText = new EncryptedText();
 const sealedJson = new EncryptedJson();
 const NO_PLATFORM = undefined as unknown as Platform;
+/** How json_build_object writes a member that follows another, and a null value. */
+const MEMBER_SEPARATOR = ', ';
+const NULL_VALUE = ' : null';
 
 /**
- * Opens the sealed values of `data` in place and returns the health reads to audit, as the audit
- * middleware would have recorded them (server/audit.middleware.ts: every audited field of every
- * health profile answered, for its customer); undefined when a customer on it withdrew health
- * consent and the role is bound by that: then graphql-js answers the query with its FORBIDDEN paths.
+ * Completes the json text PostgreSQL built, without parsing it: each mark (read-marks.ts) is
+ * replaced by its opened value, or taken out after recording what it says. Returns the text, or
+ * undefined when graphql-js must answer: a customer on it withdrew health consent (graphql-js answers
+ * with its FORBIDDEN paths), a value only graphql-js reports, or a mark this walk does not know.
+ * `reads` collects the health reads to audit, as the audit middleware would record them.
  */
-export function finishRead(
-  data: Record<string, unknown>,
-  finish: Finish,
-): { customerId: string; field: string }[] | undefined {
-  const reads: { customerId: string; field: string }[] = [];
-  return finishObject(data, finish, reads, undefined) ? reads : undefined;
-}
-
-function finishObject(
-  value: unknown,
-  finish: Finish,
-  reads: { customerId: string; field: string }[],
-  customer: CustomerMark | undefined,
-): boolean {
-  if (value === null || value === undefined) return true;
-  const object = value as Record<string, unknown>;
-  let owner = customer;
-  if (finish.customer) {
-    owner = object['#customer'] as CustomerMark | undefined;
-    // Every compiled Customer carries its mark: one without is an object this walk does not know.
-    if (!owner) return false;
-    delete object['#customer'];
+export function finishText(text: string, marks: Marks, reads: HealthRead[]): string | undefined {
+  let finished = '';
+  let from = 0;
+  for (let at = text.indexOf(MARK_TEXT); at !== -1; at = text.indexOf(MARK_TEXT, from)) {
+    const kindAt = at + MARK_TEXT.length;
+    // Marks hold no quote or backslash (a secret, digits, uuids and base64url): the next quote ends one.
+    const end = text.indexOf('"', kindAt);
+    if (end === -1) return undefined;
+    const body = text.slice(kindAt + 1, end);
+    const kind = text[kindAt];
+    if (kind === 's') {
+      finished += text.slice(from, at) + JSON.stringify(sealedText.convertToJSValue(body, NO_PLATFORM));
+      from = end + 1;
+    } else if (kind === 'j') {
+      const colon = body.indexOf(':');
+      const spec = marks.sealedJson[Number(body.slice(0, colon))];
+      if (colon < 1 || !spec) return undefined;
+      const sealed = body.slice(colon + 1);
+      const value = sealed ? sealedJson.convertToJSValue(sealed, NO_PLATFORM) : null;
+      finished += text.slice(from, at) + JSON.stringify(opened(value, spec) ?? null);
+      from = end + 1;
+    } else if (kind === 'h' || kind === 'w') {
+      // A member after the object's own: `, "<mark>" : null`, taken out whole.
+      if (text.slice(at - MEMBER_SEPARATOR.length, at) !== MEMBER_SEPARATOR) return undefined;
+      if (!text.startsWith(NULL_VALUE, end + 1)) return undefined;
+      if (kind === 'w' && body !== 'false') return undefined;
+      if (kind === 'h') {
+        const colon = body.indexOf(':');
+        const fields = marks.health[Number(body.slice(0, colon))];
+        if (colon < 1 || !fields) return undefined;
+        const customerId = body.slice(colon + 1);
+        for (const field of fields) reads.push({ customerId, field });
+      }
+      finished += text.slice(from, at - MEMBER_SEPARATOR.length);
+      from = end + 1 + NULL_VALUE.length;
+    } else return undefined;
   }
-  // Money.minorUnits is a SafeInt: beyond 2^53 graphql-js refuses it (an error at the path).
-  for (const key of finish.safeIntegers ?? [])
-    if (object[key] !== null && !Number.isSafeInteger(object[key])) return false;
-  // Health read by role is audited for, and bound by the consent of, the customer it belongs to: one
-  // without a compiled Customer above it (no reach today) is graphql-js's to answer, never unaudited.
-  if ((finish.consentBound || finish.healthReads) && !owner) return false;
-  if (finish.consentBound && owner![1]) return false;
-  for (const field of finish.healthReads ?? []) reads.push({ customerId: owner![0], field });
-  for (const key of finish.sealed) {
-    const sealed = object[key];
-    if (typeof sealed === 'string') object[key] = sealedText.convertToJSValue(sealed, NO_PLATFORM);
-  }
-  for (const json of finish.sealedJson ?? []) {
-    const sealed = object[json.key];
-    if (typeof sealed === 'string')
-      object[json.key] = opened(sealedJson.convertToJSValue(sealed, NO_PLATFORM), json);
-  }
-  for (const child of finish.children) {
-    const member = object[child.key];
-    if (!child.list) {
-      if (child.required && member === null) return false;
-      if (!finishObject(member, child.finish, reads, owner)) return false;
-      continue;
-    }
-    if (Array.isArray(member))
-      for (const element of member) if (!finishObject(element, child.finish, reads, owner)) return false;
-  }
-  return true;
+  return finished + text.slice(from);
 }
 
 function opened(value: unknown, json: SealedJson): unknown {

@@ -1,5 +1,5 @@
 import type { FieldAt } from './compile-read';
-import type { Finish } from './finish-read';
+import { FALLBACK_SQL } from './read-marks';
 import { jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
 
 /** Money.amount as schema/money.type.ts `money()` writes it: sign, major units, two decimals. */
@@ -16,21 +16,19 @@ export const ORGANIZATION_CURRENCY = '(select currency from o)';
 export function moneySql(at: FieldAt, minorUnits: string, currency = ORGANIZATION_CURRENCY): Sql | undefined {
   const type = at.compiler.schema.getType('Money');
   if (!type || !('getFields' in type)) return undefined;
-  const fields = at.compiler.fields(type as never, at.nodes, at.finish);
+  const fields = at.compiler.fields(type as never, at.nodes);
   if (!fields) return undefined;
   const members: Sql[] = [];
-  const finish: Finish = { sealed: [], children: [], safeIntegers: [] };
   for (const [key, field] of fields) {
-    if (field.name === 'minorUnits') finish.safeIntegers!.push(key);
     const value: Record<string, string> = {
       __typename: "'Money'",
       amount: amount(minorUnits),
-      minorUnits,
+      // A GraphQLSafeInt: beyond 2^53 graphql-js refuses it (an error at the path), so it answers.
+      minorUnits: `(case when abs(${minorUnits}) <= ${Number.MAX_SAFE_INTEGER} then to_json(${minorUnits}) else ${FALLBACK_SQL} end)`,
       currency,
     };
     if (!(field.name in value)) return undefined;
     members.push(sql`${jsonKey(key)}, ${trusted(value[field.name])}`);
   }
-  at.finish.children.push({ key: at.key, finish, list: false });
   return sql`json_build_object(${joined(members, ', ')})`;
 }

@@ -5,7 +5,6 @@ import { cursorOf } from '../../services/read/child-pages';
 import { customerByIdWhere, customerListWhere } from '../../services/customers/customer-filter.sql';
 import { isUuid } from '../../core/uuid';
 import type { FieldAt, ReadCompiler } from './compile-read';
-import type { Finish } from './finish-read';
 import { isoSql } from './plain-columns';
 import { bind, jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
 
@@ -33,10 +32,9 @@ export function connection(
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
   page: Page,
-): { sql: Sql; finish: Finish } | undefined {
-  const finish: Finish = { sealed: [], children: [] };
+): Sql | undefined {
   const members: Sql[] = [];
-  const fields = compiler.fields(type, nodes, finish);
+  const fields = compiler.fields(type, nodes);
   if (!fields) return undefined;
   for (const [key, { name, nodes: selected, type: fieldType }] of fields) {
     let value: Sql | undefined;
@@ -45,14 +43,13 @@ export function connection(
       const alias = compiler.alias('e');
       const edge = edgeObject(compiler, fieldType, selected, alias, page);
       if (!edge) return undefined;
-      finish.children.push({ key, finish: edge.finish, list: true });
-      value = sql`coalesce((select json_agg(${edge.sql} order by ${trusted(page.order(alias))}) from ${page.rows(alias, page.limit)}), '[]'::json)`;
+      value = sql`coalesce((select json_agg(${edge} order by ${trusted(page.order(alias))}) from ${page.rows(alias, page.limit)}), '[]'::json)`;
     } else if (name === 'pageInfo' && fieldType) value = pageInfo(compiler, fieldType, selected, page);
     else if (name === '__typename') value = trusted(`'${type.name}'`);
     if (!value) return undefined;
     members.push(sql`${jsonKey(key)}, ${value}`);
   }
-  return { sql: sql`json_build_object(${joined(members, ', ')})`, finish };
+  return sql`json_build_object(${joined(members, ', ')})`;
 }
 
 function edgeObject(
@@ -61,24 +58,20 @@ function edgeObject(
   nodes: readonly FieldNode[],
   alias: string,
   page: Page,
-): { sql: Sql; finish: Finish } | undefined {
-  const finish: Finish = { sealed: [], children: [] };
-  const fields = compiler.fields(type, nodes, finish);
+): Sql | undefined {
+  const fields = compiler.fields(type, nodes);
   if (!fields) return undefined;
   const members: Sql[] = [];
   for (const [key, { name, nodes: selected, type: fieldType }] of fields) {
     let value: Sql | undefined;
     if (name === 'cursor') value = trusted(cursorSql(page.sortIso(alias), `${alias}.id`));
     else if (name === 'node' && fieldType) {
-      const node = compiler.object(fieldType, alias, selected);
-      if (!node) return undefined;
-      finish.children.push({ key, finish: node.finish, list: false });
-      value = node.sql;
+      value = compiler.object(fieldType, alias, selected);
     } else if (name === '__typename') value = trusted(`'${type.name}'`);
     if (!value) return undefined;
     members.push(sql`${jsonKey(key)}, ${value}`);
   }
-  return { sql: sql`json_build_object(${joined(members, ', ')})`, finish };
+  return sql`json_build_object(${joined(members, ', ')})`;
 }
 
 /** core/paging/cursor.ts toConnection: a next page when `limit + 1` rows exist; cursors of the ends. */
@@ -88,7 +81,7 @@ function pageInfo(
   nodes: readonly FieldNode[],
   page: Page,
 ): Sql | undefined {
-  const fields = compiler.fields(type, nodes, { sealed: [], children: [] });
+  const fields = compiler.fields(type, nodes);
   if (!fields) return undefined;
   const members: Sql[] = [];
   for (const [key, { name }] of fields) {
@@ -122,7 +115,7 @@ export function customersConnection(
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
   args: Record<string, unknown>,
-): { sql: Sql; finish: Finish } | undefined {
+): { sql: Sql } | undefined {
   if (args.filter != null || args.orderBy != null) return undefined;
   const limit = limitOf(args.first);
   if (limit === undefined) return undefined;
@@ -137,7 +130,7 @@ export function customersConnection(
     }
   }
   const condition: Sql = { text: where.sql, values: where.values };
-  return connection(compiler, type, nodes, {
+  const compiled = connection(compiler, type, nodes, {
     rows: (alias, size) =>
       sql`(select c.* from customer c where ${condition}${keyset} order by c.created_at desc, c.id desc limit ${bind(size)}) ${trusted(alias)}`,
     order: (alias) => `${alias}.created_at desc, ${alias}.id desc`,
@@ -146,6 +139,7 @@ export function customersConnection(
     limit,
     after: Boolean(args.after),
   });
+  return compiled && { sql: compiled };
 }
 
 /** A nested page of a row (`Customer.visits`): services/read/child-pages.ts loadChildPages. */
@@ -175,9 +169,7 @@ export function childConnection<T>(at: FieldAt, list: ChildList<T>): Sql | undef
     limit,
     after: Boolean(at.args.after),
   });
-  if (!compiled) return undefined;
-  at.finish.children.push({ key: at.key, finish: compiled.finish, list: false });
-  return compiled.sql;
+  return compiled;
 }
 
 /** `Query.customer(id)`: services/customers/customer-query.service.ts get; none found is NOT_FOUND there. */
@@ -186,7 +178,7 @@ export function customerById(
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
   args: Record<string, unknown>,
-): { sql: Sql; finish: Finish; required: boolean } | undefined {
+): { sql: Sql; required: boolean } | undefined {
   if (typeof args.id !== 'string' || !isUuid(args.id)) return undefined;
   const where = customerByIdWhere(compiler.viewer, args.id);
   const alias = compiler.alias('c');
@@ -194,8 +186,7 @@ export function customerById(
   if (!object) return undefined;
   const condition: Sql = { text: where.sql, values: where.values };
   return {
-    sql: sql`(select ${object.sql} from (select c.* from customer c where ${condition} limit 1) ${trusted(alias)})`,
-    finish: object.finish,
+    sql: sql`(select ${object} from (select c.* from customer c where ${condition} limit 1) ${trusted(alias)})`,
     required: true,
   };
 }

@@ -25,7 +25,7 @@ const PREFERENCE_DEFAULTS: Record<string, string> = {
 function preferences(at: FieldAt): Sql | undefined {
   const type = at.compiler.schema.getType('CustomerPreferences');
   if (!isObjectType(type)) return undefined;
-  const fields = at.compiler.fields(type, at.nodes, at.finish);
+  const fields = at.compiler.fields(type, at.nodes);
   if (!fields) return undefined;
   const members: Sql[] = [];
   for (const [key, field] of fields) {
@@ -70,7 +70,7 @@ export const CUSTOMER_FIELDS: Record<string, FieldCompiler> = {
   // Customer.tags: the pivot's tags of the organization, oldest first (row-loaders.ts collection).
   tags: (at) => {
     const alias = at.compiler.alias('g');
-    const element = at.compiler.child(at, alias, true);
+    const element = at.compiler.child(at, alias);
     if (!element) return undefined;
     return sql`coalesce((select json_agg(${element} order by ${trusted(`${alias}.created_at, ${alias}.id`)})
       from customer_tag ${trusted(`p_${alias}`)} join tag ${trusted(alias)} on ${trusted(`${alias}.id = p_${alias}.tag_id`)}
@@ -82,7 +82,7 @@ export const CUSTOMER_FIELDS: Record<string, FieldCompiler> = {
   // The newest TIER_HISTORY_LIMIT moves (loaders.ts tierHistory).
   tierHistory: (at) => {
     const alias = at.compiler.alias('t');
-    const element = at.compiler.child(at, alias, true);
+    const element = at.compiler.child(at, alias);
     if (!element) return undefined;
     return sql`coalesce((select json_agg(${element} order by ${trusted(`${alias}.created_at desc, ${alias}.id desc`)})
       from (select t.* from tier_change t where ${trusted(`t.customer_id = ${at.source}.id`)} and t.organization_id = ${organization(at)}

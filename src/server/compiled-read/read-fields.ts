@@ -7,6 +7,7 @@ import { moneySql } from './money.sql';
 import { childConnection } from './read-connection';
 import { sql, trusted } from './sql-fragment';
 import { one, organization, rows, type FieldCompiler } from './read-rows';
+import { sealedJsonSql } from './read-marks';
 
 /** A Money field over a minor-units expression of the row, in the organization's currency. */
 const money =
@@ -26,29 +27,26 @@ const healthRecords =
     );
 
 /**
- * A sealed json column (EncryptedJson): PostgreSQL returns the sealed text, finish-read.ts opens and
- * parses it; an object type's selected members are picked from it there (after the policies of each).
+ * A sealed json column (EncryptedJson): PostgreSQL returns the sealed text marked, finish-read.ts
+ * opens and parses it; an object type's selected members are picked from it there (after the
+ * policies of each).
  */
 function sealedJson(
   column: string,
   options: { object?: boolean; always?: boolean; defaults?: Record<string, unknown> } = {},
 ): FieldCompiler {
   return (at) => {
-    if (!options.object) {
-      at.finish.sealedJson = [...(at.finish.sealedJson ?? []), { key: at.key }];
-      return trusted(`${at.source}.${column}`);
-    }
+    const marks = at.compiler.marks.sealedJson;
+    if (!options.object) return trusted(sealedJsonSql(`${at.source}.${column}`, marks.push({}) - 1, false));
     const type = getNamedType(at.definition.type);
     if (!isObjectType(type)) return undefined;
-    const fields = at.compiler.fields(type, at.nodes, at.finish);
+    const fields = at.compiler.fields(type, at.nodes);
     // Members that are objects themselves would need a selection of their own: left to graphql-js.
     if (!fields || [...fields.values()].some((field) => field.type)) return undefined;
     const members = [...fields].map(([key, field]) => ({ key, name: field.name }));
-    at.finish.sealedJson = [
-      ...(at.finish.sealedJson ?? []),
-      { key: at.key, typeName: type.name, members, always: options.always, defaults: options.defaults },
-    ];
-    return trusted(`${at.source}.${column}`);
+    const index =
+      marks.push({ typeName: type.name, members, always: options.always, defaults: options.defaults }) - 1;
+    return trusted(sealedJsonSql(`${at.source}.${column}`, index, Boolean(options.always)));
   };
 }
 

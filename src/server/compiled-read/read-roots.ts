@@ -3,12 +3,11 @@ import { decodeTimeCursor } from '../../core/paging/cursor';
 import { isUuid } from '../../core/uuid';
 import { FollowUpStatus } from '../../entities/care/care.enums';
 import type { ReadCompiler } from './compile-read';
-import type { Finish } from './finish-read';
 import { isoSql } from './plain-columns';
 import { connection, limitOf, type Page } from './read-connection';
 import { bind, joined, sql, trusted, type Sql } from './sql-fragment';
 
-type Compiled = { sql: Sql; finish: Finish; required?: boolean } | undefined;
+type Compiled = { sql: Sql; required?: boolean } | undefined;
 
 /**
  * A root page of `table` ordered by a timestamp column and the id, as services/newest-first.ts
@@ -77,8 +76,7 @@ export function ledgerEntriesConnection(
   if (!compiled) return undefined;
   return {
     sql: sql`(case when exists (select 1 from ${trusted(owner)} p where p.id = ${bind(id)} and p.organization_id = ${bind(compiler.organizationId)})
-      then ${compiled.sql} end)`,
-    finish: compiled.finish,
+      then ${compiled} end)`,
     required: true,
   };
 }
@@ -115,5 +113,6 @@ export function careTasksConnection(
   if (filter.dueBefore != null) conditions.push(sql`t.due_at <= ${bind(filter.dueBefore)}`);
   if (filter.dueAfter != null) conditions.push(sql`t.due_at >= ${bind(filter.dueAfter)}`);
   const page = timePage(compiler, 'care_task', conditions, { column: 'due_at', direction: 'asc' }, args);
-  return page && connection(compiler, type, nodes, page);
+  const compiled = page && connection(compiler, type, nodes, page);
+  return compiled && { sql: compiled };
 }

@@ -15,7 +15,7 @@ export function rows(
   order: string,
 ): Sql | undefined {
   const alias = at.compiler.alias('r');
-  const element = at.compiler.child(at, alias, true);
+  const element = at.compiler.child(at, alias);
   if (!element) return undefined;
   const orderBy = trusted(order.replace(/\bt\./g, `${alias}.`));
   return sql`coalesce((select json_agg(${element} order by ${orderBy}) from ${trusted(`"${table}" ${alias}`)} where ${where(alias)}), '[]'::json)`;

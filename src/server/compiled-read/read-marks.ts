@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Marks a compiled statement writes into its json for Node to complete (finish-read.ts). Each is a
+ * json string starting with `#` and this process's secret: stored text reaches the json only as the
+ * content of strings it wrote, and no one who writes customer data has seen the secret, so no stored
+ * value can pose as a mark. A mark Node does not complete sends the query to graphql-js.
+ */
+const SECRET = randomBytes(16).toString('hex');
+
+/** How a mark starts in the json text (its opening quote included). */
+export const MARK_TEXT = `"#${SECRET}`;
+
+/**
+ * The kinds, one letter after the secret:
+ * - `s<sealed>`: a sealed text value (EncryptedText), opened in its place;
+ * - `j<index>:<sealed>`: a sealed json value (EncryptedJson), opened and picked by Marks.sealedJson[index];
+ * - `x`: a value graphql-js must answer (a required value missing, an integer beyond 2^53);
+ * - `h<index>:<customer id>`: a member recording the health fields Marks.health[index] as read;
+ * - `w<true|false>`: a member saying whether the customer withdrew health consent.
+ */
+const mark = (kind: string) => `'#${SECRET}${kind}'`;
+
+/** A sealed text column as its mark, null as null. */
+export const sealedTextSql = (column: string) =>
+  `(case when ${column} is null then null else ${mark('s')} || ${column} end)`;
+
+/** A sealed json column as its mark; null as null, or (`always`) as a mark of nothing. */
+export const sealedJsonSql = (column: string, index: number, always: boolean) =>
+  always
+    ? `(${mark(`j${index}:`)} || coalesce(${column}, ''))`
+    : `(case when ${column} is null then null else ${mark(`j${index}:`)} || ${column} end)`;
+
+/** A json value that sends the query to graphql-js. */
+export const FALLBACK_SQL = `to_json(${mark('x')}::text)`;
+
+/** A json_build_object member (key and value) recording the health fields `index` read for the row's customer. */
+export const healthMarkSql = (index: number, customerIdColumn: string) =>
+  `${mark(`h${index}:`)} || ${customerIdColumn}::text, null`;
+
+/** A json_build_object member carrying whether the customer withdrew health consent. */
+export const consentMarkSql = (withdrawn: string) => `${mark('w')} || (${withdrawn})::text, null`;
