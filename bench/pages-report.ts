@@ -84,11 +84,11 @@ export function renderReport(
       `- ${name}: ≤ ${GOALS.statements} SQL statements per request: ${statements[page]}, ${mark(statements[page] <= GOALS.statements)}`,
     );
   }
-  const listRows = rows.filter((row) => row.page === 'list');
-  const listCpu = Math.max(...listRows.map((row) => row.server.cpuMsPerRequest));
-  if (listRows.length)
+  // Each concurrency on its own: at c=1 every request runs on cold caches between idle waits, and the
+  // floor's CPU per request is 1.5-3x its own at c=10 as well (the table's floor column).
+  for (const row of rows.filter((candidate) => candidate.page === 'list'))
     lines.push(
-      `- list page: server CPU ≤ ${GOALS.listCpuMs} ms per request (worst concurrency): ${fixed(listCpu, 2)} ms, ${mark(listCpu <= GOALS.listCpuMs)}`,
+      `- list page, c=${row.connections}: server CPU ≤ ${GOALS.listCpuMs} ms per request: ${fixed(row.server.cpuMsPerRequest, 2)} ms (floor ${fixed(row.floor.cpuMsPerRequest, 2)}), ${mark(row.server.cpuMsPerRequest <= GOALS.listCpuMs)}`,
     );
   return lines.join('\n');
 }

@@ -86,20 +86,30 @@ async function compiledAnswer(
 ): Promise<ExecutionResult | undefined> {
   let row: Record<string, string | null>;
   try {
-    [row] = await runPrepared<Record<string, string | null>>(context.em, plan.statement.text, [
-      ...plan.statement.values,
-    ]);
+    [row] = await runPrepared<Record<string, string | null>>(
+      context.em,
+      plan.statement.text,
+      [...plan.statement.values],
+      { plan: plan.plan },
+    );
   } catch (error) {
     context.logger.warn({ err: error }, 'compiled read failed; answered by graphql-js');
     return undefined;
   }
   const reads: HealthRead[] = [];
   const texts = new Map<string, string>();
-  for (const root of plan.roots) {
-    if (!root.column) continue;
-    const text = finishText(row[root.column] ?? 'null', plan.marks, reads);
-    if (text === undefined) return undefined;
-    texts.set(root.key, text);
+  try {
+    for (const root of plan.roots) {
+      if (!root.column) continue;
+      const text = finishText(row[root.column] ?? 'null', plan.marks, reads);
+      if (text === undefined) return undefined;
+      texts.set(root.key, text);
+    }
+  } catch (error) {
+    // A value that does not open (tampered, or under a key this process lacks): graphql-js answers
+    // it with an error at its path, as for any read of it.
+    context.logger.warn({ err: error }, 'compiled read could not be completed; answered by graphql-js');
+    return undefined;
   }
   for (const read of reads) context.audit.recordHealthRead(read.customerId, read.field);
   // The root fields left to graphql-js, then both answers in the root's order.

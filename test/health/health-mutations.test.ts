@@ -1,4 +1,5 @@
 import { countRows, createOrganization, type OrganizationFixture } from '../support/fixtures';
+import { createCustomer } from '../support/visit-fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
 
 let testApp: TestApp;
@@ -159,4 +160,23 @@ test('update and remove an allergy; the removal is audited', async () => {
       [added.id],
     ),
   ).toBe(1);
+});
+
+test('a customer without a health profile row (brought in by a tool) gets one on the first update, not a server error', async () => {
+  const customer = await createCustomer(testApp, org, '无档客户');
+  const update = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `mutation($id: ID!) { updateHealthProfile(customerId: $id, input: { notes: "首次建档" }) { id notes version } }`,
+    { id: customer.id },
+  );
+  expect(update.errors).toBeUndefined();
+  expect(update.data!.updateHealthProfile.notes).toBe('首次建档');
+  const read = await execute(
+    testApp,
+    org.tokens.MANAGER,
+    `query($id: ID!) { customer(id: $id) { healthProfile { notes } } }`,
+    { id: customer.id },
+  );
+  expect(read.data!.customer.healthProfile.notes).toBe('首次建档');
 });

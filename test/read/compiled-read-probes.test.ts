@@ -632,7 +632,9 @@ test('the compiler does answer the probes it covers (else the comparisons above 
   // Arguments graphql-js refuses, and the other operation kinds, are not compiled.
   expect((await same('MANAGER', PLAIN, { first: -1 })).compiled).toBe(false);
   expect((await same('MANAGER', PLAIN, { first: 2, visits: 101 })).compiled).toBe(false);
-  expect((await same('MANAGER', PLAIN, { first: 3, filter: {} })).compiled).toBe(false);
+  // An empty filter is the unfiltered list; a status filter needs the organization's thresholds.
+  expect((await same('MANAGER', PLAIN, { first: 3, filter: {} })).compiled).toBe(true);
+  expect((await same('MANAGER', PLAIN, { first: 3, filter: { status: ['ACTIVE'] } })).compiled).toBe(false);
 });
 
 test('a page holds neither archived customers nor another organization’s', async () => {

@@ -30,6 +30,8 @@ export interface CompiledRoot {
 /** One statement that builds the query's `data` as json text, one column per compiled root field. */
 export interface CompiledRead {
   statement: Sql;
+  /** 'per-call': planned for its values each time (a search, whose best plan depends on the term). */
+  plan: 'cached' | 'per-call';
   marks: Marks;
   /** The root's response keys in selection order, compiled and delegated interleaved. */
   roots: CompiledRoot[];
@@ -105,6 +107,7 @@ export function compileRead(input: {
   return {
     statement: sql`${trusted(COMPILED_READ_TAG)} with o as (select * from organization where id = ${bind(input.viewer.organizationId)})
       select ${joined(columns, ', ')}`,
+    plan: compiler.perCallPlan ? 'per-call' : 'cached',
     marks: compiler.marks,
     roots,
     delegated: delegated.length

@@ -67,6 +67,8 @@ export class ReadCompiler {
    * taken it on yet (each Customer marks its consent for the fields below it).
    */
   private consentUnclaimed = false;
+  /** The statement is planned for its values on every run (a search: services/sql.ts 'per-call'). */
+  perCallPlan = false;
   /** The statement reads the organization as `o` (status thresholds, currency). */
   readonly organizationId: string;
 
@@ -123,6 +125,10 @@ export class ReadCompiler {
       }
     }
     return fields;
+  }
+
+  planPerCall(): void {
+    this.perCallPlan = true;
   }
 
   /** Starts a root field: nothing of another root's is pending. */

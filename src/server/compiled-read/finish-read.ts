@@ -33,6 +33,12 @@ const sealedJson = new EncryptedJson();
 const NO_PLATFORM = undefined as unknown as Platform;
 /** How json_build_object writes a member that follows another, and a null value. */
 const MEMBER_SEPARATOR = ', ';
+/**
+ * What a sealed value is made of (core/crypto/envelope.ts: version, key id, iv and body in base64url).
+ * Anything else in a sealed column (plaintext from before the encryption, which json escapes) is
+ * graphql-js's to answer: the text around a mark is copied unescaped.
+ */
+const SEALED_CHARACTERS = /^[A-Za-z0-9._-]*$/;
 const NULL_VALUE = ' : null';
 
 /**
@@ -40,6 +46,7 @@ const NULL_VALUE = ' : null';
  * replaced by its opened value, or taken out after recording what it says. Returns the text, or
  * undefined when graphql-js must answer: a customer on it withdrew health consent (graphql-js answers
  * with its FORBIDDEN paths), a value only graphql-js reports, or a mark this walk does not know.
+ * A sealed value that does not open throws (the caller then lets graphql-js answer).
  * `reads` collects the health reads to audit, as the audit middleware would record them.
  */
 export function finishText(text: string, marks: Marks, reads: HealthRead[]): string | undefined {
@@ -53,6 +60,7 @@ export function finishText(text: string, marks: Marks, reads: HealthRead[]): str
     const body = text.slice(kindAt + 1, end);
     const kind = text[kindAt];
     if (kind === 's') {
+      if (!SEALED_CHARACTERS.test(body)) return undefined;
       finished += text.slice(from, at) + JSON.stringify(sealedText.convertToJSValue(body, NO_PLATFORM));
       from = end + 1;
     } else if (kind === 'j') {
@@ -60,6 +68,7 @@ export function finishText(text: string, marks: Marks, reads: HealthRead[]): str
       const spec = marks.sealedJson[Number(body.slice(0, colon))];
       if (colon < 1 || !spec) return undefined;
       const sealed = body.slice(colon + 1);
+      if (!SEALED_CHARACTERS.test(sealed)) return undefined;
       const value = sealed ? sealedJson.convertToJSValue(sealed, NO_PLATFORM) : null;
       finished += text.slice(from, at) + JSON.stringify(opened(value, spec) ?? null);
       from = end + 1;

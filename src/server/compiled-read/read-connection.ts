@@ -4,6 +4,8 @@ import type { ChildList } from '../../services/read/child-pages';
 import { cursorOf } from '../../services/read/child-pages';
 import { customerByIdWhere, customerListWhere } from '../../services/customers/customer-filter.sql';
 import { isUuid } from '../../core/uuid';
+import { CustomerOrderField, SortDirection } from '../../entities/customers/customers.enums';
+import type { CustomerFilter, CustomerOrder } from '../../schema/customers/customer.inputs';
 import type { FieldAt, ReadCompiler } from './compile-read';
 import { isoSql } from './plain-columns';
 import { bind, jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
@@ -109,17 +111,34 @@ export function limitOf(first: unknown): number | undefined {
   }
 }
 
-/** `Query.customers` without filter and order (newest first): services/customers/customer-query.service.ts. */
+/** schema/customers/customer.inputs.ts CustomerFilter's validators: longer input is graphql-js's to refuse. */
+const FILTER_LIMITS = { search: 50, externalId: 100, tagIds: 20 };
+
+/**
+ * `Query.customers` newest first (services/customers/customer-query.service.ts list): every filter
+ * but `status` (its boundaries come from the organization's thresholds), `customerListWhere` as
+ * there. A search is planned for its term each time, as there.
+ */
 export function customersConnection(
   compiler: ReadCompiler,
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
   args: Record<string, unknown>,
 ): { sql: Sql } | undefined {
-  if (args.filter != null || args.orderBy != null) return undefined;
+  const filter = (args.filter ?? {}) as CustomerFilter;
+  const order = args.orderBy as CustomerOrder | null | undefined;
+  if (order && (order.field !== CustomerOrderField.CREATED_AT || order.direction !== SortDirection.DESC))
+    return undefined;
+  if (filter.status?.length) return undefined;
+  if ((filter.search?.length ?? 0) > FILTER_LIMITS.search) return undefined;
+  if ((filter.externalId?.length ?? 0) > FILTER_LIMITS.externalId) return undefined;
+  if ((filter.tagIds?.length ?? 0) > FILTER_LIMITS.tagIds) return undefined;
+  const ids = [filter.assignedConsultantId, filter.assignedTherapistId, ...(filter.tagIds ?? [])];
+  if (!ids.every((id) => id == null || isUuid(id))) return undefined;
   const limit = limitOf(args.first);
   if (limit === undefined) return undefined;
-  const where = customerListWhere(compiler.viewer, {}, undefined);
+  const where = customerListWhere(compiler.viewer, filter, undefined);
+  if (filter.search) compiler.planPerCall();
   let keyset: Sql = trusted('');
   if (typeof args.after === 'string' && args.after) {
     try {

@@ -1,4 +1,11 @@
-import { isObjectType } from 'graphql';
+import {
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLOutputType,
+} from 'graphql';
 import { WALLET_NAMES } from '../../resolvers/membership/account-fields.resolver';
 import {
   APPOINTMENT_ITEM_ORDER,
@@ -11,6 +18,7 @@ import type { FieldAt } from './compile-read';
 import { moneySql, ORGANIZATION_CURRENCY } from './money.sql';
 import { one, organization, rows, type FieldCompiler } from './read-rows';
 import { jsonKey, joined, nameLiteral, sql, trusted, type Sql } from './sql-fragment';
+import { FALLBACK_SQL } from './read-marks';
 
 /** resolvers/customers/customer-fields.resolver.ts preferences: these lists and flags are never null. */
 const PREFERENCE_DEFAULTS: Record<string, string> = {
@@ -20,6 +28,29 @@ const PREFERENCE_DEFAULTS: Record<string, string> = {
   noScent: `'false'::jsonb`,
   dietaryRestrictions: `'[]'::jsonb`,
 };
+
+/**
+ * What a preferences member must hold for graphql-js to print it as stored: the json types of its
+ * GraphQL type (a list of strings, a boolean, a string, an enum's name); undefined: not compiled.
+ * The jsonb is written into the response as PostgreSQL prints it, so anything else (a value written
+ * by a tool) goes to graphql-js, which reports it as it always did.
+ */
+function preferenceCheck(type: GraphQLOutputType, member: string): string | undefined {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) {
+    const element = isNonNullType(inner.ofType) ? inner.ofType.ofType : inner.ofType;
+    if (!isScalarType(element) || element.name !== 'String') return undefined;
+    return `jsonb_typeof(${member}) = 'array' and not exists (select 1 from jsonb_array_elements(${member}) e where jsonb_typeof(e) <> 'string')`;
+  }
+  if (isScalarType(inner) && inner.name === 'Boolean') return `jsonb_typeof(${member}) = 'boolean'`;
+  if (isScalarType(inner) && inner.name === 'String') return `jsonb_typeof(${member}) = 'string'`;
+  if (isEnumType(inner) && inner.getValues().every((value) => /^[A-Z_]+$/.test(value.name) && value.value === value.name))
+    return `jsonb_typeof(${member}) = 'string' and (${member} #>> '{}') in (${inner
+      .getValues()
+      .map((value) => `'${value.name}'`)
+      .join(', ')})`;
+  return undefined;
+}
 
 /** Customer.preferences: the jsonb column's members (absent or null: the resolver's default, else null). */
 function preferences(at: FieldAt): Sql | undefined {
@@ -36,12 +67,13 @@ function preferences(at: FieldAt): Sql | undefined {
       continue;
     }
     const member = `(${at.source}.preferences -> ${nameLiteral(field.name)})`;
-    const fallback = PREFERENCE_DEFAULTS[field.name];
+    const check = field.definition && preferenceCheck(field.definition.type, member);
+    if (!check) return undefined;
+    const fallback = PREFERENCE_DEFAULTS[field.name] ?? 'null';
     members.push(
       sql`${jsonKey(key)}, ${trusted(
-        fallback
-          ? `(case when ${member} is null or jsonb_typeof(${member}) = 'null' then ${fallback} else ${member} end)`
-          : member,
+        `(case when ${member} is null or jsonb_typeof(${member}) = 'null' then ${fallback}::jsonb::json
+           when ${check} then ${member}::json else ${FALLBACK_SQL} end)`,
       )}`,
     );
   }

@@ -52,7 +52,11 @@ export class HealthService {
     return withUniqueConflicts([], () =>
       inTransaction(this.em, async (em) => {
         await this.customerFor(em, customerId, HealthSection.CLINICAL);
-        const profile = await em.findOneOrFail(HealthProfile, { customer: customerId });
+        // Customers get their profile when created; one without (brought in by an import, or written
+        // by a tool) gets it on its first write rather than an INTERNAL_SERVER_ERROR.
+        const profile =
+          (await em.findOne(HealthProfile, { customer: customerId })) ??
+          em.create(HealthProfile, { organization: this.viewer.organizationId, customer: customerId });
         assertVersion('Health profile', profile.version, expectedVersion);
         const changed: string[] = [];
         const assign = <K extends keyof HealthProfile>(field: K, value: HealthProfile[K] | undefined) => {
