@@ -44,7 +44,10 @@ function preferenceCheck(type: GraphQLOutputType, member: string): string | unde
   }
   if (isScalarType(inner) && inner.name === 'Boolean') return `jsonb_typeof(${member}) = 'boolean'`;
   if (isScalarType(inner) && inner.name === 'String') return `jsonb_typeof(${member}) = 'string'`;
-  if (isEnumType(inner) && inner.getValues().every((value) => /^[A-Z_]+$/.test(value.name) && value.value === value.name))
+  if (
+    isEnumType(inner) &&
+    inner.getValues().every((value) => /^[A-Z_]+$/.test(value.name) && value.value === value.name)
+  )
     return `jsonb_typeof(${member}) = 'string' and (${member} #>> '{}') in (${inner
       .getValues()
       .map((value) => `'${value.name}'`)
