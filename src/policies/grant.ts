@@ -48,6 +48,12 @@ export interface Grant {
    * then): what server/compiled-read relies on to compile the field, checking the consent per row.
    */
   healthByRole?: boolean;
+  /**
+   * A Customer field (rules/assigned-customer.rule.ts) that roles in `conditionFor` ASSIGNED_CUSTOMERS
+   * read exactly where the customer is assigned to them as consultant: server/compiled-read tests that
+   * per row.
+   */
+  assignedByRole?: boolean;
 }
 
 const fromHealth: Record<HealthCondition, FieldCondition> = {
@@ -96,6 +102,7 @@ export const grant = {
   /** Customer fields that some roles read for every customer and others only for their own. */
   customer: (always: Role[], assigned: Role[]): Grant => ({
     readsOnlyRole: false,
+    assignedByRole: true,
     alwaysFor: always,
     rule: customerFieldRule(always, assigned),
     conditionFor: (role) =>

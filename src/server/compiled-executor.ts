@@ -111,7 +111,6 @@ async function compiledAnswer(
     context.logger.warn({ err: error }, 'compiled read could not be completed; answered by graphql-js');
     return undefined;
   }
-  for (const read of reads) context.audit.recordHealthRead(read.customerId, read.field);
   // The root fields left to graphql-js, then both answers in the root's order.
   let rest: ExecutionResult | undefined;
   if (plan.delegated) {
@@ -122,8 +121,10 @@ async function compiledAnswer(
       variableValues: request.request.variables,
       operationName: request.operationName ?? undefined,
     });
+    // A non-null delegated root failed: `data` is null, and nothing compiled was read.
     if (!rest.data) return rest;
   }
+  for (const read of reads) context.audit.recordHealthRead(read.customerId, read.field);
   // Response keys are GraphQL names: nothing in them needs escaping.
   const members = plan.roots.map(
     ({ key }) => `"${key}":${texts.get(key) ?? JSON.stringify(rest?.data?.[key] ?? null)}`,

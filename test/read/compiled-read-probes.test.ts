@@ -4,6 +4,7 @@ import { keyRing } from '../../src/core/crypto/key-ring';
 import { policies } from '../../src/policies';
 import { COMPILED_READ_TAG } from '../../src/server/compiled-read/compile-entry';
 import { createContext } from '../../src/server/context';
+import { isRawData } from '../../src/server/raw-json';
 import { inRequestScope } from '../../src/services/tenancy';
 import { createCatalogue, type CatalogueFixture } from '../support/booking-fixtures';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
@@ -267,7 +268,8 @@ async function same(
   // Key order too (toEqual ignores it); Apollo's HTTP layer orders errors, data and extensions itself.
   expect(JSON.stringify(fast.result.data)).toBe(JSON.stringify(slow.result.data));
   expect(fast.rows).toEqual(slow.rows);
-  return { result: fast.result, audited: fast.rows, compiled: ran };
+  // answered: the compiled statement's json text is the answer (not sent back to graphql-js).
+  return { result: fast.result, audited: fast.rows, compiled: ran, answered: isRawData(fast.result.data) };
 }
 
 type Edges = { customers: { edges: { node: Record<string, unknown> }[] } };
@@ -809,8 +811,10 @@ test('a demoted, then deactivated user: the plan follows the role of the moment'
     throw new Error(`the directory caches did not see the role ${expected}`);
   };
   try {
+    // As a consultant: compiled, and answered by graphql-js (none of the customers is theirs).
     const before = await same('OTHER_CONSULTANT', query);
-    expect(before.compiled).toBe(false);
+    expect(before.answered).toBe(false);
+    expect(before.result.errors?.map((error) => error.extensions?.code)).toContain('FORBIDDEN');
     await compiled.asOwner(`update app_user set role = 'MANAGER' where id = $1`, [user.id]);
     await waitForRole('MANAGER');
     const promoted = await same('OTHER_CONSULTANT', query.replace('first: 20', 'first: 3'));

@@ -9,15 +9,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
  * finish-read.ts completes the json text PostgreSQL built by its marks (read-marks.ts) without
- * parsing it. A mark it cannot complete, and a customer who withdrew consent, send the query to
- * graphql-js (undefined), never the text; text that only looks like a mark is data and stays.
+ * parsing it. A mark it cannot complete, and the fallback mark (e.g. a customer who withdrew
+ * consent), send the query to graphql-js (undefined), never the text; text that only looks like a
+ * mark is data and stays.
  */
 const marks: Marks = { health: [['allergies', 'notes']], sealedJson: [] };
 const member = (body: string) => `, ${MARK_TEXT}${body}" : null`;
 
 test('a health mark records its fields for its customer and leaves the object as graphql-js writes it', () => {
   const reads: HealthRead[] = [];
-  const text = `{"profile" : {"notes" : null${member('h0:c-1')}}${member('wfalse')}}`;
+  const text = `{"profile" : {"notes" : null${member('h0:c-1')}}}`;
   expect(finishText(text, marks, reads)).toBe('{"profile" : {"notes" : null}}');
   expect(reads).toEqual([
     { customerId: 'c-1', field: 'allergies' },
@@ -25,9 +26,10 @@ test('a health mark records its fields for its customer and leaves the object as
   ]);
 });
 
-test('a withdrawn consent, a fallback value and marks it does not know go to graphql-js', () => {
+test('a fallback value (a customer the role may not read by role, …) and marks it does not know go to graphql-js', () => {
   for (const text of [
-    `{"notes" : null${member('wtrue')}}`,
+    `{"edges" : [{"node" : ${MARK_TEXT}x"}]}`,
+    `{"notes" : null${member('wfalse')}}`,
     `{"customer" : ${MARK_TEXT}x"}`,
     `{"notes" : null${member('h7:c-1')}}`,
     `{"notes" : null${member('q')}}`,

@@ -18,13 +18,30 @@ import { auditMiddleware } from '../audit.middleware';
 import { columnFields, type ColumnField } from './plain-columns';
 import { READ_FIELDS } from './read-fields';
 import type { FieldCompiler } from './read-rows';
-import { jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
+import { bind, jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
 import type { Marks } from './finish-read';
-import { consentMarkSql, healthMarkSql, sealedTextSql } from './read-marks';
+import { FALLBACK_SQL, healthMarkSql, sealedTextSql } from './read-marks';
+import type { FieldCondition } from '../../policies/grant';
+import { servedTodaySql } from '../../services/read/serving';
 
 /** Types with audited fields (audit.middleware.ts) whose rows name their customer (`customer_id`). */
 const AUDITED_ROWS = new Set(['HealthProfile', 'Visit']);
 const audited = auditMiddleware as Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * What a field read by role asks of its customer's row: a health field the customer's consent
+ * (core/health-access.ts mayAccessHealth), and for CONSULTANT being assigned to the viewer, for
+ * THERAPIST being served by the viewer; a consultant's assigned-only Customer field the assignment.
+ * A read that rests on an access grant is graphql-js's.
+ */
+type RowCondition = 'CONSENT' | 'ASSIGNED' | 'SERVING';
+const BY_ROLE: Partial<Record<FieldCondition, RowCondition>> = {
+  ALWAYS: 'CONSENT',
+  ASSIGNED_CUSTOMERS: 'ASSIGNED',
+  ASSIGNED_OR_GRANTED: 'ASSIGNED',
+  SERVED_CUSTOMERS: 'SERVING',
+  SERVED_OR_GRANTED: 'SERVING',
+};
 
 /** PostgreSQL takes at most 100 arguments per function call: 50 members per json_build_object. */
 const MAX_MEMBERS = 50;
@@ -55,18 +72,20 @@ export interface FieldAt {
  * Compiles a read query into one SQL statement that builds its `data` as json in PostgreSQL
  * (docs/architecture.md, "Compiled reads"), or answers undefined: then graphql-js executes it as
  * always. Only fields the viewer's role reads whatever the row are compiled (the policy map's
- * `alwaysFor`, a role-only ALWAYS grant, or a health grant the role holds by role, whose one
- * per-customer condition, a withdrawn consent, is marked on the customer and checked by
- * finish-read.ts). What Node completes is marked in the json (read-marks.ts), indexed in `marks`.
+ * `alwaysFor`, a role-only ALWAYS grant), and health fields the role reads by role for some
+ * customers: the nearest Customer above them tests its row (consent, and for CONSULTANT and
+ * THERAPIST assignment or service today, as mayAccessHealth does) and where it fails writes the
+ * fallback mark in its place, so graphql-js answers the query with its FORBIDDEN paths and grants.
+ * What Node completes is marked in the json (read-marks.ts), indexed in `marks`.
  */
 export class ReadCompiler {
   private aliases = 0;
   readonly marks: Marks = { health: [], sealedJson: [] };
   /**
-   * A field bound by the customer's health consent was compiled and no Customer object above it has
-   * taken it on yet (each Customer marks its consent for the fields below it).
+   * What the health fields compiled below, and not yet claimed by a Customer object above them, ask
+   * of their customer's row (each Customer tests its own row for the fields below it).
    */
-  private consentUnclaimed = false;
+  private unclaimed = new Set<RowCondition>();
   /** The statement is planned for its values on every run (a search: services/sql.ts 'per-call'). */
   perCallPlan = false;
   /** The statement reads the organization as `o` (status thresholds, currency). */
@@ -133,19 +152,19 @@ export class ReadCompiler {
 
   /** Starts a root field: nothing of another root's is pending. */
   startRoot(): void {
-    this.consentUnclaimed = false;
+    this.unclaimed.clear();
   }
 
-  /** A consent-bound field was compiled without a Customer above it (no such path today). */
+  /** A health field was compiled without a Customer above it to test its row (no such path today). */
   get consentWithoutCustomer(): boolean {
-    return this.consentUnclaimed;
+    return this.unclaimed.size > 0;
   }
 
   /** The json object of `type` over `source` with the members the nodes select, or undefined. */
   object(type: GraphQLObjectType, source: string, nodes: readonly FieldNode[]): Sql | undefined {
     const customer = type.name === 'Customer';
-    const outer = this.consentUnclaimed;
-    if (customer) this.consentUnclaimed = false;
+    const outer = this.unclaimed;
+    if (customer) this.unclaimed = new Set();
     const reads: string[] = [];
     const fields = this.fields(type, nodes, reads);
     if (!fields) return undefined;
@@ -173,14 +192,30 @@ export class ReadCompiler {
       const index = this.marks.health.push(reads) - 1;
       members.push(trusted(healthMarkSql(index, `${source}.customer_id`)));
     }
-    // The customer's consent binds the health fields read by role below it: a withdrawn one sends the
-    // query to graphql-js (finish-read.ts), which answers FORBIDDEN at their paths.
-    if (customer) {
-      if (this.consentUnclaimed)
-        members.push(trusted(consentMarkSql(`${source}.health_consent_withdrawn_at is not null`)));
-      this.consentUnclaimed = outer;
-    }
-    return sql`json_build_object(${joined(members, ', ')})`;
+    const object = sql`json_build_object(${joined(members, ', ')})`;
+    if (!customer) return object;
+    // The health fields read by role below a customer hold for some rows only: a row they do not hold
+    // for is the fallback mark instead (its members never evaluated), and graphql-js answers the query
+    // with FORBIDDEN at their paths, or with what an access grant opens.
+    const denied = this.deniedSql(source);
+    this.unclaimed = new Set([...outer]);
+    return denied ? sql`(case when ${denied} then ${trusted(FALLBACK_SQL)} else ${object} end)` : object;
+  }
+
+  /** Where the customer row `source` fails what the fields below it ask (undefined: nothing asked). */
+  private deniedSql(source: string): Sql | undefined {
+    if (this.unclaimed.size === 0) return undefined;
+    const userId = this.viewer.userId!;
+    const denied: Sql[] = [];
+    if (this.unclaimed.has('CONSENT'))
+      denied.push(trusted(`${source}.health_consent_withdrawn_at is not null`));
+    if (this.unclaimed.has('ASSIGNED'))
+      denied.push(sql`${trusted(`${source}.assigned_consultant_id`)} is distinct from ${bind(userId)}`);
+    if (this.unclaimed.has('SERVING'))
+      denied.push(
+        sql`not (${trusted(`${source}.assigned_therapist_id`)} is not distinct from ${bind(userId)} or ${servedTodaySql(`${source}.id`, this.organizationId, userId)})`,
+      );
+    return sql`(${joined(denied, ' or ')})`;
   }
 
   /** The nested object (or each object of a list) of a field, compiled over `source`. */
@@ -212,9 +247,15 @@ export class ReadCompiler {
     let allowed: boolean;
     if (fieldGrant.alwaysFor?.includes(role)) allowed = true;
     else if (fieldGrant.readsOnlyRole) allowed = fieldGrant.conditionFor(role) === 'ALWAYS';
-    else {
-      allowed = Boolean(fieldGrant.healthByRole) && fieldGrant.conditionFor(role) === 'ALWAYS';
-      if (allowed && role !== Role.OWNER) this.consentUnclaimed = true;
+    else if (fieldGrant.assignedByRole && typeName === 'Customer') {
+      // A customer field a consultant reads of the customers assigned to them.
+      allowed = fieldGrant.conditionFor(role) === 'ASSIGNED_CUSTOMERS' && this.viewer.userId !== undefined;
+      if (allowed) this.unclaimed.add('ASSIGNED');
+    } else {
+      // A health field by role: OWNER reads it whatever the row, the others where the row allows.
+      const condition = fieldGrant.healthByRole ? BY_ROLE[fieldGrant.conditionFor(role)] : undefined;
+      allowed = condition !== undefined && (condition === 'CONSENT' || this.viewer.userId !== undefined);
+      if (allowed && role !== Role.OWNER) this.unclaimed.add('CONSENT').add(condition!);
     }
     if (!allowed) return false;
     // An audited field is recorded wherever it is read, as the audit middleware does.

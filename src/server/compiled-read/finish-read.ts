@@ -44,8 +44,9 @@ const NULL_VALUE = ' : null';
 /**
  * Completes the json text PostgreSQL built, without parsing it: each mark (read-marks.ts) is
  * replaced by its opened value, or taken out after recording what it says. Returns the text, or
- * undefined when graphql-js must answer: a customer on it withdrew health consent (graphql-js answers
- * with its FORBIDDEN paths), a value only graphql-js reports, or a mark this walk does not know.
+ * undefined when graphql-js must answer: a customer on it whose health fields the role may not read
+ * by role (the fallback mark: graphql-js answers with its FORBIDDEN paths and access grants), a value
+ * only graphql-js reports, or a mark this walk does not know.
  * A sealed value that does not open throws (the caller then lets graphql-js answer).
  * `reads` collects the health reads to audit, as the audit middleware would record them.
  */
@@ -72,18 +73,15 @@ export function finishText(text: string, marks: Marks, reads: HealthRead[]): str
       const value = sealed ? sealedJson.convertToJSValue(sealed, NO_PLATFORM) : null;
       finished += text.slice(from, at) + JSON.stringify(opened(value, spec) ?? null);
       from = end + 1;
-    } else if (kind === 'h' || kind === 'w') {
+    } else if (kind === 'h') {
       // A member after the object's own: `, "<mark>" : null`, taken out whole.
       if (text.slice(at - MEMBER_SEPARATOR.length, at) !== MEMBER_SEPARATOR) return undefined;
       if (!text.startsWith(NULL_VALUE, end + 1)) return undefined;
-      if (kind === 'w' && body !== 'false') return undefined;
-      if (kind === 'h') {
-        const colon = body.indexOf(':');
-        const fields = marks.health[Number(body.slice(0, colon))];
-        if (colon < 1 || !fields) return undefined;
-        const customerId = body.slice(colon + 1);
-        for (const field of fields) reads.push({ customerId, field });
-      }
+      const colon = body.indexOf(':');
+      const fields = marks.health[Number(body.slice(0, colon))];
+      if (colon < 1 || !fields) return undefined;
+      const customerId = body.slice(colon + 1);
+      for (const field of fields) reads.push({ customerId, field });
       finished += text.slice(from, at - MEMBER_SEPARATOR.length);
       from = end + 1 + NULL_VALUE.length;
     } else return undefined;

@@ -15,9 +15,9 @@ export const MARK_TEXT = `"#${SECRET}`;
  * The kinds, one letter after the secret:
  * - `s<sealed>`: a sealed text value (EncryptedText), opened in its place;
  * - `j<index>:<sealed>`: a sealed json value (EncryptedJson), opened and picked by Marks.sealedJson[index];
- * - `x`: a value graphql-js must answer (a required value missing, an integer beyond 2^53);
- * - `h<index>:<customer id>`: a member recording the health fields Marks.health[index] as read;
- * - `w<true|false>`: a member saying whether the customer withdrew health consent.
+ * - `x`: a value graphql-js must answer (a required value missing, an integer beyond 2^53, a customer
+ *   whose health fields below the role may not read by role);
+ * - `h<index>:<customer id>`: a member recording the health fields Marks.health[index] as read.
  */
 const mark = (kind: string) => `'#${SECRET}${kind}'`;
 
@@ -37,6 +37,3 @@ export const FALLBACK_SQL = `to_json(${mark('x')}::text)`;
 /** A json_build_object member (key and value) recording the health fields `index` read for the row's customer. */
 export const healthMarkSql = (index: number, customerIdColumn: string) =>
   `${mark(`h${index}:`)} || ${customerIdColumn}::text, null`;
-
-/** A json_build_object member carrying whether the customer withdrew health consent. */
-export const consentMarkSql = (withdrawn: string) => `${mark('w')} || (${withdrawn})::text, null`;

@@ -4,21 +4,40 @@ import type { Viewer } from '../../core/viewer';
 import { runPrepared } from '../sql';
 import { uuidArray } from '../../core/uuid';
 
-const SERVED_TODAY = `select c.id
-       from unnest(?::uuid[]) as c(id)
-      where exists (select 1
+/**
+ * Whether the therapist served the customer `customerId` (a column or expression) today: SQL with
+ * four placeholders, bound in this order to organization, therapist, organization, therapist.
+ */
+const servedTodayText = (customerId: string) => `(exists (select 1
                       from appointment_item i
                       join appointment a on a.id = i.appointment_id
                       join store s on s.id = a.store_id
-                     where a.customer_id = c.id and a.organization_id = ? and i.therapist_id = ?
+                     where a.customer_id = ${customerId} and a.organization_id = ? and i.therapist_id = ?
                        and i.blocking and a.status not in ('CANCELLED', 'NO_SHOW')
                        and (i.starts_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date)
          or exists (select 1
                       from visit_line l
                       join visit v on v.id = l.visit_id
                       join store s on s.id = v.store_id
-                     where v.customer_id = c.id and v.organization_id = ? and l.therapist_id = ?
-                       and (v.visited_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date)`;
+                     where v.customer_id = ${customerId} and v.organization_id = ? and l.therapist_id = ?
+                       and (v.visited_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date))`;
+
+/**
+ * The same condition over a customer column of another statement (server/compiled-read), with its
+ * values: one definition of "served today" for the loaders and the compiled reads alike.
+ */
+export function servedTodaySql(
+  customerId: string,
+  organizationId: string,
+  therapistId: string,
+): { text: string; values: string[] } {
+  return {
+    text: servedTodayText(customerId),
+    values: [organizationId, therapistId, organizationId, therapistId],
+  };
+}
+
+const SERVED_TODAY = `select c.id from unnest(?::uuid[]) as c(id) where ${servedTodayText('c.id')}`;
 
 /**
  * Which of these customers the viewer serves as therapist today, "today" in the time zone of the
