@@ -11,13 +11,32 @@ import { rawData } from './raw-json';
 const PLANS_PER_DOCUMENT = 200;
 
 /**
+ * After a plan's answer went to graphql-js, its next runs go there directly, this many (doubling up
+ * to MAX_SKIPS while it keeps going there), then it is tried again: a consultant's page of customers
+ * not assigned to them, or a page showing a withdrawn consent, would otherwise pay for the statement
+ * and for graphql-js on every request. graphql-js is always a correct answer; this only saves work.
+ */
+const FIRST_SKIPS = 4;
+const MAX_SKIPS = 64;
+
+interface PlanRecord {
+  /** Runs left to send straight to graphql-js. */
+  skip: number;
+  /** What the next fallback sets `skip` to. */
+  nextSkips: number;
+}
+
+/**
  * Apollo's execution step (its gateway hook, the one place Apollo Server 5 lets an executor in):
  * a read the compiler covers is answered by one statement that builds its json in PostgreSQL
  * (server/compiled-read), everything else, and every read the compiler sends back, by graphql-js
  * over the shielded schema as before. Parsing, validation, limits, cost, rate limits and the audit
  * plugin run around both alike.
  */
-export function compiledReadGateway(schema: GraphQLSchema, options: { enabled: boolean }): GatewayInterface {
+export function compiledReadGateway(
+  schema: GraphQLSchema,
+  options: { enabled: boolean; retry: 'backoff' | 'every-time' },
+): GatewayInterface {
   const plans = new WeakMap<DocumentNode, Map<string, CompiledRead | null>>();
   const planOf = (request: GatewayGraphQLRequestContext, viewer: Viewer, context: AppContext) => {
     const document = request.document!;
@@ -46,11 +65,27 @@ export function compiledReadGateway(schema: GraphQLSchema, options: { enabled: b
     }
     return plan;
   };
+  const records = new WeakMap<CompiledRead, PlanRecord>();
+  /** The plan's answer, or undefined (graphql-js answers); remembers plans that keep falling back. */
+  const answer = async (plan: CompiledRead, request: GatewayGraphQLRequestContext, context: AppContext) => {
+    const record = records.get(plan);
+    if (record && record.skip > 0) {
+      record.skip--;
+      return undefined;
+    }
+    const answered = await compiledAnswer(schema, plan, request, context);
+    if (answered || options.retry === 'every-time') records.delete(plan);
+    else if (record) {
+      record.skip = record.nextSkips;
+      record.nextSkips = Math.min(record.nextSkips * 2, MAX_SKIPS);
+    } else records.set(plan, { skip: FIRST_SKIPS, nextSkips: FIRST_SKIPS * 2 });
+    return answered;
+  };
   const executor = async (request: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
     const context = request.context as AppContext;
     const viewer = context.viewer;
     const plan = options.enabled && viewer && request.document ? planOf(request, viewer, context) : null;
-    const answered = plan ? await compiledAnswer(schema, plan, request, context) : undefined;
+    const answered = plan ? await answer(plan, request, context) : undefined;
     return (
       answered ??
       execute({

@@ -155,6 +155,12 @@ export interface AppConfig {
   rateLimits?: ApiRateLimitSettings;
   /** Reads the compiler covers as one statement (server/compiled-executor.ts); unset: on. */
   compiledReads?: boolean;
+  /**
+   * A compiled plan whose answer went to graphql-js: 'backoff' (unset) sends its next runs straight
+   * there for a while (server/compiled-executor.ts); 'every-time' runs its statement on every request
+   * (the tests comparing both paths).
+   */
+  compiledReadRetry?: 'backoff' | 'every-time';
   /** Base backups `npm run backup` keeps (embedded PostgreSQL); unset: the 7 newest. */
   backupRetention?: BackupRetention;
   /** IMPORT_FILE_RETENTION_DAYS: an uploaded customer file without its real run is deleted after this many days; unset: 30. */

@@ -122,7 +122,10 @@ export async function createHttpApp(
   const metrics = createMetrics(orm, logger);
   const apollo = new ApolloServer<AppContext>({
     // Reads the compiler covers run as one json-building statement (server/compiled-executor.ts).
-    gateway: compiledReadGateway(schema, { enabled: config.compiledReads ?? true }),
+    gateway: compiledReadGateway(schema, {
+      enabled: config.compiledReads ?? true,
+      retry: config.compiledReadRetry ?? 'backoff',
+    }),
     // A compiled read's data is json text already: written out as it is (server/raw-json.ts).
     stringifyResult: stringifyResponse,
     introspection: config.introspection,

@@ -45,7 +45,8 @@ async function recordVisit(customerId: string, daysAgo: number, lines: number) {
 }
 
 beforeAll(async () => {
-  compiled = await createTestApp();
+  // Every request runs its compiled statement, also after a fallback (no backoff): each comparison sees it.
+  compiled = await createTestApp(undefined, { config: { compiledReadRetry: 'every-time' } });
   reference = await createTestApp(undefined, {
     databaseUrl: compiled.url,
     config: { compiledReads: false },
@@ -427,6 +428,43 @@ test('ledger entries and care tasks are compiled; a care task’s customer is au
   const ledger = await same('MANAGER', LEDGER, { customer: org.assigned.id, first: 3 });
   expect(ledger.answered).toBe(true);
   expect(ledger.result.errors).toBeUndefined();
+});
+
+test('status filters are compiled: the organization’s thresholds at the statement’s now, overrides first', async () => {
+  // Last seen just inside and just past each threshold (90 and 180 days by default), never seen and
+  // created long ago, and an override that contradicts the visits.
+  const ago = (days: number) => new Date(Date.now() - days * DAY);
+  const made = [
+    await createCustomer(compiled, org, '八十九天', { lastVisitAt: ago(89), createdAt: ago(700) }),
+    await createCustomer(compiled, org, '九十一天', { lastVisitAt: ago(91), createdAt: ago(700) }),
+    await createCustomer(compiled, org, '一百八十一天', { lastVisitAt: ago(181), createdAt: ago(700) }),
+    await createCustomer(compiled, org, '从未到店', { createdAt: ago(400) }),
+    await createCustomer(compiled, org, '手动活跃', { lastVisitAt: ago(300), createdAt: ago(700) }),
+  ];
+  await compiled.asOwner(`update customer set status_override = 'ACTIVE' where id = $1`, [made[4].id]);
+  const query = `query Status($filter: CustomerFilter, $first: Int) { customers(filter: $filter, first: $first) {
+    totalCount edges { node { id name status lastVisitAt } } } }`;
+  const names = (result: GraphQLResult) =>
+    (result.data as { customers: { edges: { node: { name: string } }[] } }).customers.edges.map(
+      (edge) => edge.node.name,
+    );
+  for (const [status, expected] of [
+    [['ACTIVE'], ['八十九天', '手动活跃']],
+    [['DORMANT'], ['九十一天']],
+    [['LOST'], ['一百八十一天', '从未到店']],
+    [
+      ['DORMANT', 'LOST', 'DORMANT'],
+      ['九十一天', '一百八十一天', '从未到店'],
+    ],
+  ] as const) {
+    const page = await same('MANAGER', query, { filter: { status }, first: 100 });
+    expect(page.answered).toBe(true);
+    const listed = names(page.result).filter((name) => made.some((customer) => customer.name === name));
+    expect(listed.sort()).toEqual([...expected].sort());
+  }
+  const withSearch = await same('FRONT_DESK', query, { filter: { status: ['LOST'], search: '从未' } });
+  expect(withSearch.answered).toBe(true);
+  expect(names(withSearch.result)).toEqual(['从未到店']);
 });
 
 /** The 360 page's customer alone (a consultant reads no care tasks). */

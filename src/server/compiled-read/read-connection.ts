@@ -2,7 +2,11 @@ import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType } fr
 import { decodeTimeCursor, pageSize } from '../../core/paging/cursor';
 import type { ChildList } from '../../services/read/child-pages';
 import { cursorOf } from '../../services/read/child-pages';
-import { customerByIdWhere, customerListWhere } from '../../services/customers/customer-filter.sql';
+import {
+  customerByIdWhere,
+  customerListWhere,
+  type StatusBoundaries,
+} from '../../services/customers/customer-filter.sql';
 import { isUuid } from '../../core/uuid';
 import { CustomerOrderField, SortDirection } from '../../entities/customers/customers.enums';
 import type { CustomerFilter, CustomerOrder } from '../../schema/customers/customer.inputs';
@@ -115,9 +119,18 @@ export function limitOf(first: unknown): number | undefined {
 const FILTER_LIMITS = { search: 50, externalId: 100, tagIds: 20 };
 
 /**
- * `Query.customers` newest first (services/customers/customer-query.service.ts list): every filter
- * but `status` (its boundaries come from the organization's thresholds), `customerListWhere` as
- * there. A search is planned for its term each time, as there.
+ * Where the derived status changes, from the organization row `o` of the compiled statement at its
+ * `now()`: the same thresholds and clock the compiled `status` field derives from.
+ */
+const STATUS_BOUNDARIES: StatusBoundaries = {
+  dormantSince: { sql: `(select now() - o.dormant_after_days * interval '24 hours' from o)` },
+  lostSince: { sql: `(select now() - o.lost_after_days * interval '24 hours' from o)` },
+};
+
+/**
+ * `Query.customers` newest first (services/customers/customer-query.service.ts list): every filter,
+ * `customerListWhere` as there (status boundaries in SQL). A search is planned for its term each
+ * time, as there.
  */
 export function customersConnection(
   compiler: ReadCompiler,
@@ -129,7 +142,6 @@ export function customersConnection(
   const order = args.orderBy as CustomerOrder | null | undefined;
   if (order && (order.field !== CustomerOrderField.CREATED_AT || order.direction !== SortDirection.DESC))
     return undefined;
-  if (filter.status?.length) return undefined;
   if ((filter.search?.length ?? 0) > FILTER_LIMITS.search) return undefined;
   if ((filter.externalId?.length ?? 0) > FILTER_LIMITS.externalId) return undefined;
   if ((filter.tagIds?.length ?? 0) > FILTER_LIMITS.tagIds) return undefined;
@@ -137,7 +149,7 @@ export function customersConnection(
   if (!ids.every((id) => id == null || isUuid(id))) return undefined;
   const limit = limitOf(args.first);
   if (limit === undefined) return undefined;
-  const where = customerListWhere(compiler.viewer, filter, undefined);
+  const where = customerListWhere(compiler.viewer, filter, STATUS_BOUNDARIES);
   if (filter.search) compiler.planPerCall();
   let keyset: Sql = trusted('');
   if (typeof args.after === 'string' && args.after) {

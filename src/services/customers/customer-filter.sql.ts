@@ -15,10 +15,19 @@ export interface CustomerWhere {
   values: unknown[];
 }
 
-/** Where a customer's derived status changes (services/customers/customer-status.ts). */
+/**
+ * Where a customer's derived status changes (services/customers/customer-status.ts): instants, or SQL
+ * expressions of the statement the condition goes into (server/compiled-read computes them from the
+ * organization's thresholds with the statement's `now()`, so a kept plan never goes stale).
+ */
 export interface StatusBoundaries {
-  dormantSince: Date;
-  lostSince: Date;
+  dormantSince: Date | { sql: string };
+  lostSince: Date | { sql: string };
+}
+
+/** A boundary as SQL: a bound instant, or the expression itself. */
+function boundary(bound: Date | { sql: string }): CustomerWhere {
+  return bound instanceof Date ? { sql: '?', values: [bound] } : { sql: bound.sql, values: [] };
 }
 
 /**
@@ -121,18 +130,20 @@ export function customerListWhere(
 }
 
 /** The override when set, else the status derived from the last visit (or creation when none). */
-function statusWhere(status: CustomerStatus, { dormantSince, lostSince }: StatusBoundaries): CustomerWhere {
-  const since = (operator: '>' | '<=', bound: Date) => ({
-    sql: `(c.last_visit_at ${operator} ? or (c.last_visit_at is null and c.created_at ${operator} ?))`,
-    values: [bound, bound],
+function statusWhere(status: CustomerStatus, boundaries: StatusBoundaries): CustomerWhere {
+  const dormant = boundary(boundaries.dormantSince);
+  const lost = boundary(boundaries.lostSince);
+  const since = (operator: '>' | '<=', bound: CustomerWhere) => ({
+    sql: `(c.last_visit_at ${operator} ${bound.sql} or (c.last_visit_at is null and c.created_at ${operator} ${bound.sql}))`,
+    values: [...bound.values, ...bound.values],
   });
   const derived = {
-    ACTIVE: () => since('>', dormantSince),
+    ACTIVE: () => since('>', dormant),
     DORMANT: () => ({
-      sql: `((c.last_visit_at <= ? and c.last_visit_at > ?) or (c.last_visit_at is null and c.created_at <= ? and c.created_at > ?))`,
-      values: [dormantSince, lostSince, dormantSince, lostSince],
+      sql: `((c.last_visit_at <= ${dormant.sql} and c.last_visit_at > ${lost.sql}) or (c.last_visit_at is null and c.created_at <= ${dormant.sql} and c.created_at > ${lost.sql}))`,
+      values: [...dormant.values, ...lost.values, ...dormant.values, ...lost.values],
     }),
-    LOST: () => since('<=', lostSince),
+    LOST: () => since('<=', lost),
   }[status]();
   return {
     sql: `(c.status_override = ? or (c.status_override is null and ${derived.sql}))`,
