@@ -430,6 +430,35 @@ test('ledger entries and care tasks are compiled; a care task’s customer is au
   expect(ledger.result.errors).toBeUndefined();
 });
 
+test('every order of customers is compiled, its cursors and next pages alike', async () => {
+  const query = `query Ordered($orderBy: CustomerOrder, $first: Int, $after: String) {
+    customers(orderBy: $orderBy, first: $first, after: $after) {
+      pageInfo { hasNextPage startCursor endCursor } edges { cursor node { id code name namePinyin } } } }`;
+  for (const field of ['CREATED_AT', 'NAME', 'CODE'])
+    for (const direction of ['ASC', 'DESC']) {
+      const orderBy = { field, direction };
+      let after: string | null = null;
+      // Every page of 2 to the end: each cursor the compiled statement wrote leads to the next page.
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await same('FRONT_DESK', query, { orderBy, first: 2, after });
+        expect(page.answered).toBe(true);
+        const connection = (
+          page.result.data as { customers: { pageInfo: { hasNextPage: boolean; endCursor: string } } }
+        ).customers;
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
+      }
+      expect(after).not.toBeNull();
+    }
+  // A cursor whose sort value is not text is graphql-js's to answer, alike.
+  const forged = Buffer.from(JSON.stringify([12, org.assigned.id])).toString('base64url');
+  const odd = await same('FRONT_DESK', query, {
+    orderBy: { field: 'NAME', direction: 'ASC' },
+    after: forged,
+  });
+  expect(odd.answered).toBe(false);
+});
+
 test('status filters are compiled: the organization’s thresholds at the statement’s now, overrides first', async () => {
   // Last seen just inside and just past each threshold (90 and 180 days by default), never seen and
   // created long ago, and an override that contradicts the visits.

@@ -1,8 +1,9 @@
 import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType } from 'graphql';
-import { decodeTimeCursor, pageSize } from '../../core/paging/cursor';
+import { decodeCursor, decodeTimeCursor, pageSize } from '../../core/paging/cursor';
 import type { ChildList } from '../../services/read/child-pages';
 import { cursorOf } from '../../services/read/child-pages';
 import {
+  CUSTOMER_ORDER,
   customerByIdWhere,
   customerListWhere,
   type StatusBoundaries,
@@ -14,23 +15,29 @@ import type { FieldAt, ReadCompiler } from './compile-read';
 import { isoSql } from './plain-columns';
 import { bind, jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
 
-/** The rows of one page, ordered by a timestamp column and the id (the keyset of the cursor). */
+/** The rows of one page, ordered by a column and the id (the keyset of the cursor). */
 export interface Page {
   /** The page's rows (at most `limit`) as a derived table named `alias`. */
   rows: (alias: string, limit: number) => Sql;
   /** `order by` of the page over `alias`. */
   order: (alias: string) => string;
-  /** The sort column over `alias`, as the cursor writes it (ISO text). */
-  sortIso: (alias: string) => string;
+  /** The sort value over `alias` as the cursor's json writes it (a timestamp as ISO text). */
+  sortJson: (alias: string) => string;
   /** The rows of every page, counted (totalCount). */
   count: Sql;
   limit: number;
   after: boolean;
 }
 
-/** core/paging/cursor.ts encodeCursor in SQL: base64url (unpadded) of `["<sort value>","<id>"]`. */
-const cursorSql = (sortIso: string, id: string) =>
-  `rtrim(translate(encode(convert_to('["' || ${sortIso} || '","' || ${id}::text || '"]', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+/**
+ * core/paging/cursor.ts encodeCursor in SQL: base64url (unpadded) of `[<sort value>,"<id>"]` as
+ * JSON.stringify writes it (no spaces; PostgreSQL's to_json escapes text as it does).
+ */
+const cursorSql = (sortJson: string, id: string) =>
+  `rtrim(translate(encode(convert_to('[' || ${sortJson} || ',"' || ${id}::text || '"]', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+
+/** A timestamp column as the cursor's json writes it: `toISOString()` in quotes. */
+export const isoJson = (column: string) => `('"' || ${isoSql(column)} || '"')`;
 
 /** A Relay connection over a page: the members the nodes select, graphql-js's shape and order. */
 export function connection(
@@ -70,7 +77,7 @@ function edgeObject(
   const members: Sql[] = [];
   for (const [key, { name, nodes: selected, type: fieldType }] of fields) {
     let value: Sql | undefined;
-    if (name === 'cursor') value = trusted(cursorSql(page.sortIso(alias), `${alias}.id`));
+    if (name === 'cursor') value = trusted(cursorSql(page.sortJson(alias), `${alias}.id`));
     else if (name === 'node' && fieldType) {
       value = compiler.object(fieldType, alias, selected);
     } else if (name === '__typename') value = trusted(`'${type.name}'`);
@@ -93,7 +100,7 @@ function pageInfo(
   for (const [key, { name }] of fields) {
     const alias = compiler.alias('i');
     const ends = (index: string) =>
-      sql`(select (array_agg(${trusted(cursorSql(page.sortIso(alias), `${alias}.id`))} order by ${trusted(page.order(alias))}))[${trusted(index)}] from ${page.rows(alias, page.limit)})`;
+      sql`(select (array_agg(${trusted(cursorSql(page.sortJson(alias), `${alias}.id`))} order by ${trusted(page.order(alias))}))[${trusted(index)}] from ${page.rows(alias, page.limit)})`;
     let value: Sql | undefined;
     if (name === 'hasNextPage')
       value = sql`((select count(*) from ${page.rows(alias, page.limit + 1)}) > ${bind(page.limit)})`;
@@ -139,9 +146,12 @@ export function customersConnection(
   args: Record<string, unknown>,
 ): { sql: Sql } | undefined {
   const filter = (args.filter ?? {}) as CustomerFilter;
-  const order = args.orderBy as CustomerOrder | null | undefined;
-  if (order && (order.field !== CustomerOrderField.CREATED_AT || order.direction !== SortDirection.DESC))
-    return undefined;
+  const order = (args.orderBy as CustomerOrder | null | undefined) ?? {
+    field: CustomerOrderField.CREATED_AT,
+    direction: SortDirection.DESC,
+  };
+  const { column } = CUSTOMER_ORDER[order.field];
+  const direction = order.direction === SortDirection.ASC ? 'asc' : 'desc';
   if ((filter.search?.length ?? 0) > FILTER_LIMITS.search) return undefined;
   if ((filter.externalId?.length ?? 0) > FILTER_LIMITS.externalId) return undefined;
   if ((filter.tagIds?.length ?? 0) > FILTER_LIMITS.tagIds) return undefined;
@@ -153,19 +163,33 @@ export function customersConnection(
   if (filter.search) compiler.planPerCall();
   let keyset: Sql = trusted('');
   if (typeof args.after === 'string' && args.after) {
+    // As the service decodes it; a cursor it would bind as something else than text is its to answer.
+    let after: { value: unknown; id: string };
     try {
-      const cursor = decodeTimeCursor(args.after);
-      keyset = sql` and (c.created_at, c.id) < (${bind(cursor.at)}, ${bind(cursor.id)})`;
+      if (column === 'created_at') {
+        const cursor = decodeTimeCursor(args.after);
+        after = { value: cursor.at, id: cursor.id };
+      } else {
+        const cursor = decodeCursor(args.after);
+        after = { value: cursor.sortValue, id: cursor.id };
+      }
     } catch {
       return undefined;
     }
+    if (!isUuid(after.id) || !(after.value instanceof Date || typeof after.value === 'string'))
+      return undefined;
+    keyset = sql` and ${trusted(`(c.${column}, c.id) ${direction === 'asc' ? '>' : '<'}`)} (${bind(after.value)}, ${bind(after.id)})`;
   }
+  const by = (alias: string) => `${alias}.${column} ${direction}, ${alias}.id ${direction}`;
   const condition: Sql = { text: where.sql, values: where.values };
   const compiled = connection(compiler, type, nodes, {
     rows: (alias, size) =>
-      sql`(select c.* from customer c where ${condition}${keyset} order by c.created_at desc, c.id desc limit ${bind(size)}) ${trusted(alias)}`,
-    order: (alias) => `${alias}.created_at desc, ${alias}.id desc`,
-    sortIso: (alias) => isoSql(`${alias}.created_at`),
+      sql`(select c.* from customer c where ${condition}${keyset} order by ${trusted(by('c'))} limit ${bind(size)}) ${trusted(alias)}`,
+    order: by,
+    sortJson: (alias) =>
+      column === 'created_at'
+        ? isoJson(`${alias}.${column}`)
+        : `coalesce(to_json(${alias}.${column})::text, 'null')`,
     count: sql`(select count(*) from customer c where ${condition})`,
     limit,
     after: Boolean(args.after),
@@ -195,7 +219,7 @@ export function childConnection<T>(at: FieldAt, list: ChildList<T>): Sql | undef
     rows: (alias, size) =>
       sql`(select t.* from ${trusted(list.table)} t where ${parent}${keyset} ${scoped} order by ${trusted(`t.${column} desc, t.id desc`)} limit ${bind(size)}) ${trusted(alias)}`,
     order: (alias) => `${alias}.${column} desc, ${alias}.id desc`,
-    sortIso: (alias) => isoSql(`${alias}.${column}`),
+    sortJson: (alias) => isoJson(`${alias}.${column}`),
     count: sql`(select count(*) from ${trusted(list.table)} t where ${parent} ${scoped})`,
     limit,
     after: Boolean(at.args.after),

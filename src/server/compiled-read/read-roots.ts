@@ -3,8 +3,7 @@ import { decodeTimeCursor } from '../../core/paging/cursor';
 import { isUuid } from '../../core/uuid';
 import { FollowUpStatus } from '../../entities/care/care.enums';
 import type { ReadCompiler } from './compile-read';
-import { isoSql } from './plain-columns';
-import { connection, limitOf, type Page } from './read-connection';
+import { connection, isoJson, limitOf, type Page } from './read-connection';
 import { bind, joined, sql, trusted, type Sql } from './sql-fragment';
 
 type Compiled = { sql: Sql; required?: boolean } | undefined;
@@ -39,7 +38,7 @@ function timePage(
     rows: (alias, size) =>
       sql`(select t.* from ${trusted(table)} t where ${where}${keyset} order by ${trusted(by('t'))} limit ${bind(size)}) ${trusted(alias)}`,
     order: by,
-    sortIso: (alias) => isoSql(`${alias}.${order.column}`),
+    sortJson: (alias) => isoJson(`${alias}.${order.column}`),
     count: sql`(select count(*) from ${trusted(table)} t where ${where})`,
     limit,
     after: Boolean(args.after),

@@ -1,5 +1,5 @@
 import { Role } from '../../entities/access/access.enums';
-import type { CustomerStatus } from '../../entities/customers/customers.enums';
+import type { CustomerOrderField, CustomerStatus } from '../../entities/customers/customers.enums';
 import type { CustomerFilter } from '../../schema/customers/customer.inputs';
 import type { Viewer } from '../../core/viewer';
 import { externalIdWhere } from './customer-external-id.service';
@@ -29,6 +29,13 @@ export interface StatusBoundaries {
 function boundary(bound: Date | { sql: string }): CustomerWhere {
   return bound instanceof Date ? { sql: '?', values: [bound] } : { sql: bound.sql, values: [] };
 }
+
+/** The customer property and column each order of `customers` sorts by (then by id). */
+export const CUSTOMER_ORDER = {
+  CREATED_AT: { property: 'createdAt', column: 'created_at' },
+  NAME: { property: 'namePinyin', column: 'name_pinyin' },
+  CODE: { property: 'code', column: 'code' },
+} as const satisfies Record<CustomerOrderField, { property: string; column: string }>;
 
 /**
  * What a search term means: 4 digits are the last four of a phone (尾号), 5+ digits a phone, C123 a

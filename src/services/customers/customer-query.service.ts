@@ -12,20 +12,13 @@ import { decodeCursor, decodeTimeCursor, pageSize, toConnection } from '../../co
 import { rowShape, selectList, type RowOf, type RowShape } from '../rows';
 import { statusBoundaries } from './customer-status';
 import {
+  CUSTOMER_ORDER,
   customerByIdWhere,
   customerListWhere,
   type CustomerWhere,
   type StatusBoundaries,
 } from './customer-filter.sql';
 import { isUuid } from '../../core/uuid';
-
-const ORDER_COLUMN = { createdAt: 'created_at', namePinyin: 'name_pinyin', code: 'code' } as const;
-
-const ORDER_PROPERTY: Record<CustomerOrderField, 'createdAt' | 'namePinyin' | 'code'> = {
-  CREATED_AT: 'createdAt',
-  NAME: 'namePinyin',
-  CODE: 'code',
-};
 
 /** What the response will ask for next and the customer statement brings along. */
 export interface CustomerPrefetch {
@@ -119,8 +112,7 @@ export class CustomerQueryService {
   }): Promise<ConnectionShape<RowOf<Customer>>> {
     const limit = pageSize(args.first);
     const order = args.orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: SortDirection.DESC };
-    const property = ORDER_PROPERTY[order.field];
-    const column = ORDER_COLUMN[property];
+    const { property, column } = CUSTOMER_ORDER[order.field];
     const direction = order.direction === SortDirection.ASC ? 'asc' : 'desc';
     const filter = args.filter ?? {};
     const where = customerListWhere(
