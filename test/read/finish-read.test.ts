@@ -46,21 +46,57 @@ test('stored text that looks like a mark, without the process secret, is data', 
   expect(reads).toEqual([]);
 });
 
-test('health read by role without a Customer above it is flagged (compileRoot then leaves it to graphql-js)', async () => {
+test('health read by role is compiled only inside its own Customer: none above, or another type between, is not', async () => {
   const schema = await buildExecutableSchema({ debug: false });
-  const viewer = { role: Role.MANAGER, organizationId: '00000000-0000-4000-8000-000000000001' } as Viewer;
-  const compiler = new ReadCompiler(schema, {} as EntityManager, viewer, {}, {});
   const selection = (query: string) =>
-    (parse(query).definitions[0] as OperationDefinitionNode).selectionSet.selections as FieldNode[];
+    [
+      {
+        selectionSet: {
+          selections: (parse(query).definitions[0] as OperationDefinitionNode).selectionSet.selections,
+        },
+      },
+    ] as never;
   const profile = schema.getType('HealthProfile') as GraphQLObjectType;
-  compiler.startRoot();
-  expect(
-    compiler.fields(profile, [{ selectionSet: { selections: selection('{ notes }') } } as never], []),
-  ).toBeDefined();
-  expect(compiler.consentWithoutCustomer).toBe(true);
-  // Each root starts clean; fields that are not consent-bound flag nothing.
-  compiler.startRoot();
+  const allergy = schema.getType('Allergy') as GraphQLObjectType;
   const customer = schema.getType('Customer') as GraphQLObjectType;
-  compiler.fields(customer, [{ selectionSet: { selections: selection('{ id name }') } } as never], []);
-  expect(compiler.consentWithoutCustomer).toBe(false);
+  for (const role of [Role.MANAGER, Role.CONSULTANT, Role.THERAPIST]) {
+    const viewer = {
+      role,
+      organizationId: '00000000-0000-4000-8000-000000000001',
+      userId: '00000000-0000-4000-8000-000000000002',
+    } as Viewer;
+    const compiler = new ReadCompiler(schema, {} as EntityManager, viewer, {}, {});
+    const compiles = (path: string[], type: GraphQLObjectType, query: string) => {
+      compiler.startRoot();
+      for (const typeName of path) compiler.enter(typeName);
+      try {
+        return compiler.fields(type, selection(query), []) !== undefined;
+      } finally {
+        for (const _typeName of path) compiler.leave();
+      }
+    };
+    // Its own customer's profile and records, and the Customer's own health field.
+    expect(compiles(['Customer', 'HealthProfile'], profile, '{ allergies { substance } }')).toBe(true);
+    expect(compiles(['Customer', 'HealthProfile', 'Allergy'], allergy, '{ substance }')).toBe(true);
+    expect(compiles(['Customer'], customer, '{ healthProfile { id } }')).toBe(true);
+    // No Customer above, or a type between that may reach another customer's records.
+    expect(compiles(['HealthProfile'], profile, '{ allergies { substance } }')).toBe(false);
+    expect(
+      compiles(['Customer', 'Appointment', 'HealthProfile'], profile, '{ allergies { substance } }'),
+    ).toBe(false);
+    expect(compiles(['Customer', 'Visit', 'Allergy'], allergy, '{ substance }')).toBe(false);
+    // Fields no customer's row decides are compiled anywhere.
+    expect(compiles(['Customer', 'Appointment', 'Customer'], customer, '{ id name }')).toBe(true);
+  }
+  // The OWNER reads health whatever the row: no Customer needed, nothing to test on it.
+  const owner = new ReadCompiler(
+    schema,
+    {} as EntityManager,
+    { role: Role.OWNER, organizationId: '00000000-0000-4000-8000-000000000001' } as Viewer,
+    {},
+    {},
+  );
+  owner.startRoot();
+  expect(owner.fields(profile, selection('{ notes }'), [])).toBeDefined();
+  expect(owner.consentWithoutCustomer).toBe(false);
 });

@@ -43,6 +43,21 @@ const BY_ROLE: Partial<Record<FieldCondition, RowCondition>> = {
   SERVED_OR_GRANTED: 'SERVING',
 };
 
+/**
+ * The objects between a Customer and a health field (types joined by `>`, the Customer's own fields:
+ * '') that belong to that very customer: there the Customer's row condition is the field's. Any
+ * other nesting (a type that reaches another customer's records) is not compiled for a role with a
+ * row condition, so no customer's assignment or consent can stand in for another's.
+ */
+const OWNED_BY_CUSTOMER = new Set([
+  '',
+  'HealthProfile',
+  'HealthProfile>Allergy',
+  'HealthProfile>SpecialCondition',
+  'HealthProfile>MedicalCondition',
+  'Visit',
+]);
+
 /** PostgreSQL takes at most 100 arguments per function call: 50 members per json_build_object. */
 const MAX_MEMBERS = 50;
 
@@ -86,6 +101,8 @@ export class ReadCompiler {
    * of their customer's row (each Customer tests its own row for the fields below it).
    */
   private unclaimed = new Set<RowCondition>();
+  /** The object types being compiled, outermost first (object() enters and leaves them). */
+  private readonly path: string[] = [];
   /** The statement is planned for its values on every run (a search: services/sql.ts 'per-call'). */
   perCallPlan = false;
   /** The statement reads the organization as `o` (status thresholds, currency). */
@@ -162,6 +179,30 @@ export class ReadCompiler {
 
   /** The json object of `type` over `source` with the members the nodes select, or undefined. */
   object(type: GraphQLObjectType, source: string, nodes: readonly FieldNode[]): Sql | undefined {
+    this.enter(type.name);
+    try {
+      return this.objectAt(type, source, nodes);
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** Compiling the fields of an object of this type (object() does it; tests too). */
+  enter(typeName: string): void {
+    this.path.push(typeName);
+  }
+
+  leave(): void {
+    this.path.pop();
+  }
+
+  /** Whether the object being compiled belongs to the nearest Customer above (OWNED_BY_CUSTOMER). */
+  private ownedByCustomer(): boolean {
+    const at = this.path.lastIndexOf('Customer');
+    return at !== -1 && OWNED_BY_CUSTOMER.has(this.path.slice(at + 1).join('>'));
+  }
+
+  private objectAt(type: GraphQLObjectType, source: string, nodes: readonly FieldNode[]): Sql | undefined {
     const customer = type.name === 'Customer';
     const outer = this.unclaimed;
     if (customer) this.unclaimed = new Set();
@@ -249,13 +290,20 @@ export class ReadCompiler {
     else if (fieldGrant.readsOnlyRole) allowed = fieldGrant.conditionFor(role) === 'ALWAYS';
     else if (fieldGrant.assignedByRole && typeName === 'Customer') {
       // A customer field a consultant reads of the customers assigned to them.
-      allowed = fieldGrant.conditionFor(role) === 'ASSIGNED_CUSTOMERS' && this.viewer.userId !== undefined;
+      allowed =
+        fieldGrant.conditionFor(role) === 'ASSIGNED_CUSTOMERS' &&
+        this.viewer.userId !== undefined &&
+        this.ownedByCustomer();
       if (allowed) this.unclaimed.add('ASSIGNED');
     } else {
-      // A health field by role: OWNER reads it whatever the row, the others where the row allows.
+      // A health field by role: OWNER reads it whatever the row, the others where the row allows,
+      // tested on the nearest Customer's row, which must be the field's own customer.
       const condition = fieldGrant.healthByRole ? BY_ROLE[fieldGrant.conditionFor(role)] : undefined;
       allowed = condition !== undefined && (condition === 'CONSENT' || this.viewer.userId !== undefined);
-      if (allowed && role !== Role.OWNER) this.unclaimed.add('CONSENT').add(condition!);
+      if (allowed && role !== Role.OWNER) {
+        allowed = this.ownedByCustomer();
+        this.unclaimed.add('CONSENT').add(condition!);
+      }
     }
     if (!allowed) return false;
     // An audited field is recorded wherever it is read, as the audit middleware does.
