@@ -1,4 +1,4 @@
-import { parse, type FieldNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import { parse, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
 import { Role } from '../../src/entities/access/access.enums';
 import { finishText, type HealthRead, type Marks } from '../../src/server/compiled-read/finish-read';
 import { ReadCompiler } from '../../src/server/compiled-read/compile-read';
