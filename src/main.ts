@@ -16,6 +16,7 @@ import { DemoSeeder } from './seeders/demo.seeder';
 import { asMaintenance } from './services/tenancy';
 import { startPlaintextSealing } from './server/plaintext-sealing';
 import { TokenService } from './services/access/token.service';
+import { embeddedBackups, queueFirstBaseBackup } from './server/backup.schedule';
 
 /** Everything the service starts, in the order it is stopped. */
 interface Service {
@@ -76,12 +77,16 @@ async function startOn(
       resolve();
     });
   });
+  const backups = embeddedBackups(config, database, logger);
   const jobs = config.runJobs
     ? await startJobRunner(database.url, database.jobsOrm, logger, {
         importFileRetentionDays: config.importFileRetentionDays,
+        extraJobs: backups ? [backups] : [],
       })
     : undefined;
   if (jobs) metrics.observeJobs(jobs.boss);
+  if (database.embedded) metrics.observeBackups(config.dataDir);
+  if (jobs && backups) await queueFirstBaseBackup(jobs.boss, config.dataDir, logger);
   // Values of a database from before encryption at rest (or restored from such a backup) are sealed
   // in the background, batched (src/server/plaintext-sealing.ts). Counts only.
   const sealing = jobs ? startPlaintextSealing(database.jobsOrm, logger) : undefined;

@@ -11,6 +11,7 @@ import { startJobRunner } from './jobs/job-runner';
 import { adoptMasterKeys } from './core/crypto/data-keys';
 import { asMaintenance } from './services/tenancy';
 import { masterKeys } from './core/crypto/master-keys';
+import { embeddedBackups, queueFirstBaseBackup } from './server/backup.schedule';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -19,8 +20,14 @@ async function main() {
   // Like the service: a wrong MASTER_KEY stops the start (the jobs seal and open health data).
   await asMaintenance(() => adoptMasterKeys(database.jobsOrm.em, masterKeys(config)));
   // The jobs pool (login wellness_worker): the worker serves no request.
+  // Attached to the embedded cluster it backs it up on BACKUP_SCHEDULE, as the service would.
+  const backups = embeddedBackups(config, database, logger);
   const runner = startJobRunner(database.url, database.jobsOrm, logger, {
     importFileRetentionDays: config.importFileRetentionDays,
+    extraJobs: backups ? [backups] : [],
+  }).then(async (started) => {
+    if (backups) await queueFirstBaseBackup(started.boss, config.dataDir, logger);
+    return started;
   });
   // Registered before the runner is up: a stop signal during its start-up still ends cleanly.
   let stopping = false;

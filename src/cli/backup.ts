@@ -1,11 +1,12 @@
 /**
  * npm run backup: a base backup of the embedded PostgreSQL now (the service may be running: its
- * cluster is used), then the retention (BACKUP_RETENTION) applied. With DATABASE_URL it refuses:
+ * cluster is used), then the retention (BACKUP_RETENTION) applied. The service takes the same backup
+ * on BACKUP_SCHEDULE (server/backup.schedule.ts). With DATABASE_URL it refuses:
  * that server is backed up by its own tools (README, "Backups").
  */
 import { loadConfig } from '../server/config';
 import { backupPaths } from '../server/backup.archive';
-import { applyRetention, takeBaseBackup } from '../server/backup.base';
+import { backUp } from '../server/backup.schedule';
 import { startEmbeddedPostgres } from '../server/embedded-postgres';
 
 async function main() {
@@ -22,9 +23,12 @@ async function main() {
     warn: (message) => console.error(message),
   });
   try {
-    const backup = await takeBaseBackup(config.dataDir, postgres.url);
     const retention = config.backupRetention ?? { backups: 7 };
-    const { removedBackups, removedWalFiles } = await applyRetention(config.dataDir, retention);
+    const { backup, removedBackups, removedWalFiles, removedDrafts } = await backUp(
+      config.dataDir,
+      postgres.url,
+      retention,
+    );
     console.log(
       `Base backup ${backup.id} (${(backup.bytes / 1e6).toFixed(1)} MB) in ${backup.dataDirectory}`,
     );
@@ -36,6 +40,7 @@ async function main() {
         `  retention ${'backups' in retention ? `${retention.backups} backups` : `${retention.days} days`}: ` +
           `removed ${removedBackups.length} base backup(s) and ${removedWalFiles} WAL file(s) no longer needed`,
       );
+    if (removedDrafts) console.log(`  removed ${removedDrafts} unfinished backup(s) left by a crash`);
   } finally {
     await postgres.stop();
   }

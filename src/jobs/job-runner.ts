@@ -12,10 +12,24 @@ import { DEFAULT_IMPORT_FILE_RETENTION_DAYS, purgeStaleImportFiles } from '../se
 import { asMaintenance } from '../services/tenancy';
 
 /** A scheduled job: its queue name, when it runs (cron, UTC) and what it does. */
-interface JobDefinition {
+export interface JobDefinition {
   name: string;
   cron: string;
-  run(orm: MikroORM, logger: Logger, settings: JobSettings): Promise<unknown>;
+  run(context: JobContext): Promise<unknown>;
+  /** Unset: 15 minutes, after which pg-boss counts a running job as failed. */
+  expireInSeconds?: number;
+  /** pg-boss queue policy; unset: 'standard'. */
+  policy?: 'standard' | 'stately';
+}
+
+/** What a job runs with. */
+export interface JobContext {
+  /** The jobs pool (login wellness_worker). */
+  orm: MikroORM;
+  logger: Logger;
+  settings: JobSettings;
+  /** Aborted when the runner stops: a long job ends early instead of being cut off. */
+  signal: AbortSignal;
 }
 
 /** What the configuration says to the jobs (server/config.ts). */
@@ -34,7 +48,7 @@ export const JOBS: JobDefinition[] = [
   {
     name: 'care-schedule',
     cron: '*/15 * * * *',
-    run: (orm, logger) =>
+    run: ({ orm, logger }) =>
       runCareSchedule(orm.em.fork(), {
         onError: (organizationId, error) =>
           logger.error({ err: error, organizationId }, 'care schedule failed for an organization'),
@@ -43,23 +57,23 @@ export const JOBS: JobDefinition[] = [
   {
     name: 'points-expiry',
     cron: '7 * * * *',
-    run: (orm) => expirePointsEverywhere(orm.em.fork()),
+    run: ({ orm }) => expirePointsEverywhere(orm.em.fork()),
   },
   {
     name: 'idempotency-purge',
     cron: '41 19 * * *',
-    run: (orm) => purgeIdempotencyRecords(orm.em.fork()),
+    run: ({ orm }) => purgeIdempotencyRecords(orm.em.fork()),
   },
   {
     // 建档导入 files dry-run (or only uploaded) and then left: personal data kept for no run.
     name: 'import-file-purge',
     cron: '53 19 * * *',
-    run: (orm, _logger, settings) => purgeStaleImportFiles(orm.em.fork(), settings.importFileRetentionDays),
+    run: ({ orm, settings }) => purgeStaleImportFiles(orm.em.fork(), settings.importFileRetentionDays),
   },
   {
     name: 'tag-rules',
     cron: '23 * * * *',
-    run: (orm, logger) =>
+    run: ({ orm, logger }) =>
       recomputeRuleTagsEverywhere(orm.em.fork(), (organizationId, error) =>
         logger.error({ err: error, organizationId }, 'rule tags failed for an organization'),
       ),
@@ -68,13 +82,13 @@ export const JOBS: JobDefinition[] = [
     // 建档导入 of files too large for a request (customer-import.job.ts); sent on demand too.
     name: 'customer-import',
     cron: '* * * * *',
-    run: (orm, logger) => runQueuedImports(orm, logger),
+    run: ({ orm, logger }) => runQueuedImports(orm, logger),
   },
   {
     // Off unless an organization sets eraseLostCustomersAfterYears; daily is plenty for a rule in years.
     name: 'customer-retention',
     cron: '17 18 * * *',
-    run: (orm, logger) =>
+    run: ({ orm, logger }) =>
       runCustomerRetention(orm.em.fork(), (organizationId, customerId, error) =>
         logger.error({ err: error, organizationId, customerId }, 'retention erasure failed for a customer'),
       ),
@@ -83,7 +97,7 @@ export const JOBS: JobDefinition[] = [
     // RFM's snapshot (rfm-snapshot.job.ts): each organization's after its night, or soon after a refresh is asked.
     name: 'rfm-snapshot',
     cron: '*/10 * * * *',
-    run: (orm, logger) =>
+    run: ({ orm, logger }) =>
       refreshDueRfmSnapshots(orm.em.fork(), (organizationId, error) =>
         logger.error({ err: error, organizationId }, 'rfm snapshot failed for an organization'),
       ),
@@ -105,7 +119,12 @@ export async function startJobRunner(
   url: string,
   orm: MikroORM,
   logger: Logger,
-  options: { schedule?: boolean; pollingIntervalSeconds?: number } & Partial<JobSettings> = {},
+  options: {
+    schedule?: boolean;
+    pollingIntervalSeconds?: number;
+    /** Jobs the composition root adds (the embedded cluster's base backups, server/backup.schedule.ts). */
+    extraJobs?: JobDefinition[];
+  } & Partial<JobSettings> = {},
 ): Promise<JobRunner> {
   const settings: JobSettings = {
     importFileRetentionDays: options.importFileRetentionDays ?? DEFAULT_IMPORT_FILE_RETENTION_DAYS,
@@ -119,8 +138,22 @@ export async function startJobRunner(
   });
   boss.on('error', (error) => logger.error({ err: error }, 'job runner error'));
   await boss.start();
-  for (const job of JOBS) {
-    await boss.createQueue(job.name, { name: job.name, retryLimit: 3, retryDelay: 60, expireInSeconds: 900 });
+  const jobs = [...JOBS, ...(options.extraJobs ?? [])];
+  const stopping = new AbortController();
+  if (options.schedule ?? true) {
+    // A schedule no job of this runner has (BACKUP_SCHEDULE=off, a job since removed) would keep
+    // queueing jobs nobody works.
+    const names = new Set(jobs.map((job) => job.name));
+    for (const { name } of await boss.getSchedules()) if (!names.has(name)) await boss.unschedule(name);
+  }
+  for (const job of jobs) {
+    await boss.createQueue(job.name, {
+      name: job.name,
+      policy: job.policy ?? 'standard',
+      retryLimit: 3,
+      retryDelay: 60,
+      expireInSeconds: job.expireInSeconds ?? 900,
+    });
     if (options.schedule ?? true) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
     await boss.work(
       job.name,
@@ -129,15 +162,18 @@ export async function startJobRunner(
         const started = Date.now();
         // Jobs work across organizations and say so: they run as the jobs role (row-level security).
         // Their per-organization units (an import, an organization's erasures) run in forOrganization.
-        const result = await asMaintenance(() => job.run(orm, logger, settings));
+        const result = await asMaintenance(() => job.run({ orm, logger, settings, signal: stopping.signal }));
         logger.info({ job: job.name, jobId: received.id, ms: Date.now() - started }, 'job done');
         return result;
       },
     );
   }
-  logger.info({ jobs: JOBS.map((job) => job.name) }, 'job runner started');
+  logger.info({ jobs: jobs.map((job) => job.name) }, 'job runner started');
   return {
     boss,
-    stop: () => boss.stop({ graceful: true, wait: true, timeout: 15_000 }),
+    stop: () => {
+      stopping.abort();
+      return boss.stop({ graceful: true, wait: true, timeout: 15_000 });
+    },
   };
 }

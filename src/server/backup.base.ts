@@ -3,8 +3,7 @@ import type { Dirent } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
-import { backupPaths, pruneWalArchive } from './backup.archive';
-import type { BackupRetention } from './config';
+import { backupPaths } from './backup.archive';
 
 /** What `backup.json` of a base backup holds; a directory without it is an unfinished backup. */
 export interface BaseBackup {
@@ -54,8 +53,14 @@ const EMPTIED_DIRECTORIES = new Set([
  * cluster directory while it keeps running (torn pages are repaired from the full-page images the
  * backup mode forces into WAL), pg_backup_stop, whose backup_label goes into the copy. The WAL from
  * start to stop is archived before pg_backup_stop returns, so the backup restores from the archive.
+ * `signal` stops the copy between two files (the scheduled job when the service stops): nothing is
+ * left of that backup, not even its `.partial` draft.
  */
-export async function takeBaseBackup(dataDirectory: string, maintenanceUrl: string): Promise<BaseBackup> {
+export async function takeBaseBackup(
+  dataDirectory: string,
+  maintenanceUrl: string,
+  signal?: AbortSignal,
+): Promise<BaseBackup> {
   const { base } = backupPaths(dataDirectory);
   const clusterDirectory = path.join(path.resolve(dataDirectory), 'postgres');
   const client = new Client({ connectionString: maintenanceUrl });
@@ -82,8 +87,9 @@ export async function takeBaseBackup(dataDirectory: string, maintenanceUrl: stri
     let stopped: { lsn: string; labelfile: string; spcmapfile: string | null };
     try {
       await mkdir(draft, { recursive: true, mode: 0o700 });
-      bytes = await copyDirectory(clusterDirectory, path.join(draft, 'data'), 'cluster');
+      bytes = await copyDirectory(clusterDirectory, path.join(draft, 'data'), 'cluster', signal);
     } catch (error) {
+      // Failed or stopped (the service shutting down): PostgreSQL leaves backup mode, the draft goes.
       await client.query('select pg_backup_stop(wait_for_archive => false)').catch(() => undefined);
       await rm(draft, { recursive: true, force: true });
       throw error;
@@ -136,6 +142,7 @@ async function copyDirectory(
   source: string,
   target: string,
   mode: 'cluster' | 'inCluster' | 'whole',
+  signal?: AbortSignal,
 ): Promise<number> {
   await mkdir(target, { recursive: true, mode: 0o700 });
   let entries: Dirent[];
@@ -148,6 +155,7 @@ async function copyDirectory(
   }
   let bytes = 0;
   for (const entry of entries) {
+    signal?.throwIfAborted();
     const from = path.join(source, entry.name);
     const to = path.join(target, entry.name);
     const skipped =
@@ -162,7 +170,7 @@ async function copyDirectory(
         await mkdir(to, { mode: 0o700 });
         if (entry.name === 'pg_wal') await mkdir(path.join(to, 'archive_status'), { mode: 0o700 });
       } else {
-        bytes += await copyDirectory(from, to, mode === 'whole' ? 'whole' : 'inCluster');
+        bytes += await copyDirectory(from, to, mode === 'whole' ? 'whole' : 'inCluster', signal);
       }
     } else if (entry.isFile()) {
       try {
@@ -192,40 +200,4 @@ export async function listBaseBackups(dataDirectory: string): Promise<BaseBackup
     }
   }
   return backups.sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
-}
-
-/** Which base backups a retention keeps: the newest always, then by count or by age. */
-export function backupsToKeep(
-  backups: BaseBackup[],
-  retention: BackupRetention,
-  now: Date = new Date(),
-): BaseBackup[] {
-  if (backups.length === 0) return [];
-  const newestFirst = [...backups].reverse();
-  const kept =
-    'backups' in retention
-      ? newestFirst.slice(0, retention.backups)
-      : newestFirst.filter(
-          (backup) => now.getTime() - Date.parse(backup.finishedAt) <= retention.days * 86_400_000,
-        );
-  if (!kept.includes(newestFirst[0])) kept.unshift(newestFirst[0]);
-  return kept.reverse();
-}
-
-/**
- * After a successful backup: removes the base backups the retention does not keep, and the archived
- * WAL older than the oldest one kept (nothing left can replay it).
- */
-export async function applyRetention(
-  dataDirectory: string,
-  retention: BackupRetention,
-  now: Date = new Date(),
-): Promise<{ removedBackups: string[]; removedWalFiles: number }> {
-  const backups = await listBaseBackups(dataDirectory);
-  const kept = backupsToKeep(backups, retention, now);
-  const removed = backups.filter((backup) => !kept.includes(backup));
-  for (const backup of removed)
-    await rm(path.dirname(backup.dataDirectory), { recursive: true, force: true });
-  const removedWalFiles = kept.length ? await pruneWalArchive(dataDirectory, kept[0].startWalFile) : 0;
-  return { removedBackups: removed.map((backup) => backup.id), removedWalFiles };
 }

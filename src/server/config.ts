@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseExpression } from 'cron-parser';
 import { z } from 'zod';
 import {
   DEFAULT_LOGIN_THROTTLE,
@@ -57,6 +58,31 @@ const backupRetention = z
     value.endsWith('d') ? { days: Number(value.slice(0, -1)) } : { backups: Number(value) },
   );
 
+/**
+ * BACKUP_SCHEDULE: when the embedded PostgreSQL is backed up (server/backup.schedule.ts), a cron of
+ * five fields in UTC like every job (the default is 03:17 in China), or `off`.
+ */
+export const DEFAULT_BACKUP_SCHEDULE = '17 19 * * *';
+
+const backupSchedule = z
+  .string()
+  .trim()
+  .transform((value, context): string | null => {
+    if (value === 'off') return null;
+    const fields = value.split(/\s+/);
+    try {
+      if (fields.length !== 5) throw new Error(`${fields.length} fields`);
+      parseExpression(value, { tz: 'UTC' });
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a cron of five fields (minute hour day month weekday, UTC; e.g. ${DEFAULT_BACKUP_SCHEDULE}) or off: ${(error as Error).message}`,
+      });
+      return z.NEVER;
+    }
+    return fields.join(' ');
+  });
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(4000),
@@ -113,6 +139,7 @@ const environmentSchema = z.object({
     .max(1_000_000_000)
     .default(DEFAULT_API_RATE_LIMITS.apiKeyPerMinute),
   BACKUP_RETENTION: backupRetention.default({ backups: 7 }),
+  BACKUP_SCHEDULE: backupSchedule.default(DEFAULT_BACKUP_SCHEDULE),
   IMPORT_FILE_RETENTION_DAYS: z.coerce
     .number()
     .int()
@@ -161,8 +188,10 @@ export interface AppConfig {
    * (the tests comparing both paths).
    */
   compiledReadRetry?: 'backoff' | 'every-time';
-  /** Base backups `npm run backup` keeps (embedded PostgreSQL); unset: the 7 newest. */
+  /** Base backups `npm run backup` and the scheduled backup keep (embedded PostgreSQL); unset: the 7 newest. */
   backupRetention?: BackupRetention;
+  /** When the service backs the embedded PostgreSQL up (cron, UTC); null: never; unset: DEFAULT_BACKUP_SCHEDULE. */
+  backupSchedule?: string | null;
   /** IMPORT_FILE_RETENTION_DAYS: an uploaded customer file without its real run is deleted after this many days; unset: 30. */
   importFileRetentionDays?: number;
 }
@@ -219,6 +248,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       apiKeyPerMinute: values.API_KEY_RATE_LIMIT_PER_MINUTE,
     },
     backupRetention: values.BACKUP_RETENTION,
+    backupSchedule: values.BACKUP_SCHEDULE,
     importFileRetentionDays: values.IMPORT_FILE_RETENTION_DAYS,
   };
 }

@@ -6,6 +6,7 @@ import { getOperationAST } from 'graphql';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { listBaseBackups } from './backup.base';
 import type { AppConfig } from './config';
 import type { AppContext } from './context';
 
@@ -32,6 +33,8 @@ export interface AppMetrics {
   plugin: ApolloServerPlugin<AppContext>;
   /** Reports the job queues of this runner (its depth and failures are read at scrape time). */
   observeJobs(boss: PgBoss): void;
+  /** Reports the embedded cluster's newest base backup (read from DATA_DIR at scrape time). */
+  observeBackups(dataDirectory: string): void;
 }
 
 /** The first OPERATION_NAME-shaped names get their own label; anything else is "other" (bounded cardinality). */
@@ -170,6 +173,19 @@ export function createMetrics(
     plugin,
     observeJobs(runner) {
       boss = runner;
+    },
+    observeBackups(dataDirectory) {
+      // Registered here, not above: with DATABASE_URL there is no backup of ours to report, not a 0.
+      new Gauge({
+        name: 'backup_last_finished_timestamp_seconds',
+        help: 'When the newest base backup of the embedded PostgreSQL finished (0: none yet); alert when it is older than BACKUP_SCHEDULE says.',
+        registers: [registry],
+        async collect() {
+          const backups = await listBaseBackups(dataDirectory);
+          const newest = backups[backups.length - 1];
+          this.set(newest ? Date.parse(newest.finishedAt) / 1000 : 0);
+        },
+      });
     },
   };
 }

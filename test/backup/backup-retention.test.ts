@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { applyRetention, listBaseBackups, type BaseBackup } from '../../src/server/backup.base';
+import { listBaseBackups, type BaseBackup } from '../../src/server/backup.base';
+import { applyRetention } from '../../src/server/backup.retention';
 import { chooseBaseBackup, parseRecoveryTarget } from '../../src/server/backup.restore';
 import { loadConfig } from '../../src/server/config';
 
@@ -100,6 +101,34 @@ test('BACKUP_RETENTION=14d keeps the backups of the last 14 days, and always the
   ]);
   expect(existsSync(path.join(directory, 'backups', 'wal', '000000010000000000000003'))).toBe(false);
   expect(existsSync(path.join(directory, 'backups', 'wal', '000000010000000000000004'))).toBe(true);
+});
+
+test('the retention removes an unfinished backup a crash left a day ago, not one being written', async () => {
+  const directory = dataDirectory();
+  fakeBackup(directory, '2026-11-30T00:00:00.000Z', '000000010000000000000003');
+  const base = path.join(directory, 'backups', 'base');
+  const abandoned = path.join(base, '20261129T000000000Z.ab12cd.partial');
+  const running = path.join(base, '20261201T000000000Z.ef34ab.partial');
+  mkdirSync(path.join(abandoned, 'data'), { recursive: true });
+  mkdirSync(path.join(running, 'data'), { recursive: true });
+  const now = new Date();
+  const twoDaysAgo = new Date(now.getTime() - 2 * 86_400_000);
+  utimesSync(abandoned, twoDaysAgo, twoDaysAgo);
+
+  const result = await applyRetention(directory, { backups: 7 }, now);
+
+  expect(result.removedDrafts).toBe(1);
+  expect(existsSync(abandoned)).toBe(false);
+  expect(existsSync(running)).toBe(true);
+  expect((await listBaseBackups(directory)).map((backup) => backup.id)).toEqual(['20261130T000000000Z']);
+});
+
+test('BACKUP_SCHEDULE is a cron of five fields in UTC or off; 03:17 in China by default', () => {
+  expect(loadConfig({}).backupSchedule).toBe('17 19 * * *');
+  expect(loadConfig({ BACKUP_SCHEDULE: ' 0  4 * * 1 ' }).backupSchedule).toBe('0 4 * * 1');
+  expect(loadConfig({ BACKUP_SCHEDULE: 'off' }).backupSchedule).toBeNull();
+  for (const wrong of ['61 * * * *', '* * * *', '0 0 3 * * *', 'nightly'])
+    expect(() => loadConfig({ BACKUP_SCHEDULE: wrong })).toThrow(/BACKUP_SCHEDULE: .*five fields/);
 });
 
 test('BACKUP_RETENTION defaults to 7 base backups and refuses 0 or words', () => {

@@ -83,11 +83,19 @@ test('start seeds, serves the playground, stops cleanly, and a second start reus
   const page = await fetch(`http://127.0.0.1:${first.port}/graphql`, { headers: { accept: 'text/html' } });
   expect(await page.text()).toContain('/playground/graphiql.min.js');
   expect(await customerCount(first.port)).toBe(50);
+  // The embedded cluster is backed up by the service itself (BACKUP_SCHEDULE): the job is worked and
+  // a new DATA_DIR's first base backup is queued; /metrics says there is none yet.
+  expect(first.output()).toMatch(/"jobs":\[[^\]]*"base-backup"[^\]]*\],"msg":"job runner started"/);
+  expect(first.output()).toContain('"msg":"no base backup yet: the first one is queued"');
+  const metrics = await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text();
+  expect(metrics).toMatch(/^backup_last_finished_timestamp_seconds 0$/m);
   expect(await stop(first.child)).toBe(0);
   expect(postgresRunningFor(dataDir)).toBe(false);
 
   const second = await start();
   expect(second.output()).not.toContain('seeded Chinese demo data');
+  // Queued once: the queue holds at most one waiting base backup.
+  expect(second.output()).not.toContain('no base backup yet');
   expect(await customerCount(second.port)).toBe(50);
 
   // The README's `npm run token` works next to the running service (it uses the service's PostgreSQL).
