@@ -3,7 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Tenancy enforced by PostgreSQL (issue 17): row-level security, ENABLE and FORCE, on every table of
  * the public schema with an `organization_id` column (found here, not listed: tables added by later
- * migrations call `tenancy_protect` themselves, and test/tenancy/rls-coverage.test.ts fails for one
+ * migrations call `tenancy_protect` themselves, and test/tenancy/row-level-security.test.ts fails for one
  * that does not) and on `organization` by its id.
  *
  * - `tenant_isolation` (every role): a row is seen and written only when its organization is the

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { createOrmConfig } from '../mikro-orm.config';
 import { ensureLogin, JOBS_LOGIN, REQUEST_LOGIN } from './request-login';
 import { DirectoryCache } from '../services/read/directory-cache';
-import { enforceTenancy, markFresh, type TenancyRoles } from '../services/tenancy';
+import { keyRing } from '../core/crypto/key-ring';
+import { currentTenancy, enforceTenancy, markFresh, type TenancyRoles } from '../services/tenancy';
 import type { AppConfig } from './config';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 
@@ -46,14 +47,22 @@ export async function openDatabase(
   const ormLogger = (message: string) => logger.debug({ orm: message });
   const prepared = await migrate(url, ormLogger);
   logger.info({ applied: prepared.applied, runtimeRole: prepared.runtimeRole }, 'migrations up to date');
-  if (!prepared.runtimeRole)
-    logger.warn(
-      `role ${RUNTIME_ROLE} is missing: requests run as the table owner (append-only rows are guarded by triggers only)`,
+  const unbound = !prepared.runtimeRole
+    ? `role ${RUNTIME_ROLE} is missing (no privilege to create or grant roles)`
+    : !prepared.logins.request || !prepared.logins.jobs
+      ? `logins ${REQUEST_LOGIN}/${JOBS_LOGIN} not made (no privilege to create roles, or no password in the URL)`
+      : undefined;
+  if (unbound && config.nodeEnv === 'production') {
+    // The owner's policy sees every organization's rows: row-level security would bind nothing.
+    throw new Error(
+      `Refusing to start in production: ${unbound}, so requests would run as the tables' owner, whom ` +
+        'row-level security does not bind to one organization and the append-only tables do not bind ' +
+        "either. Give DATABASE_URL's user CREATEROLE and a password in the URL (or create the roles: " +
+        'docs/architecture.md, "Row-level security"), then start again.',
     );
-  else if (!prepared.logins.request || !prepared.logins.jobs)
-    logger.warn(
-      `logins ${REQUEST_LOGIN}/${JOBS_LOGIN} not made (no privilege to create roles or no password): the pools log in as the owner`,
-    );
+  }
+  if (unbound)
+    logger.warn(`${unbound}: requests run as the table owner (development only; production refuses)`);
   // The service: a statement outside a request or job scope sees no tenant row.
   const orm = await openPool(url, prepared, 10, ormLogger, { unscoped: 'nothing', login: 'request' });
   const jobsOrm = await openPool(url, prepared, JOBS_POOL_SIZE, ormLogger, {
@@ -168,6 +177,8 @@ async function openPool(
     options.unscoped,
     options.login === 'jobs' ? 'allowed' : 'forbidden',
   );
+  // The same scope decides whose data keys open values: an organization's work opens its own only.
+  keyRing.confineTo(() => currentTenancy()?.organizationId);
   return orm;
 }
 

@@ -1,6 +1,7 @@
 import { Allergy } from '../../src/entities';
 import { keyRing } from '../../src/core/crypto/key-ring';
 import { sealRows } from '../../src/core/crypto/sealed-columns';
+import { forOrganization } from '../../src/services/tenancy';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
 
@@ -60,4 +61,26 @@ test('rows inserted without the unit of work (the import) seal a ciphertext-shap
   await sealRows(testApp.orm.em.fork(), Allergy, b.organizationId, rows);
   expect(rows[0].substance).not.toBe(stolen);
   expect(keyRing.open(rows[0].substance as string)).toBe(stolen);
+});
+
+test("another organization's ciphertext copied into a row by SQL does not open in this organization's work", async () => {
+  const stolen = await storedNotes(a.assigned.id);
+  // Someone who can write the tables (a restored dump, an injection) copies A's value into B's row.
+  await testApp.orm.em
+    .getConnection()
+    .execute('update health_profile set notes = ? where customer_id = ?', [stolen, b.assigned.id]);
+
+  const read = await execute(testApp, b.tokens.OWNER, NOTES, { id: b.assigned.id });
+  expect(JSON.stringify(read)).not.toContain(SECRET);
+  // The record fails whole (as for a tampered value), without value.
+  expect(read.errors?.[0]).toMatchObject({
+    path: ['customer'],
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+  // A's own reads, and work across organizations (the rotations), still open it.
+  const own = await execute(testApp, a.tokens.OWNER, NOTES, { id: a.assigned.id });
+  expect(own).toEqual({ data: { customer: { healthProfile: { notes: SECRET } } } });
+  expect(keyRing.open(stolen)).toBe(SECRET);
+  expect(() => forOrganization(b.organizationId, () => keyRing.open(stolen))).toThrow(/another organization/);
+  expect(forOrganization(a.organizationId, () => keyRing.open(stolen))).toBe(SECRET);
 });

@@ -59,6 +59,8 @@ export class KeyRing {
   private wrappingId?: string;
   private readonly keys = new Map<string, DataKey>();
   private readonly loadedAt = new Map<string, number>();
+  /** The organization the running code works for (a request, a job's unit); undefined: any. */
+  private scopeOrganization: () => string | null | undefined = () => undefined;
 
   /**
    * MASTER_KEY first, then MASTER_KEY_NEW during a rotation. The last one wraps new data keys: one
@@ -191,15 +193,22 @@ export class KeyRing {
   }
 
   /**
+   * Values open only under the running code's organization's keys (server/database.ts passes the
+   * tenancy scope; core cannot import it). Work across organizations (rotation, jobs listing) has none.
+   */
+  confineTo(scopeOrganization: () => string | null | undefined): void {
+    this.scopeOrganization = scopeOrganization;
+  }
+
+  /**
    * The plaintext of a stored value. A value that is not ciphertext is plaintext left from before the
-   * encryption (docs: `npm run keys:rotate-data` seals those); a sealed one opens or throws.
+   * encryption (docs: `npm run keys:rotate-data` seals those); a sealed one opens or throws. Within an
+   * organization's work, a value under another organization's key throws: copied into a row by
+   * someone who can write the tables, it would otherwise be read out by whoever may read that row.
    */
   open(stored: string): string {
     if (!isSealed(stored)) return stored;
-    const keyId = sealedKeyId(stored)!;
-    const key = this.keys.get(keyId);
-    if (!key) throw new DecryptionError(`data key ${keyId} is not loaded in this process`);
-    return open(key.key, stored);
+    return open(this.openingKey(sealedKeyId(stored)!).key, stored);
   }
 
   /** Bytes sealed under the organization's current key (an import's stored file: import-file.ts). */
@@ -211,10 +220,16 @@ export class KeyRing {
   /** Stored bytes opened; bytes stored before the encryption (no header) come back as they are. */
   openBytes(stored: Buffer): Buffer {
     if (!isSealedBytes(stored)) return stored;
-    const keyId = sealedBytesKeyId(stored);
+    return openBytes(this.openingKey(sealedBytesKeyId(stored)).key, stored);
+  }
+
+  private openingKey(keyId: string): DataKey {
     const key = this.keys.get(keyId);
     if (!key) throw new DecryptionError(`data key ${keyId} is not loaded in this process`);
-    return openBytes(key.key, stored);
+    const organizationId = this.scopeOrganization();
+    if (organizationId && key.organizationId !== organizationId)
+      throw new DecryptionError(`data key ${keyId} is another organization's than the one this work is for`);
+    return key;
   }
 
   /** The blind index of a value under the organization's current key (what a write stores). */
