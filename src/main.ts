@@ -81,12 +81,13 @@ async function startOn(
   const jobs = config.runJobs
     ? await startJobRunner(database.url, database.jobsOrm, logger, {
         importFileRetentionDays: config.importFileRetentionDays,
-        extraJobs: backups ? [backups] : [],
+        extraJobs: backups.jobs,
+        unschedule: backups.unschedule,
       })
     : undefined;
   if (jobs) metrics.observeJobs(jobs.boss);
   if (database.embedded) metrics.observeBackups(config.dataDir);
-  if (jobs && backups) await queueFirstBaseBackup(jobs.boss, config.dataDir, logger);
+  if (jobs && backups.jobs.length) await queueFirstBaseBackup(jobs.boss, config.dataDir, logger);
   // Values of a database from before encryption at rest (or restored from such a backup) are sealed
   // in the background, batched (src/server/plaintext-sealing.ts). Counts only.
   const sealing = jobs ? startPlaintextSealing(database.jobsOrm, logger) : undefined;

@@ -24,9 +24,10 @@ async function main() {
   const backups = embeddedBackups(config, database, logger);
   const runner = startJobRunner(database.url, database.jobsOrm, logger, {
     importFileRetentionDays: config.importFileRetentionDays,
-    extraJobs: backups ? [backups] : [],
+    extraJobs: backups.jobs,
+    unschedule: backups.unschedule,
   }).then(async (started) => {
-    if (backups) await queueFirstBaseBackup(started.boss, config.dataDir, logger);
+    if (backups.jobs.length) await queueFirstBaseBackup(started.boss, config.dataDir, logger);
     return started;
   });
   // Registered before the runner is up: a stop signal during its start-up still ends cleanly.

@@ -27,7 +27,7 @@ async function main() {
   });
   const config = loadConfig();
   useMasterKeys(config);
-  const database = await openDatabase(config, createLogger('warn'), { attach: true });
+  const database = await openDatabase(config, createLogger('warn'), { attach: true, purpose: 'tool' });
   try {
     // A tool across organizations: as the jobs role (row-level security).
     await asMaintenance(async () => {

@@ -19,7 +19,7 @@ async function main() {
     throw new Error('keys:rotate-master needs MASTER_KEY (the current key) and MASTER_KEY_NEW (the new one)');
   const from = parseMasterKey(config.masterKey, 'MASTER_KEY');
   const to = parseMasterKey(config.masterKeyNew, 'MASTER_KEY_NEW');
-  const database = await openDatabase(config, createLogger('warn'), { attach: true });
+  const database = await openDatabase(config, createLogger('warn'), { attach: true, purpose: 'tool' });
   try {
     // Every organization's keys: a tool across organizations, as the jobs role.
     const count = await asMaintenance(() => rotateMasterKey(database.jobsOrm.em.fork(), from, to));

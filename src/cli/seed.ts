@@ -9,7 +9,7 @@ import { asMaintenance } from '../services/tenancy';
 
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase(config, createLogger('warn'), { attach: true });
+  const database = await openDatabase(config, createLogger('warn'), { attach: true, purpose: 'tool' });
   try {
     // A tool across organizations: as the jobs role (row-level security, services/tenancy.ts).
     await asMaintenance(async () => {

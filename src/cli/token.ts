@@ -27,7 +27,7 @@ async function main() {
     console.error(`Unknown role "${role}". Use one of: ${Object.values(StaffRole).join(', ')}`);
     process.exit(2);
   }
-  const database = await openDatabase(config, createLogger('silent'), { attach: true });
+  const database = await openDatabase(config, createLogger('silent'), { attach: true, purpose: 'tool' });
   try {
     // A tool: finds the demo user in whichever organization holds it, as the jobs role.
     const user = await asMaintenance(() =>

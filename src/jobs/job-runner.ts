@@ -20,6 +20,8 @@ export interface JobDefinition {
   expireInSeconds?: number;
   /** pg-boss queue policy; unset: 'standard'. */
   policy?: 'standard' | 'stately';
+  /** Retries after a failure, a minute apart; unset: 3. */
+  retryLimit?: number;
 }
 
 /** What a job runs with. */
@@ -124,6 +126,8 @@ export async function startJobRunner(
     pollingIntervalSeconds?: number;
     /** Jobs the composition root adds (the embedded cluster's base backups, server/backup.schedule.ts). */
     extraJobs?: JobDefinition[];
+    /** Jobs switched off by the configuration, whose schedule an earlier start left. */
+    unschedule?: string[];
   } & Partial<JobSettings> = {},
 ): Promise<JobRunner> {
   const settings: JobSettings = {
@@ -140,20 +144,21 @@ export async function startJobRunner(
   await boss.start();
   const jobs = [...JOBS, ...(options.extraJobs ?? [])];
   const stopping = new AbortController();
-  if (options.schedule ?? true) {
-    // A schedule no job of this runner has (BACKUP_SCHEDULE=off, a job since removed) would keep
-    // queueing jobs nobody works.
-    const names = new Set(jobs.map((job) => job.name));
-    for (const { name } of await boss.getSchedules()) if (!names.has(name)) await boss.unschedule(name);
-  }
+  // A job switched off (BACKUP_SCHEDULE=off) keeps its schedule in the database, which would queue
+  // jobs nobody works. Only names the caller says are off: runners sharing a database may have
+  // other jobs (a worker on DATABASE_URL has no base backup; an older version during a deploy).
+  if (options.schedule ?? true) for (const name of options.unschedule ?? []) await boss.unschedule(name);
   for (const job of jobs) {
-    await boss.createQueue(job.name, {
+    const queue = {
       name: job.name,
       policy: job.policy ?? 'standard',
-      retryLimit: 3,
+      retryLimit: job.retryLimit ?? 3,
       retryDelay: 60,
       expireInSeconds: job.expireInSeconds ?? 900,
-    });
+    } as const;
+    // createQueue leaves an existing queue as it is: updateQueue brings changed settings to it.
+    await boss.createQueue(job.name, queue);
+    await boss.updateQueue(job.name, queue);
     if (options.schedule ?? true) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
     await boss.work(
       job.name,
@@ -162,7 +167,13 @@ export async function startJobRunner(
         const started = Date.now();
         // Jobs work across organizations and say so: they run as the jobs role (row-level security).
         // Their per-organization units (an import, an organization's erasures) run in forOrganization.
-        const result = await asMaintenance(() => job.run({ orm, logger, settings, signal: stopping.signal }));
+        // pg-boss fails a job past its expiry but cannot stop it (a retry would then run beside it):
+        // the job's signal says so a little earlier, as it does when the runner stops.
+        const signal = AbortSignal.any([
+          stopping.signal,
+          AbortSignal.timeout(Math.max(queue.expireInSeconds - 30, 1) * 1000),
+        ]);
+        const result = await asMaintenance(() => job.run({ orm, logger, settings, signal }));
         logger.info({ job: job.name, jobId: received.id, ms: Date.now() - started }, 'job done');
         return result;
       },

@@ -22,6 +22,14 @@ export interface BaseBackup {
 
 const MANIFEST = 'backup.json';
 
+/** In a `.partial` draft, from pg_backup_start on: which process takes it and the WAL it needs. */
+export const DRAFT_START = 'started.json';
+export interface DraftStart {
+  pid: number;
+  startWalFile: string;
+  startedAt: string;
+}
+
 /**
  * Files of a running cluster that a base backup leaves out (PostgreSQL's "Making a Base Backup Using
  * the Low Level API"): WAL comes from the archive, the rest is rebuilt or meaningless at start.
@@ -61,6 +69,7 @@ export async function takeBaseBackup(
   maintenanceUrl: string,
   signal?: AbortSignal,
 ): Promise<BaseBackup> {
+  signal?.throwIfAborted();
   const { base } = backupPaths(dataDirectory);
   const clusterDirectory = path.join(path.resolve(dataDirectory), 'postgres');
   const client = new Client({ connectionString: maintenanceUrl });
@@ -87,6 +96,13 @@ export async function takeBaseBackup(
     let stopped: { lsn: string; labelfile: string; spcmapfile: string | null };
     try {
       await mkdir(draft, { recursive: true, mode: 0o700 });
+      // The retention of a backup finishing meanwhile keeps this one's WAL and draft (backup.retention.ts).
+      const start: DraftStart = {
+        pid: process.pid,
+        startWalFile: started[0].file,
+        startedAt: startedAt.toISOString(),
+      };
+      await writeFile(path.join(draft, DRAFT_START), JSON.stringify(start));
       bytes = await copyDirectory(clusterDirectory, path.join(draft, 'data'), 'cluster', signal);
     } catch (error) {
       // Failed or stopped (the service shutting down): PostgreSQL leaves backup mode, the draft goes.

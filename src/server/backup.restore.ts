@@ -1,4 +1,4 @@
-import { appendFile, chown, copyFile, lstat, readdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, chown, copyFile, lstat, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -12,6 +12,12 @@ export interface RecoveryTarget {
   text: string;
   at: Date;
 }
+
+/** `--latest`: the newest base backup and every change the WAL holds (after a lost disk, say). */
+export const LATEST = 'latest';
+export type RestoreTarget = RecoveryTarget | typeof LATEST;
+
+const TARGET_SETTING = 'recovery_target_time';
 
 /**
  * An ISO 8601 time with its offset (`2026-12-01T18:30:00+08:00`, `…Z`): without one, PostgreSQL
@@ -28,7 +34,10 @@ export function parseRecoveryTarget(text: string | undefined): RecoveryTarget {
     throw new RestoreRefusedError(
       `--to needs an ISO time with its offset, e.g. --to 2026-12-01T18:30:00+08:00 (got ${text ?? 'nothing'})`,
     );
-  return { text: text!.trim(), at };
+  // For PostgreSQL, a numeric offset: it reads recovery_target_time before its time zone
+  // abbreviations are loaded, so `Z` is an invalid value there and the start fails.
+  const zone = offset(match[3]);
+  return { text: `${match[1]} ${match[2]}${zone === 'Z' ? '+00:00' : zone}`, at };
 }
 
 /** A refusal the operator can act on (reported without a stack, exit code 2). */
@@ -65,15 +74,15 @@ export async function ensureClusterStopped(dataDirectory: string): Promise<void>
  */
 export async function prepareRestore(
   dataDirectory: string,
-  target: RecoveryTarget,
+  target: RestoreTarget,
 ): Promise<{ backup: BaseBackup; keptAside?: string; clusterDirectory: string }> {
   const absolute = path.resolve(dataDirectory);
   await ensureClusterStopped(absolute);
   const backups = await listBaseBackups(absolute);
-  const backup = chooseBaseBackup(backups, target.at);
+  const backup = target === LATEST ? backups.at(-1) : chooseBaseBackup(backups, target.at);
   if (!backup)
     throw new RestoreRefusedError(
-      backups.length
+      backups.length && target !== LATEST
         ? `No base backup finished before ${target.text}: the oldest finished at ${backups[0].finishedAt}.`
         : `No base backup in ${backupPaths(absolute).base}: run npm run backup first.`,
     );
@@ -94,9 +103,9 @@ export async function prepareRestore(
     path.join(clusterDirectory, 'postgresql.auto.conf'),
     [
       '',
-      `# npm run restore -- --to ${target.text} (removed once recovery has ended)`,
+      `# npm run restore -- ${target === LATEST ? '--latest' : `--to ${target.text}`} (removed once recovery has ended)`,
       `restore_command = ${quote(`cp "${wal}/%f" "%p"`)}`,
-      `recovery_target_time = ${quote(target.text)}`,
+      ...(target === LATEST ? [] : [`${TARGET_SETTING} = ${quote(target.text)}`]),
       `recovery_target_action = 'promote'`,
       '',
     ].join('\n'),
@@ -104,6 +113,26 @@ export async function prepareRestore(
   await writeFile(path.join(clusterDirectory, 'recovery.signal'), '', { mode: 0o600 });
   await ownByPostgres(clusterDirectory);
   return { backup, keptAside, clusterDirectory };
+}
+
+/**
+ * Whether PostgreSQL stopped because the WAL (the archive, then the old cluster's pg_wal) ended
+ * before the target: no commit it holds is later than the target, so replaying all of it is the
+ * state at the target, unless a segment is missing (the caller then says how old the last change is).
+ */
+export async function walEndedBeforeTarget(clusterDirectory: string): Promise<boolean> {
+  const log = await readFile(path.join(clusterDirectory, 'postgres.log'), 'utf8').catch(() => '');
+  return log.includes('recovery ended before configured recovery target was reached');
+}
+
+/**
+ * Takes the target out of the recovery settings: the next start replays to the end of the WAL. The
+ * cluster is still in recovery (PostgreSQL promotes only at a target reached), so this is allowed.
+ */
+export async function recoverToEndOfWal(clusterDirectory: string): Promise<void> {
+  const file = path.join(clusterDirectory, 'postgresql.auto.conf');
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  await writeFile(file, lines.filter((line) => !line.startsWith(`${TARGET_SETTING} =`)).join('\n'));
 }
 
 /** Segments and timeline histories of the old cluster that the archive lacks. */

@@ -41,27 +41,39 @@ export interface BaseBackupJob {
   expireInSeconds: number;
   /** At most one queued and one running (several runners may share the database). */
   policy: 'stately';
+  /** One more try a minute after a failure; then the next scheduled night. */
+  retryLimit: number;
   run(context: { signal: AbortSignal }): Promise<{ backup: string; bytes: number }>;
 }
 
+/** What the job runner is told about base backups: the job, or that its schedule is to go. */
+export interface EmbeddedBackups {
+  jobs: BaseBackupJob[];
+  /** BACKUP_SCHEDULE=off: the schedule an earlier start left is removed. */
+  unschedule: string[];
+}
+
 /**
- * The scheduled backup of the DATA_DIR's embedded cluster; none with DATABASE_URL (that server is
- * backed up by its own tools) or BACKUP_SCHEDULE=off.
+ * The scheduled backup of the DATA_DIR's embedded cluster. With DATABASE_URL nothing either way: that
+ * server is backed up by its own tools, and it may be another process's embedded cluster, whose
+ * schedule is that process's to keep.
  */
 export function embeddedBackups(
   config: Pick<AppConfig, 'dataDir' | 'backupRetention' | 'backupSchedule'>,
   database: { embedded?: { url: string } },
   logger: Logger,
-): BaseBackupJob | undefined {
+): EmbeddedBackups {
   const cron = config.backupSchedule === undefined ? DEFAULT_BACKUP_SCHEDULE : config.backupSchedule;
-  if (!database.embedded || cron === null) return undefined;
-  return baseBackupJob({
+  if (!database.embedded) return { jobs: [], unschedule: [] };
+  if (cron === null) return { jobs: [], unschedule: [BASE_BACKUP_JOB] };
+  const job = baseBackupJob({
     dataDirectory: config.dataDir,
     maintenanceUrl: database.embedded.url,
     retention: config.backupRetention ?? { backups: 7 },
     cron,
     logger,
   });
+  return { jobs: [job], unschedule: [] };
 }
 
 export function baseBackupJob(options: {
@@ -75,8 +87,9 @@ export function baseBackupJob(options: {
   return {
     name: BASE_BACKUP_JOB,
     cron: options.cron,
-    expireInSeconds: 3 * 3600,
+    expireInSeconds: 6 * 3600,
     policy: 'stately',
+    retryLimit: 1,
     async run({ signal }) {
       try {
         const result = await backUp(options.dataDirectory, options.maintenanceUrl, options.retention, signal);

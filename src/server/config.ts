@@ -109,6 +109,7 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SEED_DEMO_DATA: booleanFromString.optional(),
   RUN_JOBS: booleanFromString.default(true),
+  ALLOW_OWNER_POOLS: booleanFromString.default(false),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: trustProxy.optional(),
   LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_LOGIN_THROTTLE.freeAttempts),
@@ -169,6 +170,11 @@ export interface AppConfig {
   seedDemoData: boolean;
   /** Run the scheduled jobs (care tasks, points expiry) in this process; `npm run worker` runs them alone. */
   runJobs: boolean;
+  /**
+   * ALLOW_OWNER_POOLS: start in production although the logins cannot be made (the owner may not
+   * create roles): the pools then run as the owner and row-level security binds nothing.
+   */
+  allowOwnerPools?: boolean;
   /** Bearer token for GET /metrics; without it the endpoint is open in development and off in production. */
   metricsToken?: string;
   /**
@@ -232,6 +238,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     maxBodyBytes: values.MAX_BODY_BYTES,
     seedDemoData: values.SEED_DEMO_DATA ?? !values.DATABASE_URL,
     runJobs: values.RUN_JOBS,
+    allowOwnerPools: values.ALLOW_OWNER_POOLS,
     metricsToken: values.METRICS_TOKEN,
     trustProxy: values.TRUST_PROXY,
     loginThrottle: {

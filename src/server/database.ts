@@ -32,14 +32,18 @@ const JOBS_POOL_SIZE = 3;
 export async function openDatabase(
   config: AppConfig,
   logger: Logger,
-  options: { attach?: boolean } = {},
+  options: {
+    attach?: boolean;
+    /** 'tool': a command-line tool on the jobs pool, which works across organizations anyway. */
+    purpose?: 'service' | 'tool';
+  } = {},
 ): Promise<Database> {
   let url = config.databaseUrl;
   let embedded: RunningPostgres | undefined;
   if (!url) {
     logger.info({ dataDir: config.dataDir }, 'DATABASE_URL not set: starting embedded PostgreSQL');
     embedded = await startEmbeddedPostgres(config.dataDir, (message) => logger.debug({ postgres: message }), {
-      ...options,
+      attach: options.attach,
       warn: (message) => logger.warn({ postgres: message }),
     });
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
@@ -50,19 +54,21 @@ export async function openDatabase(
   const unbound = !prepared.runtimeRole
     ? `role ${RUNTIME_ROLE} is missing (no privilege to create or grant roles)`
     : !prepared.logins.request || !prepared.logins.jobs
-      ? `logins ${REQUEST_LOGIN}/${JOBS_LOGIN} not made (no privilege to create roles, or no password in the URL)`
+      ? `logins ${REQUEST_LOGIN}/${JOBS_LOGIN} not made (no privilege to create roles, or no password in the URL or PGPASSWORD)`
       : undefined;
-  if (unbound && config.nodeEnv === 'production') {
+  if (unbound && config.nodeEnv === 'production' && !config.allowOwnerPools && options.purpose !== 'tool') {
     // The owner's policy sees every organization's rows: row-level security would bind nothing.
     throw new Error(
       `Refusing to start in production: ${unbound}, so requests would run as the tables' owner, whom ` +
         'row-level security does not bind to one organization and the append-only tables do not bind ' +
-        "either. Give DATABASE_URL's user CREATEROLE and a password in the URL (or create the roles: " +
-        'docs/architecture.md, "Row-level security"), then start again.',
+        "either. Give DATABASE_URL's user CREATEROLE and a password (in the URL or PGPASSWORD), then " +
+        'start again; or set ALLOW_OWNER_POOLS=true to run so, tenancy then resting on the ORM filter alone.',
     );
   }
   if (unbound)
-    logger.warn(`${unbound}: requests run as the table owner (development only; production refuses)`);
+    logger.warn(
+      `${unbound}: requests run as the table owner, past row-level security (production refuses unless ALLOW_OWNER_POOLS=true)`,
+    );
   // The service: a statement outside a request or job scope sees no tenant row.
   const orm = await openPool(url, prepared, 10, ormLogger, { unscoped: 'nothing', login: 'request' });
   const jobsOrm = await openPool(url, prepared, JOBS_POOL_SIZE, ormLogger, {

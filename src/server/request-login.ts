@@ -33,10 +33,11 @@ export async function ensureLogin(
   revoked: string[] = [],
 ): Promise<string | undefined> {
   const url = new URL(ownerUrl);
-  if (!url.password) return undefined;
-  const password = createHmac('sha256', decodeURIComponent(url.password))
-    .update(`${login} login`)
-    .digest('hex');
+  // As libpq would: a URL without its password takes PGPASSWORD (a .pgpass file or a token cannot
+  // be derived from; the caller then decides).
+  const ownerPassword = url.password ? decodeURIComponent(url.password) : process.env.PGPASSWORD;
+  if (!ownerPassword) return undefined;
+  const password = createHmac('sha256', ownerPassword).update(`${login} login`).digest('hex');
   const connection = owner.getConnection();
   try {
     // Roles are the cluster's, shared by its databases (a test run's many): created once, never

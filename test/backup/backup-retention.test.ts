@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listBaseBackups, type BaseBackup } from '../../src/server/backup.base';
+import { DRAFT_START, listBaseBackups, type BaseBackup, type DraftStart } from '../../src/server/backup.base';
 import { applyRetention } from '../../src/server/backup.retention';
 import { chooseBaseBackup, parseRecoveryTarget } from '../../src/server/backup.restore';
 import { loadConfig } from '../../src/server/config';
@@ -103,7 +103,7 @@ test('BACKUP_RETENTION=14d keeps the backups of the last 14 days, and always the
   expect(existsSync(path.join(directory, 'backups', 'wal', '000000010000000000000004'))).toBe(true);
 });
 
-test('the retention removes an unfinished backup a crash left a day ago, not one being written', async () => {
+test('the retention removes unfinished backups a crash left, keeps those being taken and their WAL', async () => {
   const directory = dataDirectory();
   fakeBackup(directory, '2026-11-30T00:00:00.000Z', '000000010000000000000003');
   const base = path.join(directory, 'backups', 'base');
@@ -114,12 +114,29 @@ test('the retention removes an unfinished backup a crash left a day ago, not one
   const now = new Date();
   const twoDaysAgo = new Date(now.getTime() - 2 * 86_400_000);
   utimesSync(abandoned, twoDaysAgo, twoDaysAgo);
+  // Drafts that say who takes them: one of a process that is gone, one of a live one (this process).
+  const crashed = path.join(base, '20261130T120000000Z.cd56ef.partial');
+  const taking = path.join(base, '20261130T130000000Z.ab78cd.partial');
+  for (const [draft, pid] of [
+    [crashed, 2 ** 22 + 17],
+    [taking, process.pid],
+  ] as const) {
+    mkdirSync(path.join(draft, 'data'), { recursive: true });
+    const start: DraftStart = { pid, startWalFile: '000000010000000000000002', startedAt: now.toISOString() };
+    writeFileSync(path.join(draft, DRAFT_START), JSON.stringify(start));
+  }
+  fakeWal(directory, WAL);
 
   const result = await applyRetention(directory, { backups: 7 }, now);
 
-  expect(result.removedDrafts).toBe(1);
+  expect(result.removedDrafts).toBe(2);
   expect(existsSync(abandoned)).toBe(false);
+  expect(existsSync(crashed)).toBe(false);
   expect(existsSync(running)).toBe(true);
+  expect(existsSync(taking)).toBe(true);
+  // The backup being taken started in segment 2, before the kept one (3): its WAL stays.
+  expect(result.removedWalFiles).toBe(1);
+  expect(existsSync(path.join(directory, 'backups', 'wal', '000000010000000000000002'))).toBe(true);
   expect((await listBaseBackups(directory)).map((backup) => backup.id)).toEqual(['20261130T000000000Z']);
 });
 
@@ -157,8 +174,10 @@ test('--to takes an ISO time with its offset, as typed or as PostgreSQL prints n
   expect(parseRecoveryTarget('2026-12-01 18:50:01.123456+00').at.toISOString()).toBe(
     '2026-12-01T18:50:01.123Z',
   );
-  // PostgreSQL gets the text itself: microseconds kept.
-  expect(parseRecoveryTarget('2026-12-01 18:50:01.123456+00').text).toBe('2026-12-01 18:50:01.123456+00');
+  // PostgreSQL gets the text with microseconds kept and a numeric offset (it refuses `Z` at start).
+  expect(parseRecoveryTarget('2026-12-01 18:50:01.123456+00').text).toBe('2026-12-01 18:50:01.123456+00:00');
+  expect(parseRecoveryTarget('2026-12-01T10:30:00.5Z').text).toBe('2026-12-01 10:30:00.5+00:00');
+  expect(parseRecoveryTarget('2026-12-01T18:30+0800').text).toBe('2026-12-01 18:30+08:00');
   expect(parseRecoveryTarget('2026-12-01T18:50+0530').at.toISOString()).toBe('2026-12-01T13:20:00.000Z');
   // Without an offset PostgreSQL and this process could read different times.
   expect(() => parseRecoveryTarget('2026-12-01T18:30:00')).toThrow(/offset/);

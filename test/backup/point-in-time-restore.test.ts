@@ -140,3 +140,56 @@ test('after a crash the newest commits, never archived, are recovered from the o
     await service.stop();
   }
 }, 300_000);
+
+test('a target after the last change restores to the end of the WAL; --latest does so on purpose', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'wellness-backup-'));
+  directories.push(dataDir);
+  let service = await startService(dataDir);
+  let testApp: TestApp | undefined;
+  try {
+    testApp = await createTestApp(undefined, { databaseUrl: service.url });
+    const org = await createOrganization(testApp);
+    const menu = await createCatalogue(testApp, org);
+    const cards = await createCardProducts(testApp, org, menu);
+    const customer = await createCustomer(testApp, org, '赵敏');
+    const sell = async () => {
+      const result = await sellCard(testApp!, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return (result.data!.sellCard as { entries: { id: string }[] }).entries.map((entry) => entry.id);
+    };
+    const written = await sell();
+    expect(await cli('backup', dataDir)).toMatchObject({ code: 0 });
+    written.push(...(await sell()));
+    await testApp.close();
+    testApp = undefined;
+    await service.stop();
+    const entries = async () => {
+      service = await startService(dataDir);
+      const rows = await query<{ id: string }>(
+        service.url,
+        'select id from ledger_entry where organization_id = $1',
+        [org.organizationId],
+      );
+      await service.stop();
+      return rows.map((row) => row.id).sort();
+    };
+
+    // Nothing was committed between the last sale and the target: PostgreSQL would refuse ("recovery
+    // ended before configured recovery target was reached"); the restore replays to the end instead.
+    const later = await cli('restore', dataDir, ['--to', new Date().toISOString()]);
+    expect(later).toMatchObject({ code: 0 });
+    expect(later.stdout).toMatch(/nothing in the WAL was committed after \d{4}-\d\d-\d\dT/);
+    expect(later.stdout).toMatch(/ledgerCheck .*: 1 accounts, no mismatch/);
+    expect(await entries()).toEqual([...written].sort());
+
+    // --latest: the newest base backup and all the WAL, across the timeline the restore began.
+    const latest = await cli('restore', dataDir, ['--latest']);
+    expect(latest).toMatchObject({ code: 0 });
+    expect(latest.stdout).toContain('to the last change the WAL holds');
+    expect(latest.stdout).toMatch(/ledgerCheck .*: 1 accounts, no mismatch/);
+    expect(await entries()).toEqual([...written].sort());
+  } finally {
+    await testApp?.close();
+    await service.stop();
+  }
+}, 300_000);

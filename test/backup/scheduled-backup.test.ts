@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner';
 import { walPosition } from '../../src/server/backup.archive';
-import { listBaseBackups, takeBaseBackup } from '../../src/server/backup.base';
+import { DRAFT_START, listBaseBackups, takeBaseBackup } from '../../src/server/backup.base';
 import { BASE_BACKUP_JOB, embeddedBackups, queueFirstBaseBackup } from '../../src/server/backup.schedule';
 import { createMetrics } from '../../src/server/metrics';
 import { ensureBuilt } from '../support/build';
@@ -41,10 +41,18 @@ test('the job takes a base backup, applies the retention and prunes the WAL arch
     // The database the service would run on (migrated), whose pg-boss the runner uses.
     testApp = await createTestApp(undefined, { databaseUrl: service.url });
     const config = { dataDir, backupRetention: { backups: 1 }, backupSchedule: '5 4 * * *' };
-    const job = embeddedBackups(config, { embedded: { url: service.url } }, logger)!;
+    const backups = embeddedBackups(config, { embedded: { url: service.url } }, logger);
+    // A job that runs until the runner stops: stop() must end it by its signal.
+    const untilStopped = {
+      name: 'until-stopped',
+      cron: '0 0 1 1 *',
+      run: ({ signal }: { signal: AbortSignal }) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve('stopped'))),
+    };
     runner = await startJobRunner(service.url, testApp.orm, logger, {
       pollingIntervalSeconds: 0.5,
-      extraJobs: [job],
+      extraJobs: [...backups.jobs, untilStopped],
+      unschedule: backups.unschedule,
     });
     const schedules = await runner.boss.getSchedules();
     expect(schedules.find((schedule) => schedule.name === BASE_BACKUP_JOB)).toMatchObject({
@@ -96,13 +104,43 @@ test('the job takes a base backup, applies the retention and prunes the WAL arch
       await metrics.registry.getSingleMetricAsString('backup_last_finished_timestamp_seconds'),
     ).toContain(`backup_last_finished_timestamp_seconds ${Date.parse(kept.finishedAt) / 1000}`);
 
-    // BACKUP_SCHEDULE=off (no job): a runner's start removes the schedule a former start left.
+    // At most one base backup waits (policy stately): a second one queued meanwhile is dropped.
+    expect(await runner.boss.send(BASE_BACKUP_JOB, {}, { startAfter: 3600 })).not.toBeNull();
+    expect(await runner.boss.send(BASE_BACKUP_JOB, {}, { startAfter: 3600 })).toBeNull();
+
+    // stop() ends a running job through its signal instead of waiting it out.
+    await runner.boss.send('until-stopped', {});
+    await until(
+      async () =>
+        (
+          await query(
+            service.url,
+            `select 1 from pgboss.job where name = 'until-stopped' and state = 'active'`,
+          )
+        ).length === 1,
+      'the job to run',
+    );
     await runner.stop();
     expect(
-      embeddedBackups({ ...config, backupSchedule: null }, { embedded: { url: service.url } }, logger),
-    ).toBe(undefined);
-    expect(embeddedBackups(config, {}, logger)).toBe(undefined);
+      await query(service.url, `select state, output from pgboss.job where name = 'until-stopped'`),
+    ).toEqual([{ state: 'completed', output: { value: 'stopped' } }]);
+
+    // BACKUP_SCHEDULE=off: a runner's start removes the schedule a former start left. A runner on
+    // DATABASE_URL (maybe another process's embedded cluster) leaves it alone.
+    expect(embeddedBackups(config, {}, logger)).toEqual({ jobs: [], unschedule: [] });
     runner = await startJobRunner(service.url, testApp.orm, logger, { pollingIntervalSeconds: 0.5 });
+    expect((await runner.boss.getSchedules()).map((schedule) => schedule.name)).toContain(BASE_BACKUP_JOB);
+    await runner.stop();
+    const off = embeddedBackups(
+      { ...config, backupSchedule: null },
+      { embedded: { url: service.url } },
+      logger,
+    );
+    expect(off).toEqual({ jobs: [], unschedule: [BASE_BACKUP_JOB] });
+    runner = await startJobRunner(service.url, testApp.orm, logger, {
+      pollingIntervalSeconds: 0.5,
+      unschedule: off.unschedule,
+    });
     expect((await runner.boss.getSchedules()).map((schedule) => schedule.name)).not.toContain(
       BASE_BACKUP_JOB,
     );
@@ -132,12 +170,30 @@ test('a backup stopped by the service stopping leaves nothing behind', async () 
   directories.push(dataDir);
   const service = await startService(dataDir);
   try {
-    const stopping = new AbortController();
-    stopping.abort();
-    await expect(takeBaseBackup(dataDir, service.url, stopping.signal)).rejects.toMatchObject({
+    const base = path.join(dataDir, 'backups', 'base');
+    const drafts = () => (existsSync(base) ? readdirSync(base) : []);
+    // Stopped before it began: nothing is asked of PostgreSQL.
+    const stopped = new AbortController();
+    stopped.abort();
+    await expect(takeBaseBackup(dataDir, service.url, stopped.signal)).rejects.toMatchObject({
       name: 'AbortError',
     });
-    expect(readdirSync(path.join(dataDir, 'backups', 'base'))).toEqual([]);
+    expect(drafts()).toEqual([]);
+
+    // Stopped while copying (once its draft says it began): backup mode ended, the draft removed.
+    const stopping = new AbortController();
+    const taking = takeBaseBackup(dataDir, service.url, stopping.signal);
+    const outcome = taking.then(
+      () => 'finished',
+      (error: Error) => error.name,
+    );
+    for (let waited = 0; waited < 30_000; waited += 5) {
+      if (drafts().some((name) => existsSync(path.join(base, name, DRAFT_START)))) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    stopping.abort();
+    expect(await outcome).toBe('AbortError');
+    expect(drafts()).toEqual([]);
     // PostgreSQL left backup mode: the next backup is taken as usual.
     const backup = await takeBaseBackup(dataDir, service.url);
     expect((await listBaseBackups(dataDir)).map((found) => found.id)).toEqual([backup.id]);

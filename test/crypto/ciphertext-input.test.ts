@@ -1,7 +1,8 @@
 import { Allergy } from '../../src/entities';
 import { keyRing } from '../../src/core/crypto/key-ring';
 import { sealRows } from '../../src/core/crypto/sealed-columns';
-import { forOrganization } from '../../src/services/tenancy';
+import { rotateDataKey } from '../../src/core/crypto/rotation';
+import { asMaintenance, forOrganization } from '../../src/services/tenancy';
 import { createOrganization, type OrganizationFixture } from '../support/fixtures';
 import { createTestApp, execute, type TestApp } from '../support/test-app';
 
@@ -77,10 +78,16 @@ test("another organization's ciphertext copied into a row by SQL does not open i
     path: ['customer'],
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
-  // A's own reads, and work across organizations (the rotations), still open it.
+  // A's own reads, and work across organizations (no organization in scope), still open it.
   const own = await execute(testApp, a.tokens.OWNER, NOTES, { id: a.assigned.id });
   expect(own).toEqual({ data: { customer: { healthProfile: { notes: SECRET } } } });
   expect(keyRing.open(stolen)).toBe(SECRET);
+  // B's data key rotation (across organizations, as the jobs role) does not re-seal it under B's key,
+  // which would make it readable in B from then on: it stops, naming the row.
+  await expect(
+    asMaintenance(() => rotateDataKey(testApp.orm.em.fork(), b.organizationId, { batchSize: 10 })),
+  ).rejects.toThrow(/health_profile row .* does not open with its organization's keys/);
+  expect(await storedNotes(b.assigned.id)).toBe(stolen);
   expect(() => forOrganization(b.organizationId, () => keyRing.open(stolen))).toThrow(/another organization/);
   expect(forOrganization(a.organizationId, () => keyRing.open(stolen))).toBe(SECRET);
 });

@@ -203,12 +203,13 @@ export class KeyRing {
   /**
    * The plaintext of a stored value. A value that is not ciphertext is plaintext left from before the
    * encryption (docs: `npm run keys:rotate-data` seals those); a sealed one opens or throws. Within an
-   * organization's work, a value under another organization's key throws: copied into a row by
-   * someone who can write the tables, it would otherwise be read out by whoever may read that row.
+   * organization's work (or for the `organizationId` given: the rotations, which run across
+   * organizations), a value under another organization's key throws: copied into a row by someone
+   * who can write the tables, it would otherwise be read out by whoever may read that row.
    */
-  open(stored: string): string {
+  open(stored: string, organizationId = this.scopeOrganization()): string {
     if (!isSealed(stored)) return stored;
-    return open(this.openingKey(sealedKeyId(stored)!).key, stored);
+    return open(this.openingKey(sealedKeyId(stored)!, organizationId).key, stored);
   }
 
   /** Bytes sealed under the organization's current key (an import's stored file: import-file.ts). */
@@ -218,15 +219,14 @@ export class KeyRing {
   }
 
   /** Stored bytes opened; bytes stored before the encryption (no header) come back as they are. */
-  openBytes(stored: Buffer): Buffer {
+  openBytes(stored: Buffer, organizationId = this.scopeOrganization()): Buffer {
     if (!isSealedBytes(stored)) return stored;
-    return openBytes(this.openingKey(sealedBytesKeyId(stored)).key, stored);
+    return openBytes(this.openingKey(sealedBytesKeyId(stored), organizationId).key, stored);
   }
 
-  private openingKey(keyId: string): DataKey {
+  private openingKey(keyId: string, organizationId: string | null | undefined): DataKey {
     const key = this.keys.get(keyId);
     if (!key) throw new DecryptionError(`data key ${keyId} is not loaded in this process`);
-    const organizationId = this.scopeOrganization();
     if (organizationId && key.organizationId !== organizationId)
       throw new DecryptionError(`data key ${keyId} is another organization's than the one this work is for`);
     return key;

@@ -5,7 +5,15 @@ import { Allergy, HealthProfile, MedicalCondition, SpecialCondition, Visit } fro
 import { BLIND_INDEXES, blindIndexOf } from '../../entities/encryption.subscriber';
 import { plaintextPredicate } from '../../entities/plaintext-index';
 import { createDataKey, ensureOrganizationKeys } from './data-keys';
-import { masterKeyId, sealBytes, sealedBytesPrefix, sealedPrefix, unwrapKey, wrapKey } from './envelope';
+import {
+  DecryptionError,
+  masterKeyId,
+  sealBytes,
+  sealedBytesPrefix,
+  sealedPrefix,
+  unwrapKey,
+  wrapKey,
+} from './envelope';
 import { keyRing, MasterKeyError } from './key-ring';
 import { sealedColumns } from './sealed-columns';
 
@@ -172,7 +180,7 @@ async function resealImportPieces(
       const result = await knex.raw<{ rowCount: number }>(
         'update customer_import_chunk set data = ? where id = ? and sha256(data) = ?',
         [
-          sealBytes(key, keyId, keyRing.openBytes(piece.data)),
+          sealBytes(key, keyId, keyRing.openBytes(piece.data, organizationId)),
           id,
           createHash('sha256').update(piece.data).digest(),
         ],
@@ -237,6 +245,19 @@ export async function sealPlaintext(
   return { organizations: found.size, rows };
 }
 
+/** A stored value of an organization's row, opened with that organization's keys or refused, naming the row. */
+function openInRow(stored: string, organizationId: string, table: string, id: string): string {
+  try {
+    return keyRing.open(stored, organizationId);
+  } catch (error) {
+    if (!(error instanceof DecryptionError)) throw error;
+    throw new DecryptionError(
+      `${table} row ${id} holds a value that does not open with its organization's keys (${error.message}): ` +
+        'it was tampered with or copied from elsewhere; clear it or restore the row, then run again',
+    );
+  }
+}
+
 /** Which values a pass seals again: those not under a key (its `sealedPrefix`), or plaintext only. */
 type Stale = { notUnder: string } | 'plaintext';
 
@@ -278,7 +299,9 @@ async function reseal(
         for (const { property, column, type } of columns) {
           const stored = row[column];
           if (stored === null) continue;
-          const plaintext = keyRing.open(stored);
+          // The row's organization's keys only: re-sealing a value copied in from another
+          // organization under this one's key would make it readable here (a tampered row stops the pass).
+          const plaintext = openInRow(stored, organizationId, meta.tableName, row.id!);
           set.push(`"${column}" = ?`);
           values.push(keyRing.sealWith(keyId, plaintext));
           if (indexes[property]) {
