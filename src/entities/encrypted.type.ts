@@ -37,7 +37,8 @@ export abstract class EncryptedType<T> extends Type<T | null | undefined, string
   override convertToJSValue(value: string | T | null | undefined, _platform: Platform): T | null | undefined {
     if (value === null || value === undefined) return value as null | undefined;
     if (typeof value !== 'string') return value;
-    if (isSealed(value)) return this.fromText(keyRing.open(value));
+    const opened = keyRing.openSealed(value);
+    if (opened !== undefined) return this.fromText(opened);
     // Plaintext from before the encryption, or the snapshot's own plaintext text.
     return this.textIsValue ? (value as T) : this.fromText(value);
   }

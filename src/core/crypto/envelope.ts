@@ -33,12 +33,6 @@ export function isSealed(value: string): boolean {
   return SEALED.test(value);
 }
 
-/** The data key id a sealed value names; undefined for plaintext. */
-export function sealedKeyId(value: string): string | undefined {
-  const match = SEALED.exec(value);
-  return match ? uuidOf(Buffer.from(match[1], 'base64url')) : undefined;
-}
-
 /** A `like` pattern every sealed value matches, whatever its key (plaintext does not: `isSealed`). */
 export const SEALED_LIKE = `${VERSION}.%`;
 
@@ -58,21 +52,43 @@ export function seal(key: Buffer, keyId: string, plaintext: string): string {
 }
 
 export function open(key: Buffer, sealed: string): string {
-  const match = SEALED.exec(sealed);
-  if (!match) throw new DecryptionError('not an encrypted value');
+  const parts = sealedParts(sealed);
+  if (!parts) throw new DecryptionError('not an encrypted value');
+  return openParts(key, parts);
+}
+
+/**
+ * A sealed value's parts (the key id as stored, base64url; iv; body), or null for plaintext: one
+ * match per value on the read path, where a page opens dozens (`KeyRing.openSealed`).
+ */
+export function sealedParts(value: string): RegExpExecArray | null {
+  return SEALED.exec(value);
+}
+
+/** The uuid of a key id part as `sealedParts` answers it (for messages; the ring looks keys up by the part). */
+export function keyIdOfPart(part: string): string {
+  return uuidOf(Buffer.from(part, 'base64url'));
+}
+
+/** The key id part (base64url of its 16 bytes) that values sealed by `keyId` carry. */
+export function keyIdPart(keyId: string): string {
+  return uuidBytes(keyId).toString('base64url');
+}
+
+export function openParts(key: Buffer, match: RegExpExecArray): string {
   const body = Buffer.from(match[3], 'base64url');
   if (body.length < TAG_BYTES) throw new DecryptionError('encrypted value is truncated');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(match[2], 'base64url'));
   decipher.setAAD(Buffer.from(`${VERSION}.${match[1]}.`));
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
   try {
-    return Buffer.concat([
-      decipher.update(body.subarray(0, body.length - TAG_BYTES)),
-      decipher.final(),
-    ]).toString('utf8');
+    const head = decipher.update(body.subarray(0, body.length - TAG_BYTES));
+    // final() authenticates: nothing of the value is returned before it has passed.
+    const tail = decipher.final();
+    return (tail.length ? Buffer.concat([head, tail]) : head).toString('utf8');
   } catch {
     throw new DecryptionError(
-      `encrypted value under data key ${uuidOf(Buffer.from(match[1], 'base64url'))} failed authentication (tampered or wrong key)`,
+      `encrypted value under data key ${keyIdOfPart(match[1])} failed authentication (tampered or wrong key)`,
     );
   }
 }

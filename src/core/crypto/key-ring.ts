@@ -2,15 +2,16 @@ import {
   DecryptionError,
   blindIndex,
   blindIndexKey,
-  isSealed,
   isSealedBytes,
+  keyIdOfPart,
+  keyIdPart,
   masterKeyId,
-  open,
   openBytes,
+  openParts,
   seal,
   sealBytes,
   sealedBytesKeyId,
-  sealedKeyId,
+  sealedParts,
   unwrapKey,
 } from './envelope';
 
@@ -58,6 +59,8 @@ export class KeyRing {
   /** The master key new data keys are wrapped with: MASTER_KEY_NEW during a rotation, else MASTER_KEY. */
   private wrappingId?: string;
   private readonly keys = new Map<string, DataKey>();
+  /** The same keys by the id part sealed values carry (base64url), so opening parses a value once. */
+  private readonly keysByPart = new Map<string, DataKey>();
   private readonly loadedAt = new Map<string, number>();
   /** The organization the running code works for (a request, a job's unit); undefined: any. */
   private scopeOrganization: () => string | null | undefined = () => undefined;
@@ -76,6 +79,7 @@ export class KeyRing {
     if (!same) {
       this.masters.clear();
       this.keys.clear();
+      this.keysByPart.clear();
       this.loadedAt.clear();
     }
     keys.forEach((key, index) => this.masters.set(ids[index], key));
@@ -117,14 +121,16 @@ export class KeyRing {
         continue;
       }
       const key = unwrapKey(this.master(row.masterKeyId), row.id, row.wrappedKey);
-      this.keys.set(row.id, {
+      const loaded: DataKey = {
         id: row.id,
         organizationId: row.organizationId,
         key,
         indexKey: blindIndexKey(key),
         createdAt: row.createdAt,
         retired: row.retiredAt !== null,
-      });
+      };
+      this.keys.set(row.id, loaded);
+      this.keysByPart.set(keyIdPart(row.id), loaded);
     }
     this.loadedAt.set(organizationId, at);
   }
@@ -208,8 +214,16 @@ export class KeyRing {
    * who can write the tables, it would otherwise be read out by whoever may read that row.
    */
   open(stored: string, organizationId = this.scopeOrganization()): string {
-    if (!isSealed(stored)) return stored;
-    return open(this.openingKey(sealedKeyId(stored)!, organizationId).key, stored);
+    return this.openSealed(stored, organizationId) ?? stored;
+  }
+
+  /** The plaintext of a sealed value; undefined for a value that is not ciphertext. */
+  openSealed(stored: string, organizationId = this.scopeOrganization()): string | undefined {
+    const parts = sealedParts(stored);
+    if (!parts) return undefined;
+    const key = this.keysByPart.get(parts[1]);
+    if (!key) throw new DecryptionError(`data key ${keyIdOfPart(parts[1])} is not loaded in this process`);
+    return openParts(this.confined(key, organizationId).key, parts);
   }
 
   /** Bytes sealed under the organization's current key (an import's stored file: import-file.ts). */
@@ -227,8 +241,12 @@ export class KeyRing {
   private openingKey(keyId: string, organizationId: string | null | undefined): DataKey {
     const key = this.keys.get(keyId);
     if (!key) throw new DecryptionError(`data key ${keyId} is not loaded in this process`);
+    return this.confined(key, organizationId);
+  }
+
+  private confined(key: DataKey, organizationId: string | null | undefined): DataKey {
     if (organizationId && key.organizationId !== organizationId)
-      throw new DecryptionError(`data key ${keyId} is another organization's than the one this work is for`);
+      throw new DecryptionError(`data key ${key.id} is another organization's than the one this work is for`);
     return key;
   }
 
