@@ -105,7 +105,8 @@ export function baseBackupJob(options: {
         );
         return { backup: result.backup.id, bytes: result.backup.bytes };
       } catch (error) {
-        if (signal.aborted) options.logger.warn('base backup stopped: the service is stopping');
+        if (signal.aborted)
+          options.logger.warn('base backup stopped: the service is stopping, or it reached its time limit');
         else options.logger.error({ err: error }, 'base backup failed');
         throw error;
       }

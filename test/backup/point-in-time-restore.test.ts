@@ -13,6 +13,20 @@ import { createCustomer } from '../support/visit-fixtures';
  * npm run backup and npm run restore for real, on an embedded cluster of the test's own
  * (test/support/embedded-cluster.ts). Ledger entries are written through the API in between.
  */
+/** An organization selling top-up cards to one customer: `sell` sells one and answers its ledger entries. */
+async function cardSales(testApp: TestApp, customerName: string) {
+  const org: OrganizationFixture = await createOrganization(testApp);
+  const menu = await createCatalogue(testApp, org);
+  const cards: CardProductsFixture = await createCardProducts(testApp, org, menu);
+  const customer = await createCustomer(testApp, org, customerName);
+  const sell = async () => {
+    const result = await sellCard(testApp, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return (result.data!.sellCard as { entries: { id: string }[] }).entries.map((entry) => entry.id);
+  };
+  return { org, sell };
+}
+
 const directories: string[] = [];
 afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
@@ -26,15 +40,7 @@ test('a restore to a time finds exactly the ledger entries committed before it, 
   let testApp: TestApp | undefined;
   try {
     testApp = await createTestApp(undefined, { databaseUrl: service.url });
-    const org: OrganizationFixture = await createOrganization(testApp);
-    const menu = await createCatalogue(testApp, org);
-    const cards: CardProductsFixture = await createCardProducts(testApp, org, menu);
-    const customer = await createCustomer(testApp, org, '王丽');
-    const sell = async () => {
-      const result = await sellCard(testApp!, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
-      if (result.errors) throw new Error(JSON.stringify(result.errors));
-      return (result.data!.sellCard as { entries: { id: string }[] }).entries.map((entry) => entry.id);
-    };
+    const { org, sell } = await cardSales(testApp, '王丽');
     const beforeBackup = await sell();
 
     // The base backup, taken while the service runs.
@@ -106,15 +112,7 @@ test('after a crash the newest commits, never archived, are recovered from the o
   let testApp: TestApp | undefined;
   try {
     testApp = await createTestApp(undefined, { databaseUrl: service.url });
-    const org = await createOrganization(testApp);
-    const menu = await createCatalogue(testApp, org);
-    const cards = await createCardProducts(testApp, org, menu);
-    const customer = await createCustomer(testApp, org, '李娜');
-    const sell = async () => {
-      const result = await sellCard(testApp!, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
-      if (result.errors) throw new Error(JSON.stringify(result.errors));
-      return (result.data!.sellCard as { entries: { id: string }[] }).entries.map((entry) => entry.id);
-    };
+    const { org, sell } = await cardSales(testApp, '李娜');
     expect(await cli('backup', dataDir)).toMatchObject({ code: 0 });
     const beforeTarget = await sell();
     const [{ target }] = await query<{ target: string }>(service.url, 'select now()::text as target');
@@ -148,15 +146,7 @@ test('a target after the last change restores to the end of the WAL; --latest do
   let testApp: TestApp | undefined;
   try {
     testApp = await createTestApp(undefined, { databaseUrl: service.url });
-    const org = await createOrganization(testApp);
-    const menu = await createCatalogue(testApp, org);
-    const cards = await createCardProducts(testApp, org, menu);
-    const customer = await createCustomer(testApp, org, '赵敏');
-    const sell = async () => {
-      const result = await sellCard(testApp!, org.tokens.FRONT_DESK, customer.id, cards.topUp.id);
-      if (result.errors) throw new Error(JSON.stringify(result.errors));
-      return (result.data!.sellCard as { entries: { id: string }[] }).entries.map((entry) => entry.id);
-    };
+    const { org, sell } = await cardSales(testApp, '赵敏');
     const written = await sell();
     expect(await cli('backup', dataDir)).toMatchObject({ code: 0 });
     written.push(...(await sell()));

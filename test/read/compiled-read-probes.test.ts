@@ -755,7 +755,7 @@ test('a THERAPIST’s visits are only those they served, counted alike', async (
 
 test('a withdrawn customer’s sealed health values are never opened for MANAGER, and are for OWNER', async () => {
   const query = `{ customers(first: 20) { edges { node { id healthProfile { notes allergies { substance reaction note } } } } } }`;
-  const opened = jest.spyOn(keyRing, 'open');
+  const opened = jest.spyOn(keyRing, 'openSealed');
   try {
     opened.mockClear();
     const manager = await same('MANAGER', query);

@@ -219,7 +219,7 @@ test('the list page does not open the health values of a customer who withdrew c
     `mutation($id: ID!) { withdrawHealthConsent(input: { customerId: $id, source: "客户电话要求" }) { id } }`,
     { id },
   );
-  const opened = jest.spyOn(keyRing, 'open');
+  const opened = jest.spyOn(keyRing, 'openSealed');
   const openedFor = async (token: string) => {
     opened.mockClear();
     const result = await execute(testApp, token, LIST_PAGE, { visits: 2 });
