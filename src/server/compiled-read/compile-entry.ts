@@ -15,7 +15,7 @@ import type { Marks } from './finish-read';
 import { FALLBACK_SQL } from './read-marks';
 import { customerById, customersConnection } from './read-connection';
 import { careTasksConnection, ledgerEntriesConnection } from './read-roots';
-import { bind, joined, sql, trusted, type Sql } from './sql-fragment';
+import { joined, organizationValue, sql, trusted, type Sql } from './sql-fragment';
 
 /** Starts every compiled statement: query logs and tests tell it from the loaders' statements. */
 export const COMPILED_READ_TAG = '/* compiled-read */';
@@ -105,7 +105,7 @@ export function compileRead(input: {
   }
   if (columns.length === 0) return undefined;
   return {
-    statement: sql`${trusted(COMPILED_READ_TAG)} with o as (select * from organization where id = ${bind(input.viewer.organizationId)})
+    statement: sql`${trusted(COMPILED_READ_TAG)} with o as (select * from organization where id = ${organizationValue(input.viewer.organizationId)})
       select ${joined(columns, ', ')}`,
     plan: compiler.perCallPlan ? 'per-call' : 'cached',
     marks: compiler.marks,

@@ -13,7 +13,7 @@ import { CustomerOrderField, SortDirection } from '../../entities/customers/cust
 import type { CustomerFilter, CustomerOrder } from '../../schema/customers/customer.inputs';
 import type { FieldAt, ReadCompiler } from './compile-read';
 import { isoSql } from './plain-columns';
-import { bind, jsonKey, joined, sql, trusted, type Sql } from './sql-fragment';
+import { bind, jsonKey, joined, organizationValue, pageLimit, sql, trusted, type Sql } from './sql-fragment';
 
 /** The rows of one page, ordered by a column and the id (the keyset of the cursor). */
 export interface Page {
@@ -184,7 +184,7 @@ export function customersConnection(
   const condition: Sql = { text: where.sql, values: where.values };
   const compiled = connection(compiler, type, nodes, {
     rows: (alias, size) =>
-      sql`(select c.* from customer c where ${condition}${keyset} order by ${trusted(by('c'))} limit ${bind(size)}) ${trusted(alias)}`,
+      sql`(select c.* from customer c where ${condition}${keyset} order by ${trusted(by('c'))} limit ${pageLimit(size)}) ${trusted(alias)}`,
     order: by,
     sortJson: (alias) =>
       column === 'created_at'
@@ -210,14 +210,14 @@ export function childConnection<T>(at: FieldAt, list: ChildList<T>): Sql | undef
   }
   const scope = list.scope(at.compiler.viewer);
   const scoped: Sql = { text: scope.sql, values: scope.params };
-  const parent = sql`${trusted(`t.${list.parentColumn} = ${at.source}.id`)} and t.organization_id = ${bind(at.compiler.organizationId)}`;
+  const parent = sql`${trusted(`t.${list.parentColumn} = ${at.source}.id`)} and t.organization_id = ${organizationValue(at.compiler.organizationId)}`;
   const keyset = cursor
     ? sql` and (${trusted(`t.${list.orderColumn}`)}, t.id) < (${bind(cursor.at)}::timestamptz, ${bind(cursor.id)}::uuid)`
     : trusted('');
   const column = list.orderColumn;
   const compiled = connection(at.compiler, type, at.nodes, {
     rows: (alias, size) =>
-      sql`(select t.* from ${trusted(list.table)} t where ${parent}${keyset} ${scoped} order by ${trusted(`t.${column} desc, t.id desc`)} limit ${bind(size)}) ${trusted(alias)}`,
+      sql`(select t.* from ${trusted(list.table)} t where ${parent}${keyset} ${scoped} order by ${trusted(`t.${column} desc, t.id desc`)} limit ${pageLimit(size)}) ${trusted(alias)}`,
     order: (alias) => `${alias}.${column} desc, ${alias}.id desc`,
     sortJson: (alias) => isoJson(`${alias}.${column}`),
     count: sql`(select count(*) from ${trusted(list.table)} t where ${parent} ${scoped})`,

@@ -4,7 +4,7 @@ import { isUuid } from '../../core/uuid';
 import { FollowUpStatus } from '../../entities/care/care.enums';
 import type { ReadCompiler } from './compile-read';
 import { connection, isoJson, limitOf, type Page } from './read-connection';
-import { bind, joined, sql, trusted, type Sql } from './sql-fragment';
+import { bind, joined, organizationValue, pageLimit, sql, trusted, type Sql } from './sql-fragment';
 
 type Compiled = { sql: Sql; required?: boolean } | undefined;
 
@@ -22,7 +22,10 @@ function timePage(
 ): Page | undefined {
   const limit = limitOf(args.first);
   if (limit === undefined) return undefined;
-  const where = joined([sql`t.organization_id = ${bind(compiler.organizationId)}`, ...conditions], ' and ');
+  const where = joined(
+    [sql`t.organization_id = ${organizationValue(compiler.organizationId)}`, ...conditions],
+    ' and ',
+  );
   let keyset: Sql = trusted('');
   if (typeof args.after === 'string' && args.after) {
     try {
@@ -36,7 +39,7 @@ function timePage(
   const by = (alias: string) => `${alias}.${order.column} ${order.direction}, ${alias}.id ${order.direction}`;
   return {
     rows: (alias, size) =>
-      sql`(select t.* from ${trusted(table)} t where ${where}${keyset} order by ${trusted(by('t'))} limit ${bind(size)}) ${trusted(alias)}`,
+      sql`(select t.* from ${trusted(table)} t where ${where}${keyset} order by ${trusted(by('t'))} limit ${pageLimit(size)}) ${trusted(alias)}`,
     order: by,
     sortJson: (alias) => isoJson(`${alias}.${order.column}`),
     count: sql`(select count(*) from ${trusted(table)} t where ${where})`,
@@ -74,7 +77,7 @@ export function ledgerEntriesConnection(
   const compiled = page && connection(compiler, type, nodes, page);
   if (!compiled) return undefined;
   return {
-    sql: sql`(case when exists (select 1 from ${trusted(owner)} p where p.id = ${bind(id)} and p.organization_id = ${bind(compiler.organizationId)})
+    sql: sql`(case when exists (select 1 from ${trusted(owner)} p where p.id = ${bind(id)} and p.organization_id = ${organizationValue(compiler.organizationId)})
       then ${compiled} end)`,
     required: true,
   };

@@ -1,11 +1,11 @@
 import type { FieldAt } from './compile-read';
-import { bind, sql, trusted, type Sql } from './sql-fragment';
+import { organizationValue, sql, trusted, type Sql } from './sql-fragment';
 
 /** A field the column printers cannot read: its SQL, or undefined to leave the query to graphql-js. */
 export type FieldCompiler = (at: FieldAt) => Sql | undefined;
 
 /** The organization of the statement (`o`, the root's CTE): org-scoped value lookups. */
-export const organization = (at: FieldAt) => bind(at.compiler.organizationId);
+export const organization = (at: FieldAt) => organizationValue(at.compiler.organizationId);
 
 /** A list of child rows as a json array (`[]` without rows), each compiled over its own alias. */
 export function rows(

@@ -1,3 +1,5 @@
+import { ORGANIZATION_PARAMETER } from '../../services/sql';
+
 /**
  * SQL text with `?` placeholders and its values in text order, built by composition: a fragment
  * interpolated into another brings its values along at the place its text lands, so placeholders and
@@ -21,6 +23,20 @@ export function sql(strings: TemplateStringsArray, ...parts: Sql[]): Sql {
 /** A bound value. */
 export function bind(value: unknown): Sql {
   return { text: '?', values: [value] };
+}
+
+/** The viewer's organization id, bound out of the planner's sight: services/sql.ts ORGANIZATION_PARAMETER. */
+export function organizationValue(id: string): Sql {
+  return { text: ORGANIZATION_PARAMETER, values: [id] };
+}
+
+/**
+ * A page size written into the text: bound, LIMIT is unknown to the generic plan, which PostgreSQL
+ * then sizes for a tenth of the rows and never prefers to planning each call anew.
+ */
+export function pageLimit(size: number): Sql {
+  if (!Number.isSafeInteger(size) || size < 0) throw new Error(`not a page size: ${size}`);
+  return { text: String(size), values: [] };
 }
 
 /** Text written by this module only (identifiers, keywords): never user input. */

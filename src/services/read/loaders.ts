@@ -33,7 +33,7 @@ import {
 } from '../customers/customer-lists';
 import type { Viewer } from '../../core/viewer';
 import type { SelectionByType } from './selection';
-import { runPrepared } from '../sql';
+import { ORGANIZATION_PARAMETER, runPrepared } from '../sql';
 import { keyRing } from '../../core/crypto/key-ring';
 
 export interface CustomerAssignment {
@@ -247,11 +247,11 @@ async function loadConditionNotes(
  */
 export function healthAlertSql(idColumn: string): string {
   return `(exists(select 1 from allergy a
-                    where a.customer_id = ${idColumn} and a.organization_id = ?
+                    where a.customer_id = ${idColumn} and a.organization_id = ${ORGANIZATION_PARAMETER}
                       and a.clinical_status in ('ACTIVE', 'RECURRENCE')
                       and a.verification_status not in ('REFUTED', 'ENTERED_IN_ERROR'))
          or exists(select 1 from special_condition s, organization o
-                    where s.customer_id = ${idColumn} and s.organization_id = ? and o.id = s.organization_id
+                    where s.customer_id = ${idColumn} and s.organization_id = ${ORGANIZATION_PARAMETER} and o.id = s.organization_id
                       and s.starts_on <= (now() at time zone o.timezone)::date
                       and (s.ends_on is null or s.ends_on >= (now() at time zone o.timezone)::date)))`;
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../../entities/access/access.enums';
 import type { Viewer } from '../../core/viewer';
-import { runPrepared } from '../sql';
+import { ORGANIZATION_PARAMETER, runPrepared } from '../sql';
 import { uuidArray } from '../../core/uuid';
 
 /**
@@ -12,14 +12,14 @@ const servedTodayText = (customerId: string) => `(exists (select 1
                       from appointment_item i
                       join appointment a on a.id = i.appointment_id
                       join store s on s.id = a.store_id
-                     where a.customer_id = ${customerId} and a.organization_id = ? and i.therapist_id = ?
+                     where a.customer_id = ${customerId} and a.organization_id = ${ORGANIZATION_PARAMETER} and i.therapist_id = ?
                        and i.blocking and a.status not in ('CANCELLED', 'NO_SHOW')
                        and (i.starts_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date)
          or exists (select 1
                       from visit_line l
                       join visit v on v.id = l.visit_id
                       join store s on s.id = v.store_id
-                     where v.customer_id = ${customerId} and v.organization_id = ? and l.therapist_id = ?
+                     where v.customer_id = ${customerId} and v.organization_id = ${ORGANIZATION_PARAMETER} and l.therapist_id = ?
                        and (v.visited_at at time zone s.timezone)::date = (now() at time zone s.timezone)::date))`;
 
 /**
