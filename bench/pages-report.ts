@@ -142,6 +142,7 @@ export async function describeEnvironment(
       '5 visits with lines per customer; the 360 page `customer(id)` with every health section, accounts, tier ' +
       'and history, 20 visits, 10 appointments and 10 contacts, plus the root fields `ledgerEntries(customerId, ' +
       'first: 10)` and `careTasks(filter: { customerId })` (the schema has neither on Account or Customer)',
+    '- Before any timed run, each page warms both targets for 10 s at c=10 (V8 compiles the hot code meanwhile)',
     `- Each run: ${run.seconds} s timed after 3 s of warm-up (and until the target is idle again), server then ` +
       'floor at each concurrency; CPU from /proc/<pid>/stat (utime + stime) over the timed run divided by ' +
       'completed requests; PostgreSQL CPU: all its processes, including exited ones. SQL statements: one request ' +
