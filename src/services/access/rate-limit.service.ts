@@ -1,6 +1,7 @@
 import type { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Viewer } from '../../core/viewer';
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleSettings } from './login-throttle.service';
+import { SpendBatches } from './rate-limit-batch';
 import { counter, secondsUntil, type RateLimitStoreClient } from './rate-limit-store';
 
 export interface ApiRateLimitSettings {
@@ -34,6 +35,8 @@ export interface RateBudget {
  */
 export class ApiRateLimiter {
   private readonly spent: RateLimiterPostgres;
+  /** A caller's concurrent spends, one statement per batch (rate-limit-batch.ts). */
+  private readonly batches: SpendBatches;
 
   constructor(
     client: RateLimitStoreClient,
@@ -42,6 +45,7 @@ export class ApiRateLimiter {
     // Never refuses by itself: the limit differs per key, so the comparison is made here. This counter
     // sees the most traffic, so it is the one that deletes expired rows of the table.
     this.spent = counter(client, 'api_cost', 2_000_000_000, WINDOW_SECONDS, true);
+    this.batches = new SpendBatches(this.spent);
   }
 
   /** The budget of a viewer per minute; 0: unlimited. */
@@ -61,11 +65,8 @@ export class ApiRateLimiter {
     // the same caller in flight meanwhile never see its cost (counted, then given back, it made a
     // concurrent small request look over budget).
     if (cost > limit) return { ...(await this.peek(viewer))!, exceeded: true };
-    const key = keyOf(viewer);
-    const result = await this.spent.consume(key, cost);
-    if (result.consumedPoints <= limit) return budget(limit, result, false);
-    const restored = await this.spent.reward(key, cost);
-    return budget(limit, restored, true);
+    const { fits, consumed, result } = await this.batches.spend(keyOf(viewer), cost, limit);
+    return budget(limit, { consumedPoints: consumed, msBeforeNext: result.msBeforeNext }, !fits);
   }
 
   /** The budget without spending (responses that never reached execution, e.g. a parse error). */
@@ -83,7 +84,11 @@ function keyOf(viewer: Viewer): string {
   return `${viewer.kind === 'API_KEY' ? 'key' : 'user'}:${viewer.id}`;
 }
 
-function budget(limit: number, result: RateLimiterRes, exceeded: boolean): RateBudget {
+function budget(
+  limit: number,
+  result: Pick<RateLimiterRes, 'consumedPoints' | 'msBeforeNext'>,
+  exceeded: boolean,
+): RateBudget {
   return {
     limit,
     remaining: Math.max(limit - result.consumedPoints, 0),
