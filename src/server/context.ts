@@ -68,11 +68,19 @@ export async function createContext(
   healthGrants.onUse((customerId, grant) => audit.recordGrantUse(customerId, grant));
   // Loaders and services are made on first use: a compiled read (server/compiled-executor.ts) uses
   // neither (making them was about 2 % of its CPU in a profile; all of createContext, a tenth). Still
-  // one set per request, never shared.
+  // one set per request, never shared. The getters sit on the context's prototype: Apollo copies the
+  // context's own properties into each operation's context (ApolloServer.js cloneObject, an
+  // Object.assign, which calls own getters), and had made both on every request.
   let loaders: Loaders | undefined;
   let services: Services | undefined;
   const loadersOnce = () => (loaders ??= createLoaders(em, viewer, directory, () => selection.byType));
-  return {
+  const lazy: Pick<AppContext, 'loaders' | 'services'> = Object.create(Object.prototype, {
+    loaders: { get: loadersOnce },
+    services: {
+      get: () => (services ??= createServices(em, viewer, audit, dependencies.tokens, loadersOnce())),
+    },
+  });
+  return Object.assign(Object.create(lazy) as typeof lazy, {
     requestId: request.requestId,
     correlationId: request.correlationId,
     clientAddress: request.clientAddress,
@@ -80,17 +88,11 @@ export async function createContext(
     em,
     viewer,
     audit,
-    get loaders() {
-      return loadersOnce();
-    },
     healthGrants,
     selection,
-    get services() {
-      return (services ??= createServices(em, viewer, audit, dependencies.tokens, loadersOnce()));
-    },
     tokens: dependencies.tokens,
     rateLimits: dependencies.rateLimits ?? defaultRateLimits(dependencies.orm.em.getConnection().getKnex()),
-  };
+  });
 }
 
 function unauthenticated(message: string): GraphQLError {
