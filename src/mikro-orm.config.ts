@@ -106,6 +106,8 @@ export function createOrmConfig(clientUrl: string, overrides: Partial<Options> =
         'customer_store_rfm',
         'report_staff_day',
         'report_staff_revenue_day',
+        // Customer counts by organization, kept by triggers (Migration20261207010000_customer_tally).
+        'customer_tally',
       ],
     },
     pool: { min: 0, max: 10 },

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { runCareSchedule } from '../services/care/care-schedule.service';
 import { recomputeRuleTagsEverywhere } from '../services/segments/tag-rules';
 import { runCustomerRetention } from './customer-retention.job';
-import { purgeIdempotencyRecords } from './maintenance.job';
+import { compactCustomerTally, purgeIdempotencyRecords } from './maintenance.job';
 import { expirePointsEverywhere } from './points-expiry.job';
 import { runQueuedImports } from './customer-import.job';
 import { refreshDueRfmSnapshots } from './rfm-snapshot.job';
@@ -41,7 +41,7 @@ export interface JobSettings {
 }
 
 /**
- * The schedule. All four jobs are idempotent and cheap when there is nothing to do, so they run
+ * The schedule. The jobs are idempotent and cheap when there is nothing to do, so they run
  * often: a task appears within 15 minutes of becoming due, lapsed points go and rule-based tags
  * (高端客户 …) are recomputed within the hour, idempotency records past retention go daily. Local
  * dates (birthdays, holidays) are computed in SQL in each store's time zone, not by the cron.
@@ -65,6 +65,12 @@ export const JOBS: JobDefinition[] = [
     name: 'idempotency-purge',
     cron: '41 19 * * *',
     run: ({ orm }) => purgeIdempotencyRecords(orm.em.fork()),
+  },
+  {
+    // The customers pages' counts (customer_tally): each organization's deltas folded into one row.
+    name: 'customer-tally',
+    cron: '29 * * * *',
+    run: ({ orm }) => compactCustomerTally(orm.em.fork()),
   },
   {
     // 建档导入 files dry-run (or only uploaded) and then left: personal data kept for no run.

@@ -14,3 +14,15 @@ export async function purgeIdempotencyRecords(em: EntityManager): Promise<number
     );
   return result.affectedRows;
 }
+
+/**
+ * Folds each organization's customer_tally delta rows into one (Migration20261207010000_customer_tally):
+ * the count stays exact whenever it runs, the rows a page's count sums stay few. Returns how many
+ * rows were folded.
+ */
+export async function compactCustomerTally(em: EntityManager): Promise<number> {
+  const [row] = await em
+    .getConnection()
+    .execute<{ folded: string }[]>(`select customer_tally_compact() as folded`, [], 'all');
+  return Number(row.folded);
+}

@@ -5,6 +5,7 @@ import { cursorOf } from '../../services/read/child-pages';
 import {
   CUSTOMER_ORDER,
   customerByIdWhere,
+  customerCountSql,
   customerListWhere,
   type StatusBoundaries,
 } from '../../services/customers/customer-filter.sql';
@@ -190,7 +191,7 @@ export function customersConnection(
       column === 'created_at'
         ? isoJson(`${alias}.${column}`)
         : `coalesce(to_json(${alias}.${column})::text, 'null')`,
-    count: sql`(select count(*) from customer c where ${condition})`,
+    count: (({ sql: text, values }) => ({ text, values }))(customerCountSql(where)),
     limit,
     after: Boolean(args.after),
   });

@@ -15,6 +15,12 @@ export interface CustomerWhere {
   values: unknown[];
 }
 
+/** A list condition, and which sum of the organization's tally counts it when nothing narrows it. */
+export interface CustomerListWhere extends CustomerWhere {
+  tally?: 'live' | 'archived' | 'live + archived';
+  organizationId: string;
+}
+
 /**
  * Where a customer's derived status changes (services/customers/customer-status.ts): instants, or SQL
  * expressions of the statement the condition goes into (server/compiled-read computes them from the
@@ -77,6 +83,10 @@ class Conditions {
   get sql(): string {
     return this.parts.join(' and ');
   }
+
+  get length(): number {
+    return this.parts.length;
+  }
 }
 
 /**
@@ -106,14 +116,17 @@ export function customerListWhere(
   viewer: Viewer,
   filter: CustomerFilter,
   boundaries: StatusBoundaries | undefined,
-): CustomerWhere {
+): CustomerListWhere {
   // A search is planned for its term on every call (no generic plan to keep): there the organization's
   // share of the table is worth showing the planner.
   const organization = filter.search ? '?' : ORGANIZATION_PARAMETER;
   const conditions = new Conditions().add(`c.organization_id = ${organization}`, viewer.organizationId);
   audience(conditions, viewer);
+  // The whole organization, its audience being everyone: its tally counts the customers.
+  const whole = conditions.length === 1;
   if (filter.archivedOnly) conditions.add('c.archived_at is not null');
   else if (!filter.includeArchived) conditions.add('c.archived_at is null');
+  const unfiltered = conditions.length;
   const search = filter.search ? searchWhere(filter.search) : undefined;
   if (search) conditions.add(search.sql, ...search.values);
   if (filter.externalId) {
@@ -138,7 +151,29 @@ export function customerListWhere(
       ...either.flatMap((where) => where.values),
     );
   }
-  return conditions;
+  const tally =
+    whole && conditions.length === unfiltered
+      ? filter.archivedOnly
+        ? 'archived'
+        : filter.includeArchived
+          ? 'live + archived'
+          : 'live'
+      : undefined;
+  return { sql: conditions.sql, values: conditions.values, tally, organizationId: viewer.organizationId };
+}
+
+/**
+ * How many customers a condition matches, as a scalar subquery: the organization's tally
+ * (Migration20261207010000_customer_tally, the sum of its delta rows) when the condition is the
+ * whole organization's live, archived or all customers, else a count of the rows.
+ */
+export function customerCountSql(where: CustomerListWhere): CustomerWhere {
+  if (where.tally)
+    return {
+      sql: `(select coalesce(sum(${where.tally}), 0)::bigint from customer_tally where organization_id = ${ORGANIZATION_PARAMETER})`,
+      values: [where.organizationId],
+    };
+  return { sql: `(select count(*) from customer c where ${where.sql})`, values: where.values };
 }
 
 /** The override when set, else the status derived from the last visit (or creation when none). */

@@ -14,6 +14,7 @@ import { statusBoundaries } from './customer-status';
 import {
   CUSTOMER_ORDER,
   customerByIdWhere,
+  customerCountSql,
   customerListWhere,
   type CustomerWhere,
   type StatusBoundaries,
@@ -62,7 +63,7 @@ export class CustomerQueryService {
       limit: number;
       /** per-call: planned for its values (a search, whose best plan depends on the term). */
       plan?: 'cached' | 'per-call';
-      /** Counted with the page: an uncorrelated subquery, run once (an InitPlan), read off the first row. */
+      /** Counted with the page (customerCountSql): an uncorrelated subquery, run once (an InitPlan), read off the first row. */
       count?: CustomerWhere;
     },
   ): Promise<{ rows: RowOf<Customer>[]; count?: number }> {
@@ -87,7 +88,7 @@ export class CustomerQueryService {
     if (options.count) {
       // A round trip less than counting apart (a statement per page: Node and
       // PostgreSQL both pay per statement); the subquery's `c` is its own, the page's is `p`.
-      sql = `select (select count(*) from customer c where ${options.count.sql}) as total_count, p.* from (${sql}) p`;
+      sql = `select ${options.count.sql} as total_count, p.* from (${sql}) p`;
       values = [...options.count.values, ...values];
     }
     const raws = await runPrepared(this.em, sql, values, { plan: options.plan });
@@ -120,7 +121,7 @@ export class CustomerQueryService {
       filter,
       filter.status?.length ? await this.statusBoundaries() : undefined,
     );
-    let page = where;
+    let page: CustomerWhere = where;
     if (args.after) {
       const cursor = property === 'createdAt' ? decodeTimeCursor(args.after) : decodeCursor(args.after);
       const value = 'at' in cursor ? cursor.at : cursor.sortValue;
@@ -140,7 +141,7 @@ export class CustomerQueryService {
       // pinyin index finds its 848 matches in 1 ms (docs/benchmarks.md).
       plan: filter.search ? 'per-call' : 'cached',
       ...prefetch,
-      count: totalCount ? where : undefined,
+      count: totalCount ? customerCountSql(where) : undefined,
     });
     return toConnection(
       rows,
@@ -152,10 +153,11 @@ export class CustomerQueryService {
       },
       async () => {
         if (count !== undefined) return count;
+        const counting = customerCountSql(where);
         const [row] = await runPrepared<{ count: string | number }>(
           this.em,
-          `select count(*) as count from customer c where ${where.sql}`,
-          where.values,
+          `select ${counting.sql} as count`,
+          counting.values,
           { plan: 'per-call' },
         );
         return Number(row.count);
