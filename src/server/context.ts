@@ -58,23 +58,32 @@ export async function createContext(
   }
   scope.organizationId = viewer?.organizationId ?? null;
   if (viewer) em.setFilterParams(ORGANIZATION_FILTER, { id: viewer.organizationId });
-  const logger = viewer
-    ? request.logger.child({ organizationId: viewer.organizationId, actor: viewer.id, role: viewer.role })
-    : request.logger;
   const audit = new AuditService(em, viewer, request.requestId, request.correlationId);
   // The loaders read the query's selection once the operation is resolved (read-selection.plugin.ts).
   const selection: AppContext['selection'] = {};
   const healthGrants = new HealthGrantLoader(em, viewer);
   healthGrants.onUse((customerId, grant) => audit.recordGrantUse(customerId, grant));
-  // Loaders and services are made on first use: a compiled read (server/compiled-executor.ts) uses
+  // Loaders, services and the logger are made on first use: a compiled read (server/compiled-executor.ts) uses
   // neither (making them was about 2 % of its CPU in a profile; all of createContext, a tenth). Still
   // one set per request, never shared. The getters sit on the context's prototype: Apollo copies the
   // context's own properties into each operation's context (ApolloServer.js cloneObject, an
   // Object.assign, which calls own getters), and had made both on every request.
   let loaders: Loaders | undefined;
   let services: Services | undefined;
+  // The viewer's child logger likewise: most requests log nothing past pino-http's own line.
+  let logger: Logger | undefined;
   const loadersOnce = () => (loaders ??= createLoaders(em, viewer, directory, () => selection.byType));
-  const lazy: Pick<AppContext, 'loaders' | 'services'> = Object.create(Object.prototype, {
+  const lazy: Pick<AppContext, 'loaders' | 'services' | 'logger'> = Object.create(Object.prototype, {
+    logger: {
+      get: () =>
+        (logger ??= viewer
+          ? request.logger.child({
+              organizationId: viewer.organizationId,
+              actor: viewer.id,
+              role: viewer.role,
+            })
+          : request.logger),
+    },
     loaders: { get: loadersOnce },
     services: {
       get: () => (services ??= createServices(em, viewer, audit, dependencies.tokens, loadersOnce())),
@@ -84,7 +93,6 @@ export async function createContext(
     requestId: request.requestId,
     correlationId: request.correlationId,
     clientAddress: request.clientAddress,
-    logger,
     em,
     viewer,
     audit,

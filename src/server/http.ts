@@ -156,6 +156,9 @@ export async function createHttpApp(
 
   const app = express();
   app.disable('x-powered-by');
+  // Express hashed every answer it sends (a weak ETag: SHA-1 over a 30 KB list page, per request) for a
+  // conditional GET that no GraphQL POST makes; answers are per viewer and never revalidated.
+  app.disable('etag');
   // The client address (req.ip) that logins are throttled by: X-Forwarded-For only from trusted proxies.
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.use(

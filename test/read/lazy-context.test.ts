@@ -1,3 +1,6 @@
+import pino from 'pino';
+import { createContext } from '../../src/server/context';
+import { inRequestScope } from '../../src/services/tenancy';
 import * as loaders from '../../src/services/read/loaders';
 import * as services from '../../src/services';
 import { COMPILED_READ_TAG } from '../../src/server/compiled-read/compile-entry';
@@ -55,4 +58,31 @@ test('a request that uses them makes each once', async () => {
   expect(result.errors).toBeUndefined();
   expect(makeServices).toHaveBeenCalledTimes(1);
   expect(makeLoaders).toHaveBeenCalledTimes(1);
+});
+
+test("the viewer's child logger is made on first use, once, with the viewer's bindings", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const requestLogger = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line)) },
+  );
+  const child = jest.spyOn(requestLogger, 'child');
+  await inRequestScope(async () => {
+    const context = await createContext(
+      { orm: testApp.orm, tokens: testApp.tokens, rateLimits: testApp.rateLimits },
+      {
+        headers: { authorization: `Bearer ${org.tokens.MANAGER}` },
+        requestId: 'lazy-logger',
+        logger: requestLogger,
+      },
+    );
+    expect(child).not.toHaveBeenCalled();
+    context.logger.info('first');
+    context.logger.info('second');
+    expect(child).toHaveBeenCalledTimes(1);
+  });
+  expect(lines.map(({ msg, organizationId, role }) => ({ msg, organizationId, role }))).toEqual([
+    { msg: 'first', organizationId: org.organizationId, role: 'MANAGER' },
+    { msg: 'second', organizationId: org.organizationId, role: 'MANAGER' },
+  ]);
 });

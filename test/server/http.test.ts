@@ -49,6 +49,13 @@ test('GET /graphql gives a browser the self-hosted playground and a GraphQL clie
   expect(await json.json()).toEqual({ data: { __typename: 'Query' } });
 });
 
+test('answers carry no ETag: nothing hashes a per-viewer answer for a revalidation that never comes', async () => {
+  const response = await post({ query: '{ __typename }' });
+  expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  expect(response.headers.get('etag')).toBeNull();
+  expect((await fetch(`${url}/healthz`)).headers.get('etag')).toBeNull();
+});
+
 test('login over HTTP returns a token that then authenticates; a request id comes back', async () => {
   const login = await post({
     query: `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token role expiresAt } }`,
