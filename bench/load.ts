@@ -147,6 +147,24 @@ export interface LoadResult {
   p99: number;
   /** Non-2xx, socket errors, timeouts, and 200s carrying GraphQL errors. */
   failures: number;
+  /** Every successful response's latency in ms, ascending. */
+  latencies: Float64Array;
+}
+
+/** Several runs of one target as one: their requests and seconds added, percentiles over all latencies. */
+export function combineLoads(results: LoadResult[]): LoadResult {
+  const requests = results.reduce((sum, result) => sum + result.requests, 0);
+  const seconds = results.reduce((sum, result) => sum + result.seconds, 0);
+  const latencies = Float64Array.from(results.flatMap((result) => [...result.latencies])).sort();
+  return {
+    requests,
+    seconds,
+    requestsPerSecond: requests / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    failures: results.reduce((sum, result) => sum + result.failures, 0),
+    latencies,
+  };
 }
 
 function percentile(sorted: Float64Array, fraction: number): number {
@@ -186,5 +204,6 @@ export async function runLoad(target: LoadTarget, connections: number, seconds: 
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
+    latencies: sorted,
   };
 }

@@ -114,7 +114,7 @@ export async function updateDocument(file: string, section: string): Promise<voi
 export async function describeEnvironment(
   client: Client,
   organizationId: string,
-  run: { loadSeconds: number; profiles: number; seconds: number },
+  run: { loadSeconds: number; profiles: number; seconds: number; rounds: number },
 ): Promise<string[]> {
   const { loadSeconds, profiles } = run;
   const count = async (sql: string) =>
@@ -143,8 +143,9 @@ export async function describeEnvironment(
       'and history, 20 visits, 10 appointments and 10 contacts, plus the root fields `ledgerEntries(customerId, ' +
       'first: 10)` and `careTasks(filter: { customerId })` (the schema has neither on Account or Customer)',
     '- Before any timed run, each page warms both targets for 10 s at c=10 (V8 compiles the hot code meanwhile)',
-    `- Each run: ${run.seconds} s timed after 3 s of warm-up (and until the target is idle again), server then ` +
-      'floor at each concurrency; CPU from /proc/<pid>/stat (utime + stime) over the timed run divided by ' +
+    `- Each concurrency: 3 s of warm-up per target, then ${run.seconds} s timed per target in ${run.rounds} ` +
+      'rounds alternating server and floor (the order swapped each round; each round once the target is ' +
+      'idle), so both meet the same machine speed; figures over all rounds; CPU from /proc/<pid>/stat (utime + stime) over the timed runs divided by ' +
       'completed requests; PostgreSQL CPU: all its processes, including exited ones. SQL statements: one request ' +
       'of each page in-process on the same database (knex query events), the context and audit included',
     '- Server: `node dist/src/main.js`, NODE_ENV=production, LOG_LEVEL=warn, pool 10, MANAGER bearer token, query-cost budget on (one upsert per request, not in the statement count; its limit above what the run spends). ' +

@@ -3,11 +3,13 @@ import type { Client } from 'pg';
 import { encodeCursor } from '../src/core/paging/cursor';
 import {
   CLOCK_TICKS_PER_SECOND,
+  combineLoads,
   cpuTicks,
   parentPid,
   postgresCpuTicks,
   runLoad,
   waitIdle,
+  type LoadResult,
   type LoadTarget,
 } from './load';
 import { check, check360, EXPECTED_360_SQL, firstDifference, type Expected360 } from './pages-check';
@@ -24,6 +26,8 @@ export interface Targets {
 const CONCURRENCY = (process.env.BENCH_PAGE_CONCURRENCY ?? '1,10,50').split(',').map(Number);
 const PAGES = (process.env.BENCH_PAGES ?? 'list,360').split(',') as ('list' | '360')[];
 const WARM_UP_SECONDS = 3;
+/** Each target's timed seconds are split into this many rounds, alternating with the other target's. */
+export const ROUNDS = Math.max(1, Number(process.env.BENCH_PAGE_ROUNDS ?? 2));
 /** Once per page and target before any timed run: until V8 has compiled what the pages run. */
 const JIT_WARM_UP = { connections: 10, seconds: 10 };
 
@@ -144,8 +148,8 @@ async function postmaster(client: Client): Promise<number | undefined> {
 }
 
 /**
- * Each page at c = 1, 10, 50: server then floor, each after its own warm-up, CPU read around the timed
- * run; before all of them, each page warms both targets for JIT_WARM_UP.
+ * Each page at c = 1, 10, 50: both targets warmed, then ROUNDS timed rounds alternating them, CPU read
+ * around each timed run; before all of them, each page warms both targets for JIT_WARM_UP.
  */
 export async function measurePages(
   client: Client,
@@ -181,27 +185,45 @@ export async function measurePages(
   const rows: PageRow[] = [];
   for (const page of PAGES) {
     for (const connections of CONCURRENCY) {
+      const names = ['server', 'floor'] as const;
+      const load = (name: (typeof names)[number]): LoadTarget => ({
+        origin: targets[name].origin,
+        headers,
+        requests: pages[page][name],
+      });
+      const runs = { server: [] as LoadResult[], floor: [] as LoadResult[] };
+      const ticks = { server: { process: 0, postgres: 0 }, floor: { process: 0, postgres: 0 } };
+      for (const name of names) await runLoad(load(name), connections, WARM_UP_SECONDS);
+      // Interleaved rounds, the order swapped each round (server, floor, floor, server): the machine's
+      // speed drifts within a minute (the floor measured 14 s after the server once read 227 and once
+      // 425 req/s on the same page), and a linear drift then falls on both alike. Few rounds: each run
+      // opens new connections.
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+          const pid = targets[name].pid;
+          await waitIdle(pid);
+          const [processBefore, postgresBefore] = [cpuTicks(pid), postgres ? postgresCpuTicks(postgres) : 0];
+          runs[name].push(await runLoad(load(name), connections, seconds / ROUNDS));
+          ticks[name].process += cpuTicks(pid) - processBefore;
+          ticks[name].postgres += postgres ? postgresCpuTicks(postgres) - postgresBefore : 0;
+        }
+      }
       const measured: Partial<Record<'server' | 'floor', Measured>> = {};
-      for (const name of ['server', 'floor'] as const) {
-        const target: LoadTarget = { origin: targets[name].origin, headers, requests: pages[page][name] };
-        const pid = targets[name].pid;
-        await runLoad(target, connections, WARM_UP_SECONDS);
-        await waitIdle(pid);
-        const [processBefore, postgresBefore] = [cpuTicks(pid), postgres ? postgresCpuTicks(postgres) : 0];
-        const result = await runLoad(target, connections, seconds);
-        const [processAfter, postgresAfter] = [cpuTicks(pid), postgres ? postgresCpuTicks(postgres) : 0];
-        await waitIdle(pid);
-        // No request completed within the run (each took longer): no per-request figure, shown as –.
-        const perRequest = (ticks: number) =>
-          result.requests ? ((ticks / CLOCK_TICKS_PER_SECOND) * 1000) / result.requests : NaN;
+      for (const name of names) {
+        await waitIdle(targets[name].pid);
+        const result = combineLoads(runs[name]);
+        // No request completed within the runs (each took longer): no per-request figure, shown as –.
+        const perRequest = (count: number) =>
+          result.requests ? ((count / CLOCK_TICKS_PER_SECOND) * 1000) / result.requests : NaN;
         measured[name] = {
           ...result,
-          cpuMsPerRequest: perRequest(processAfter - processBefore),
-          postgresMsPerRequest: postgres ? perRequest(postgresAfter - postgresBefore) : undefined,
+          cpuMsPerRequest: perRequest(ticks[name].process),
+          postgresMsPerRequest: postgres ? perRequest(ticks[name].postgres) : undefined,
         };
         log(
           `${page} c=${connections} ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, ` +
             `p99 ${result.p99.toFixed(1)} ms, CPU ${measured[name]!.cpuMsPerRequest.toFixed(2)} ms/req` +
+            ` (rounds: ${runs[name].map((run) => run.requestsPerSecond.toFixed(0)).join(', ')} req/s)` +
             (result.failures ? `, ${result.failures} FAILED` : ''),
         );
       }

@@ -18,7 +18,7 @@ import { rotateDataKey } from '../src/core/crypto/rotation';
 import { benchDatabase, benchOrganization, cleanupsOnExit, runBenchmark } from './harness';
 import { freePort, startChild, stopChild, waitReady } from './load';
 import { loadPageData } from './pages-dataset';
-import { measurePages, verifyPages, type Targets } from './pages-run';
+import { measurePages, ROUNDS, verifyPages, type Targets } from './pages-run';
 import { CUSTOMER_360_QUERY, LIST_PAGE_QUERY } from './pages-queries';
 import { describeEnvironment, renderReport, updateDocument } from './pages-report';
 
@@ -30,6 +30,7 @@ import { describeEnvironment, renderReport, updateDocument } from './pages-repor
  *   BENCH_PAGE_CUSTOMERS  customers in the measured organization (default 10000; a second one gets a tenth)
  *   BENCH_PAGE_VISITS     visits over the last two years (default 100000), plus 30 per 360 customer
  *   BENCH_PAGE_SECONDS    timed seconds per target and concurrency (default 10), after 3 s of warm-up
+ *   BENCH_PAGE_ROUNDS     rounds those seconds are split into, alternating server and floor (default 2)
  *   BENCH_PAGES           pages to drive (default "list,360"), BENCH_PAGE_CONCURRENCY (default "1,10,50"):
  *                         a quick A/B of one figure; the report then shows only those rows
  *   BENCH_DATABASE_URL    an existing PostgreSQL (maintenance URL) instead of a throw-away embedded one
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
       loadSeconds,
       profiles: profileIds.length,
       seconds: SECONDS,
+      rounds: ROUNDS,
     });
     const report = renderReport(rows, statements, environment);
     process.stdout.write(`\n${report}\n`);
