@@ -68,3 +68,36 @@ test('the jobs role (the retention job) erases in any organization', async () =>
     await jobs.end();
   }
 });
+
+test('the runtime role can attach no SECURITY DEFINER trigger function to a table of its own', async () => {
+  const runtime = await session('wellness_runtime', a.organizationId);
+  try {
+    // The shape customer_tally_inserted reads: with it attached, an insert here counted customers of
+    // any organization, as the owner.
+    await runtime.query(`create temp table forged (organization_id uuid, archived_at timestamptz)`);
+    expect(
+      await sqlState(
+        runtime,
+        `create trigger forge after insert on forged referencing new table as new_customers
+           for each statement execute function public.customer_tally_inserted()`,
+        [],
+      ),
+    ).toBe('42501');
+    expect(
+      await sqlState(
+        runtime,
+        `create trigger wipe after truncate on forged for each statement execute function public.customer_tally_truncated()`,
+        [],
+      ),
+    ).toBe('42501');
+    // Every such function of the schema, those a later migration adds included.
+    const { rows } = await runtime.query<{ signature: string }>(
+      `select p.oid::regprocedure::text as signature from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'public' and p.prosecdef and p.prorettype = 'trigger'::regtype
+          and has_function_privilege(current_user, p.oid, 'execute')`,
+    );
+    expect(rows).toEqual([]);
+  } finally {
+    await runtime.end();
+  }
+});
