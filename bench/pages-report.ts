@@ -114,7 +114,7 @@ export async function updateDocument(file: string, section: string): Promise<voi
 export async function describeEnvironment(
   client: Client,
   organizationId: string,
-  run: { loadSeconds: number; profiles: number; seconds: number; rounds: number },
+  run: { loadSeconds: number; profiles: number; seconds: number; rounds: number; poolSize: number },
 ): Promise<string[]> {
   const { loadSeconds, profiles } = run;
   const count = async (sql: string) =>
@@ -148,8 +148,8 @@ export async function describeEnvironment(
       'idle), so both meet the same machine speed; figures over all rounds; CPU from /proc/<pid>/stat (utime + stime) over the timed runs divided by ' +
       'completed requests; PostgreSQL CPU: all its processes, including exited ones. SQL statements: one request ' +
       'of each page in-process on the same database (knex query events), the context and audit included',
-    '- Server: `node dist/src/main.js`, NODE_ENV=production, LOG_LEVEL=warn, pool 10, MANAGER bearer token, query-cost budget on (one upsert per request, not in the statement count; its limit above what the run spends). ' +
-      'Floor: bench/floor.ts, node:http + pg Pool(10), one prepared statement per page (bench/floor-sql.ts), ' +
+    `- Server: \`node dist/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, pool ${run.poolSize}, MANAGER bearer token, query-cost budget on (one upsert per request, not in the statement count; its limit above what the run spends). ` +
+      `Floor: bench/floor.ts, node:http + pg Pool(${run.poolSize}), one prepared statement per page (bench/floor-sql.ts), ` +
       'the same JSON (checked equal before the runs), its sealed health values opened in Node with the ' +
       'data keys unwrapped at start (bench/floor-open.ts); it does no auth, no audit rows, no GraphQL',
   ];

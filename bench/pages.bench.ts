@@ -31,6 +31,7 @@ import { describeEnvironment, renderReport, updateDocument } from './pages-repor
  *   BENCH_PAGE_VISITS     visits over the last two years (default 100000), plus 30 per 360 customer
  *   BENCH_PAGE_SECONDS    timed seconds per target and concurrency (default 10), after 3 s of warm-up
  *   BENCH_PAGE_ROUNDS     rounds those seconds are split into, alternating server and floor (default 2)
+ *   BENCH_POOL_SIZE       connections of the server's request pool and of the floor's pool alike (default 10)
  *   BENCH_PAGES           pages to drive (default "list,360"), BENCH_PAGE_CONCURRENCY (default "1,10,50"):
  *                         a quick A/B of one figure; the report then shows only those rows
  *   BENCH_DATABASE_URL    an existing PostgreSQL (maintenance URL) instead of a throw-away embedded one
@@ -50,6 +51,7 @@ function intFromEnvironment(name: string, fallback: number): number {
 const CUSTOMERS = Math.max(100, intFromEnvironment('BENCH_PAGE_CUSTOMERS', 10_000));
 const VISITS = intFromEnvironment('BENCH_PAGE_VISITS', 100_000);
 const SECONDS = Math.max(1, intFromEnvironment('BENCH_PAGE_SECONDS', 10));
+const POOL_SIZE = Math.max(1, intFromEnvironment('BENCH_POOL_SIZE', 10));
 const OUTPUT = process.env.BENCH_OUTPUT ?? path.join(projectRoot, 'docs', 'benchmarks.md');
 const PROFILE_CUSTOMERS = 50;
 const log = (message: string) =>
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
         USER_RATE_LIMIT_PER_MINUTE: process.env.BENCH_USER_RATE_LIMIT ?? '1000000000',
         HOST: '127.0.0.1',
         PORT: String(serverPort),
+        DATABASE_POOL_SIZE: String(POOL_SIZE),
       },
       process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
     );
@@ -131,7 +134,7 @@ async function main(): Promise<void> {
       FLOOR_DATABASE_URL: url,
       FLOOR_ORGANIZATION_ID: measured.organization.id,
       FLOOR_PORT: String(floorPort),
-      FLOOR_POOL_SIZE: '10',
+      FLOOR_POOL_SIZE: String(POOL_SIZE),
       MASTER_KEY: BENCH_MASTER_KEY,
     });
     children.push(floor);
@@ -174,6 +177,7 @@ async function main(): Promise<void> {
       profiles: profileIds.length,
       seconds: SECONDS,
       rounds: ROUNDS,
+      poolSize: POOL_SIZE,
     });
     const report = renderReport(rows, statements, environment);
     process.stdout.write(`\n${report}\n`);

@@ -92,6 +92,12 @@ const environmentSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int()
+    .min(1)
+    .max(200)
+    .default(10),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Master keys of the health data encryption (src/core/crypto/master-keys.ts): base64 of 32 bytes.
   MASTER_KEY: z
@@ -155,6 +161,11 @@ export interface AppConfig {
   host: string;
   databaseUrl?: string;
   dataDir: string;
+  /**
+   * DATABASE_POOL_SIZE: connections of the request pool (default 10). Past about twice the database
+   * server's cores, more connections only queue in PostgreSQL's scheduler instead of the pool's.
+   */
+  databasePoolSize?: number;
   jwtSecret?: string;
   /** MASTER_KEY: wraps the data keys of the health data encryption; generated into DATA_DIR in development. */
   masterKey?: string;
@@ -228,6 +239,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     host: values.HOST,
     databaseUrl: values.DATABASE_URL,
     dataDir: values.DATA_DIR,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
     jwtSecret: values.JWT_SECRET,
     masterKey: values.MASTER_KEY,
     masterKeyNew: values.MASTER_KEY_NEW,

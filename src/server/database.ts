@@ -70,7 +70,10 @@ export async function openDatabase(
       `${unbound}: requests run as the table owner, past row-level security (production refuses unless ALLOW_OWNER_POOLS=true)`,
     );
   // The service: a statement outside a request or job scope sees no tenant row.
-  const orm = await openPool(url, prepared, 10, ormLogger, { unscoped: 'nothing', login: 'request' });
+  const orm = await openPool(url, prepared, config.databasePoolSize ?? 10, ormLogger, {
+    unscoped: 'nothing',
+    login: 'request',
+  });
   const jobsOrm = await openPool(url, prepared, JOBS_POOL_SIZE, ormLogger, {
     unscoped: 'nothing',
     login: 'jobs',

@@ -91,6 +91,7 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({
       port: 4000,
       dataDir: '.data',
+      databasePoolSize: 10,
       seedDemoData: true,
       introspection: true,
       databaseUrl: undefined,
@@ -100,12 +101,13 @@ describe('configuration', () => {
   test('each bad value is named in one message', () => {
     let message = '';
     try {
-      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', DATABASE_POOL_SIZE: '0' });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
     }
-    for (const variable of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(message).toContain(variable);
+    for (const variable of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'DATABASE_POOL_SIZE'])
+      expect(message).toContain(variable);
   });
 
   test('production requires a JWT secret and turns introspection off', () => {

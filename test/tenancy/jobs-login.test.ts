@@ -30,12 +30,19 @@ beforeAll(async () => {
   // A cluster of the earlier version: the request login was granted the jobs role. The service's
   // start takes it back.
   await testApp.asOwner(`grant ${JOBS_ROLE} to ${REQUEST_LOGIN}`);
-  // As the service opens its database (DATABASE_URL of the owner).
-  database = await openDatabase({ ...testConfig, databaseUrl: testApp.url }, logger);
+  // As the service opens its database (DATABASE_URL of the owner), with DATABASE_POOL_SIZE=4.
+  database = await openDatabase({ ...testConfig, databaseUrl: testApp.url, databasePoolSize: 4 }, logger);
 }, 60_000);
 afterAll(async () => {
   await database?.close();
   await testApp.close();
+});
+
+test('the request pool has DATABASE_POOL_SIZE connections at most; the jobs pool keeps its own size', () => {
+  const maxOf = (orm: Database['orm']) =>
+    (orm.em.getConnection().getKnex().client as { pool: { max: number } }).pool.max;
+  expect(maxOf(database.orm)).toBe(4);
+  expect(maxOf(database.jobsOrm)).toBe(3);
 });
 
 /** The SQLSTATE a statement fails with on a connection of the request login, or undefined. */
