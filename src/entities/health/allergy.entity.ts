@@ -12,6 +12,8 @@ import { plaintextIndex } from '../plaintext-index';
 
 /** 过敏史, modelled on FHIR AllergyIntolerance. */
 @Entity()
+// A customer's records oldest recorded first, the read path's order (no sort per customer).
+@Index({ properties: ['customer', 'recordedAt', 'id'] })
 // Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
 @Index(plaintextIndex('allergy', ['note', 'substance', 'reaction']))
 export class Allergy extends HealthRecord {

@@ -7,7 +7,9 @@ import { EncryptedText } from '../encrypted.type';
 /** Common columns of the dated health records kept per customer. */
 @Entity({ abstract: true })
 export abstract class HealthRecord extends OrganizationScoped {
-  @ManyToOne({ entity: 'Customer', ref: true, deleteRule: 'cascade', index: true })
+  // Each table indexes (customer, recordedAt, id): the read path lists a customer's records oldest
+  // first, and the index gives that order without a sort per customer.
+  @ManyToOne({ entity: 'Customer', ref: true, deleteRule: 'cascade' })
   customer!: Ref<Customer>;
 
   @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })

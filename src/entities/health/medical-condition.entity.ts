@@ -6,6 +6,8 @@ import { plaintextIndex } from '../plaintext-index';
 
 /** 既往病史: one condition of the medical history, e.g. 高血压 since 2019. */
 @Entity()
+// A customer's records oldest recorded first, the read path's order (no sort per customer).
+@Index({ properties: ['customer', 'recordedAt', 'id'] })
 // Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
 @Index(plaintextIndex('medical_condition', ['note', 'condition']))
 export class MedicalCondition extends HealthRecord {

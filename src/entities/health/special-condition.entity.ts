@@ -6,6 +6,8 @@ import { plaintextIndex } from '../plaintext-index';
 
 /** 特殊健康状况 with a date range: pregnancy 孕期, breastfeeding, post-surgery recovery… */
 @Entity()
+// A customer's records oldest recorded first, the read path's order (no sort per customer).
+@Index({ properties: ['customer', 'recordedAt', 'id'] })
 // Rows still holding plaintext, for the start-up sealing pass (src/entities/plaintext-index.ts).
 @Index(plaintextIndex('special_condition', ['note', 'description']))
 @Check({ name: 'special_condition_range_check', expression: 'ends_on is null or ends_on >= starts_on' })

@@ -21,7 +21,8 @@ import { AccountKind, AccountStatus } from './membership.enums';
  * statement's transaction, under a row lock; CHECK constraints keep them from going below zero.
  */
 @Entity()
-@Index({ name: 'account_customer_index', properties: ['customer', 'createdAt'] })
+// A customer's accounts in the read path's order (kind, then opening): no sort per customer.
+@Index({ name: 'account_customer_index', properties: ['customer', 'kind', 'createdAt', 'id'] })
 @Unique({
   name: 'account_customer_wallet_unique',
   expression: `create unique index account_customer_wallet_unique on account (customer_id, kind) where kind in ('STORED_VALUE', 'POINTS')`,
