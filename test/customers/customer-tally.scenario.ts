@@ -236,6 +236,55 @@ export function describeCustomerTally(compiledReads: boolean): void {
     expect(marketing.live).toBe(manager.live - 1);
   });
 
+  test('status, tags, assignees and an external id narrow the count to the rows they name', async () => {
+    // The fixture's customers are assigned to CONSULTANT and THERAPIST; one more of each kind here.
+    const tagged = await createCustomer('标签客户', '13700001001');
+    const lost = await createCustomer('流失客户', '13700001002');
+    const tag = '00000000-0000-4000-8000-00000000a001';
+    await testApp.asOwner(`insert into tag (id, organization_id, name) values ($1, $2, '敏感肌')`, [
+      tag,
+      org.organizationId,
+    ]);
+    await testApp.asOwner(
+      `insert into customer_tag (customer_id, tag_id, organization_id) values ($1, $2, $3)`,
+      [tagged.id, tag, org.organizationId],
+    );
+    await testApp.asOwner(
+      `update customer set status_override = 'LOST', external_id = 'POS-7' where id = $1`,
+      [lost.id],
+    );
+    const cases: [string, string, string][] = [
+      ['status: [LOST]', `status_override = 'LOST'`, 'LOST'],
+      [`tagIds: ["${tag}"]`, `id in (select customer_id from customer_tag where tag_id = '${tag}')`, 'tag'],
+      [
+        `assignedConsultantId: "${org.users.CONSULTANT.id}"`,
+        `assigned_consultant_id = '${org.users.CONSULTANT.id}'`,
+        'consultant',
+      ],
+      [
+        `assignedTherapistId: "${org.users.THERAPIST.id}"`,
+        `assigned_therapist_id = '${org.users.THERAPIST.id}'`,
+        'therapist',
+      ],
+      ['externalId: "POS-7"', `external_id = 'POS-7'`, 'external id'],
+    ];
+    const live = (await apiCounts(org)).live;
+    for (const [filter, condition, name] of cases) {
+      statements.length = 0;
+      const result = await execute<{ customers: { totalCount: number } }>(
+        testApp,
+        org.tokens.MANAGER,
+        `{ customers(first: 1, filter: { ${filter} }) { totalCount } }`,
+      );
+      expect(result.errors).toBeUndefined();
+      const expected = await trueCountWhere(`archived_at is null and ${condition}`);
+      expect([name, result.data!.customers.totalCount]).toEqual([name, expected]);
+      // Each names fewer customers than the organization has: a count read from the tally would not.
+      expect([name, expected < live]).toEqual([name, true]);
+      expect([name, statements.some((sql) => sql.includes('customer_tally'))]).toEqual([name, false]);
+    }
+  });
+
   async function trueCountWhere(condition: string): Promise<number> {
     const owner = new Client({ connectionString: testApp.url });
     await owner.connect();
