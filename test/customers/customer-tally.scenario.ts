@@ -206,6 +206,15 @@ export function describeCustomerTally(compiledReads: boolean): void {
     expect(await rowsOf(other.organizationId)).toBe(1);
     expect([await apiCounts(org), await apiCounts(other)]).toEqual(before);
     await expectTrueCounts(org);
+
+    // An organization whose customers are all gone keeps no row, and still counts zero.
+    const emptied = await createOrganization(testApp, '已清空');
+    await testApp.asOwner('delete from customer where organization_id = $1', [emptied.organizationId]);
+    expect(await rowsOf(emptied.organizationId)).toBeGreaterThan(0);
+    await compactCustomerTally(testApp.orm.em.fork());
+    expect(await rowsOf(emptied.organizationId)).toBe(0);
+    expect(await apiCounts(emptied)).toEqual({ live: 0, all: 0, archived: 0 });
+    expect([await apiCounts(org), await apiCounts(other)]).toEqual(before);
   });
 
   test('the unfiltered count reads the tally, a narrower one counts the rows it names', async () => {
