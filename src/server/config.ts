@@ -162,8 +162,8 @@ export interface AppConfig {
   databaseUrl?: string;
   dataDir: string;
   /**
-   * DATABASE_POOL_SIZE: connections of the request pool (default 10). Past about twice the database
-   * server's cores, more connections only queue in PostgreSQL's scheduler instead of the pool's.
+   * DATABASE_POOL_SIZE: connections of the request pool (default 10); the jobs pool has its own 3.
+   * Each instance opens both, so instances × (this + 3) must stay below PostgreSQL's max_connections.
    */
   databasePoolSize?: number;
   jwtSecret?: string;

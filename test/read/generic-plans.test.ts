@@ -78,8 +78,14 @@ async function compiledStatement(query: string, variables?: Record<string, unkno
   return captured[0];
 }
 
-/** Runs the statement as a pool connection would (runtime role, organization set); its plan counts. */
-async function plansOf(statement: { sql: string; bindings: unknown[] }, runs: number) {
+/**
+ * `work` on a connection as the pool's are (runtime role, organization set), with the statement's
+ * text numbered as `runPrepared` sends it.
+ */
+async function asPoolConnection<T>(
+  statement: { sql: string },
+  work: (client: Client, text: string) => Promise<T>,
+): Promise<T> {
   const client = new Client({ connectionString: testApp.url });
   await client.connect();
   try {
@@ -88,16 +94,25 @@ async function plansOf(statement: { sql: string; bindings: unknown[] }, runs: nu
       org.organizationId,
     ]);
     let index = 0;
-    const text = statement.sql.replace(/\?/g, () => `$${++index}`);
+    return await work(
+      client,
+      statement.sql.replace(/\?/g, () => `$${++index}`),
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs the statement as a pool connection would; its plan counts. */
+function plansOf(statement: { sql: string; bindings: unknown[] }, runs: number) {
+  return asPoolConnection(statement, async (client, text) => {
     for (let run = 0; run < runs; run++)
       await client.query({ name: 'page', text, values: statement.bindings as unknown[] });
     const { rows } = await client.query<{ generic_plans: string; custom_plans: string }>(
       `select generic_plans, custom_plans from pg_prepared_statements where name = 'page'`,
     );
     return { generic: Number(rows[0].generic_plans), custom: Number(rows[0].custom_plans) };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 test('the list page keeps its generic plan after five custom ones', async () => {
@@ -137,32 +152,22 @@ test("each customer's health records and accounts are read in index order, witho
   const statement = await compiledStatement(`{ customers(first: 20) { edges { node {
     healthProfile { allergies { substance } medicalHistory { condition } specialConditions { kind } }
     accounts { kind } } } } }`);
-  const client = new Client({ connectionString: testApp.url });
-  await client.connect();
-  try {
-    await client.query(`select set_config('role', $1, false), set_config('app.organization_id', $2, false)`, [
-      RUNTIME_ROLE,
-      org.organizationId,
-    ]);
+  const plan = await asPoolConnection(statement, async (client, text) => {
     // The plan a pool connection keeps, with index access as on a real organization's tables (these
     // hold a handful of rows, where a sequential scan and a sort would be as cheap).
     await client.query(
       'set plan_cache_mode = force_generic_plan; set enable_seqscan = off; set enable_bitmapscan = off',
     );
-    let index = 0;
-    const text = statement.sql.replace(/\?/g, () => `$${++index}`);
     const types = statement.bindings.map(() => 'unknown').join(', ');
     await client.query(`prepare children_text(${types}) as ${text}`);
     const literals = statement.bindings.map((value) => client.escapeLiteral(String(value))).join(', ');
     const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
       `explain (format json) execute children_text(${literals})`,
     );
-    const plan = rows[0]['QUERY PLAN'][0].Plan;
-    expect(relationsBelow(plan)).toEqual(
-      expect.arrayContaining(['allergy', 'medical_condition', 'special_condition', 'account']),
-    );
-    expect(sortedRelations(plan)).toEqual([]);
-  } finally {
-    await client.end();
-  }
+    return rows[0]['QUERY PLAN'][0].Plan;
+  });
+  expect(relationsBelow(plan)).toEqual(
+    expect.arrayContaining(['allergy', 'medical_condition', 'special_condition', 'account']),
+  );
+  expect(sortedRelations(plan)).toEqual([]);
 });
