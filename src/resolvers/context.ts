@@ -6,6 +6,7 @@ import type { RateBudget, RateLimits } from '../services/access/rate-limit.servi
 import type { TokenService } from '../services/access/token.service';
 import type { AuditService } from '../services/audit/audit.service';
 import type { Loaders } from '../services/read/loaders';
+import type { DirectoryCache } from '../services/read/directory-cache';
 import type { HealthGrantLoader } from '../services/health-access/health-grant-loader';
 import type { SelectionByType } from '../services/read/selection';
 
@@ -25,6 +26,8 @@ export interface AppContext {
   viewer: Viewer | null;
   audit: AuditService;
   loaders: Loaders;
+  /** The process's cache of users, organizations and names (one per ORM, shared on purpose: read-only rows). */
+  directory: DirectoryCache;
   /** The viewer's health access grants in force, read at most once per request. */
   healthGrants: HealthGrantLoader;
   services: Services;

@@ -6,6 +6,7 @@ import { runPrepared } from '../services/sql';
 import { compileRead, type CompiledRead } from './compiled-read/compile-entry';
 import { finishText, type HealthRead } from './compiled-read/finish-read';
 import { rawData } from './raw-json';
+import type { DirectoryNames } from '../services/read/directory-names';
 
 /** Compiled forms kept per parsed query (Apollo keeps one document per query text), per viewer and variables. */
 const PLANS_PER_DOCUMENT = 200;
@@ -107,6 +108,14 @@ export function compiledReadGateway(
   };
 }
 
+/** The viewer's organization's directory rows, or undefined when they cannot be read (logged). */
+function directoryNames(context: AppContext): Promise<DirectoryNames | undefined> {
+  return context.directory.names(context.em, context.viewer!.organizationId).catch((error: unknown) => {
+    context.logger.warn({ err: error }, 'directory names could not be read; answered by graphql-js');
+    return undefined;
+  });
+}
+
 /**
  * The compiled statement's answer, its health reads recorded for the audit plugin, its `data` the
  * json text PostgreSQL wrote (completed by finish-read.ts, sent as it is: raw-json.ts); undefined
@@ -119,6 +128,8 @@ async function compiledAnswer(
   request: GatewayGraphQLRequestContext,
   context: AppContext,
 ): Promise<ExecutionResult | undefined> {
+  // The directory rows the name marks print, read (when not cached) while the statement runs.
+  const names = plan.marks.names.length > 0 ? directoryNames(context) : undefined;
   let row: Record<string, string | null>;
   try {
     [row] = await runPrepared<Record<string, string | null>>(
@@ -133,10 +144,12 @@ async function compiledAnswer(
   }
   const reads: HealthRead[] = [];
   const texts = new Map<string, string>();
+  const directory = await names;
+  if (names && !directory) return undefined;
   try {
     for (const root of plan.roots) {
       if (!root.column) continue;
-      const text = finishText(row[root.column] ?? 'null', plan.marks, reads);
+      const text = finishText(row[root.column] ?? 'null', plan.marks, reads, directory);
       if (text === undefined) return undefined;
       texts.set(root.key, text);
     }

@@ -96,6 +96,7 @@ export async function createContext(
     em,
     viewer,
     audit,
+    directory,
     healthGrants,
     selection,
     tokens: dependencies.tokens,

@@ -6,6 +6,7 @@ import { MARK_TEXT } from '../../src/server/compiled-read/read-marks';
 import { buildExecutableSchema } from '../../src/server/build-schema';
 import type { Viewer } from '../../src/core/viewer';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DirectoryNames } from '../../src/services/read/directory-names';
 
 /**
  * finish-read.ts completes the json text PostgreSQL built by its marks (read-marks.ts) without
@@ -13,7 +14,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * consent), send the query to graphql-js (undefined), never the text; text that only looks like a
  * mark is data and stays.
  */
-const marks: Marks = { health: [['allergies', 'notes']], sealedJson: [] };
+const marks: Marks = {
+  health: [['allergies', 'notes']],
+  sealedJson: [],
+  names: [
+    {
+      kind: 'services',
+      typeName: 'ServiceItem',
+      members: [
+        { key: 'title', name: 'name' },
+        { key: '__typename', name: '__typename' },
+      ],
+    },
+  ],
+};
+const directory: DirectoryNames = {
+  services: new Map([['s-1', { id: 's-1', code: 'S1', name: '肩颈"推拿"', category: '推拿' }]]),
+  staff: new Map(),
+};
 const member = (body: string) => `, ${MARK_TEXT}${body}" : null`;
 
 test('a health mark records its fields for its customer and leaves the object as graphql-js writes it', () => {
@@ -24,6 +42,23 @@ test('a health mark records its fields for its customer and leaves the object as
     { customerId: 'c-1', field: 'allergies' },
     { customerId: 'c-1', field: 'notes' },
   ]);
+});
+
+test('a name mark prints its directory row with the selected members, escaped, in selection order', () => {
+  const text = `{"service" : ${MARK_TEXT}d0:s-1", "n" : 1}`;
+  expect(finishText(text, marks, [], directory)).toBe(
+    '{"service" : {"title":"肩颈\\"推拿\\"","__typename":"ServiceItem"}, "n" : 1}',
+  );
+  expect(JSON.parse(finishText(text, marks, [], directory)!)).toEqual({
+    service: { title: '肩颈"推拿"', __typename: 'ServiceItem' },
+    n: 1,
+  });
+});
+
+test('a name mark whose row the directory lacks (made since it was read), or without a directory, goes to graphql-js', () => {
+  expect(finishText(`{"service" : ${MARK_TEXT}d0:s-2"}`, marks, [], directory)).toBeUndefined();
+  expect(finishText(`{"service" : ${MARK_TEXT}d0:s-1"}`, marks, [])).toBeUndefined();
+  expect(finishText(`{"service" : ${MARK_TEXT}d5:s-1"}`, marks, [], directory)).toBeUndefined();
 });
 
 test('a fallback value (a customer the role may not read by role, …) and marks it does not know go to graphql-js', () => {

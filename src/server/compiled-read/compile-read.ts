@@ -95,7 +95,7 @@ export interface FieldAt {
  */
 export class ReadCompiler {
   private aliases = 0;
-  readonly marks: Marks = { health: [], sealedJson: [] };
+  readonly marks: Marks = { health: [], sealedJson: [], names: [] };
   /**
    * What the health fields compiled below, and not yet claimed by a Customer object above them, ask
    * of their customer's row (each Customer tests its own row for the fields below it).

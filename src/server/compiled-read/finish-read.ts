@@ -1,12 +1,22 @@
 import type { Platform } from '@mikro-orm/core';
 import { EncryptedJson, EncryptedText } from '../../entities/encrypted.type';
 import { MARK_TEXT } from './read-marks';
+import type { DirectoryNameKind, DirectoryNames } from '../../services/read/directory-names';
 
 /** What the marks of one compiled statement refer to (read-marks.ts), by index. */
 export interface Marks {
   /** The audited health fields each health mark records as read. */
   health: string[][];
   sealedJson: SealedJson[];
+  names: NameMark[];
+}
+
+/** A directory row printed from the cache (read-names.ts): its selected members in selection order. */
+export interface NameMark {
+  kind: DirectoryNameKind;
+  typeName: string;
+  /** Response key and field name (`__typename` included). */
+  members: { key: string; name: string }[];
 }
 
 /**
@@ -48,9 +58,16 @@ const NULL_VALUE = ' : null';
  * by role (the fallback mark: graphql-js answers with its FORBIDDEN paths and access grants), a value
  * only graphql-js reports, or a mark this walk does not know.
  * A sealed value that does not open throws (the caller then lets graphql-js answer).
- * `reads` collects the health reads to audit, as the audit middleware would record them.
+ * `reads` collects the health reads to audit, as the audit middleware would record them. `names`: the
+ * organization's directory rows for the name marks; a row it lacks (made after it was read, and not yet
+ * notified) is graphql-js's to answer.
  */
-export function finishText(text: string, marks: Marks, reads: HealthRead[]): string | undefined {
+export function finishText(
+  text: string,
+  marks: Marks,
+  reads: HealthRead[],
+  names?: DirectoryNames,
+): string | undefined {
   let finished = '';
   let from = 0;
   for (let at = text.indexOf(MARK_TEXT); at !== -1; at = text.indexOf(MARK_TEXT, from)) {
@@ -73,6 +90,14 @@ export function finishText(text: string, marks: Marks, reads: HealthRead[]): str
       const value = sealed ? sealedJson.convertToJSValue(sealed, NO_PLATFORM) : null;
       finished += text.slice(from, at) + JSON.stringify(opened(value, spec) ?? null);
       from = end + 1;
+    } else if (kind === 'd') {
+      const colon = body.indexOf(':');
+      const spec = marks.names[Number(body.slice(0, colon))];
+      const printed =
+        colon > 0 && spec && names ? printedName(spec, names, body.slice(colon + 1)) : undefined;
+      if (printed === undefined) return undefined;
+      finished += text.slice(from, at) + printed;
+      from = end + 1;
     } else if (kind === 'h') {
       // A member after the object's own: `, "<mark>" : null`, taken out whole.
       if (text.slice(at - MEMBER_SEPARATOR.length, at) !== MEMBER_SEPARATOR) return undefined;
@@ -87,6 +112,25 @@ export function finishText(text: string, marks: Marks, reads: HealthRead[]): str
     } else return undefined;
   }
   return finished + text.slice(from);
+}
+
+/** Per name mark, its rows as printed from one directory snapshot (a page names the same few again and again). */
+const printedNames = new WeakMap<NameMark, { names: DirectoryNames; printed: Map<string, string> }>();
+
+/** The json of the directory row `id` with the mark's members; undefined when the snapshot lacks it. */
+function printedName(spec: NameMark, names: DirectoryNames, id: string): string | undefined {
+  let known = printedNames.get(spec);
+  if (!known || known.names !== names) printedNames.set(spec, (known = { names, printed: new Map() }));
+  let printed = known.printed.get(id);
+  if (printed !== undefined) return printed;
+  const row = names[spec.kind].get(id);
+  if (!row) return undefined;
+  const picked: Record<string, string> = {};
+  for (const member of spec.members)
+    picked[member.key] = member.name === '__typename' ? spec.typeName : row[member.name];
+  printed = JSON.stringify(picked);
+  known.printed.set(id, printed);
+  return printed;
 }
 
 function opened(value: unknown, json: SealedJson): unknown {

@@ -19,6 +19,7 @@ import { moneySql, ORGANIZATION_CURRENCY } from './money.sql';
 import { one, organization, rows, type FieldCompiler } from './read-rows';
 import { jsonKey, joined, nameLiteral, sql, trusted, type Sql } from './sql-fragment';
 import { FALLBACK_SQL } from './read-marks';
+import { directoryRow } from './read-names';
 
 /** resolvers/customers/customer-fields.resolver.ts preferences: these lists and flags are never null. */
 const PREFERENCE_DEFAULTS: Record<string, string> = {
@@ -148,11 +149,11 @@ export const MEMBERSHIP_FIELDS: Record<string, Record<string, FieldCompiler>> = 
       ),
   },
   AppointmentItem: {
-    service: (at) => one(at, 'service_item', 'service_id'),
-    therapist: (at) => one(at, 'app_user', 'therapist_id'),
+    service: (at) => directoryRow(at, 'services', 'service_id'),
+    therapist: (at) => directoryRow(at, 'staff', 'therapist_id'),
     room: (at) => one(at, 'room', 'room_id'),
   },
-  Communication: { owner: (at) => one(at, 'app_user', 'owner_id') },
+  Communication: { owner: (at) => directoryRow(at, 'staff', 'owner_id') },
   TierChange: { fromTier: tierBy('from_tier_id'), toTier: tierBy('to_tier_id') },
   // resolvers/membership/account-fields.resolver.ts LedgerEntryFieldsResolver.
   LedgerEntry: {
@@ -171,7 +172,7 @@ export const MEMBERSHIP_FIELDS: Record<string, Record<string, FieldCompiler>> = 
   CareTask: {
     customer: (at) => one(at, 'customer', 'customer_id'),
     store: (at) => one(at, 'store', 'store_id'),
-    owner: (at) => one(at, 'app_user', 'owner_id'),
+    owner: (at) => directoryRow(at, 'staff', 'owner_id'),
     visitId: (at) => trusted(`${at.source}.visit_id`),
     complaintId: (at) => trusted(`${at.source}.complaint_id`),
     accountId: (at) => trusted(`${at.source}.account_id`),

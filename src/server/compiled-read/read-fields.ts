@@ -6,7 +6,8 @@ import { CUSTOMER_FIELDS, ACCOUNT_FIELDS, MEMBERSHIP_FIELDS } from './read-field
 import { moneySql } from './money.sql';
 import { childConnection } from './read-connection';
 import { sql, trusted } from './sql-fragment';
-import { one, organization, rows, type FieldCompiler } from './read-rows';
+import { organization, rows, type FieldCompiler } from './read-rows';
+import { directoryRow } from './read-names';
 import { sealedJsonSql } from './read-marks';
 
 /** A Money field over a minor-units expression of the row, in the organization's currency. */
@@ -112,8 +113,8 @@ export const READ_FIELDS: Record<string, Record<string, FieldCompiler>> = {
       ),
   },
   VisitLine: {
-    service: (at) => one(at, 'service_item', 'service_id'),
-    therapist: (at) => one(at, 'app_user', 'therapist_id'),
+    service: (at) => directoryRow(at, 'services', 'service_id'),
+    therapist: (at) => directoryRow(at, 'staff', 'therapist_id'),
     listPrice: money((row) => `${row}.list_price`),
   },
 };

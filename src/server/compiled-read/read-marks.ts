@@ -17,7 +17,9 @@ export const MARK_TEXT = `"#${SECRET}`;
  * - `j<index>:<sealed>`: a sealed json value (EncryptedJson), opened and picked by Marks.sealedJson[index];
  * - `x`: a value graphql-js must answer (a required value missing, an integer beyond 2^53, a customer
  *   whose health fields below the role may not read by role);
- * - `h<index>:<customer id>`: a member recording the health fields Marks.health[index] as read.
+ * - `h<index>:<customer id>`: a member recording the health fields Marks.health[index] as read;
+ * - `d<index>:<id>`: a directory row (a service, a staff member) printed from the directory cache with
+ *   the members Marks.names[index] picks (read-names.ts).
  */
 const mark = (kind: string) => `'#${SECRET}${kind}'`;
 
@@ -30,6 +32,10 @@ export const sealedJsonSql = (column: string, index: number, always: boolean) =>
   always
     ? `(${mark(`j${index}:`)} || coalesce(${column}, ''))`
     : `(case when ${column} is null then null else ${mark(`j${index}:`)} || ${column} end)`;
+
+/** A directory row by its id column as its mark (read-names.ts), null as null. */
+export const nameMarkSql = (idColumn: string, index: number) =>
+  `(case when ${idColumn} is null then null else ${mark(`d${index}:`)} || ${idColumn}::text end)`;
 
 /** A json value that sends the query to graphql-js. */
 export const FALLBACK_SQL = `to_json(${mark('x')}::text)`;

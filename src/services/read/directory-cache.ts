@@ -4,6 +4,7 @@ import { MembershipTier, Organization, User } from '../../entities';
 import { rowShape, selectList, type RowOf } from '../rows';
 import { runPrepared } from '../sql';
 import { uuidArray } from '../../core/uuid';
+import { readDirectoryNames, type DirectoryNames } from './directory-names';
 
 /** Leads every statement of the cache: per process, not per request (test statement counters skip it). */
 export const DIRECTORY_SQL_TAG = '/* directory-cache */';
@@ -49,6 +50,8 @@ export class DirectoryCache {
   /** Staff as named on rows (a visit's therapist, a task's owner): active or not. */
   private readonly staff = new Map<string, Entry<RowOf<User> | null>>();
   private readonly tierLists = new Map<string, Entry<RowOf<MembershipTier>[]>>();
+  /** Per organization: the services and staff that compiled reads print by id (directory-names.ts). */
+  private readonly nameLists = new Map<string, Entry<DirectoryNames>>();
   /** Bumped by every invalidation: a read that started before it is not kept. */
   private generation = 0;
   private listener?: Client;
@@ -87,6 +90,16 @@ export class DirectoryCache {
     });
   }
 
+  /**
+   * An organization's services and staff members by id, all of them (retired ones too: rows keep naming
+   * them), for compiled reads to print instead of looking each up per row.
+   */
+  names(em: EntityManager, organizationId: string): Promise<DirectoryNames> {
+    return this.cached(this.nameLists, organizationId, () =>
+      readDirectoryNames(em, DIRECTORY_SQL_TAG, organizationId),
+    );
+  }
+
   /** Users by id, deactivated ones too (rows keep naming them), the missing ones in one statement. */
   staffMembers(em: EntityManager, ids: readonly string[]): Promise<(RowOf<User> | null)[]> {
     const known = new Map<string, Promise<RowOf<User> | null>>();
@@ -118,6 +131,7 @@ export class DirectoryCache {
     this.organizations.clear();
     this.staff.clear();
     this.tierLists.clear();
+    this.nameLists.clear();
   }
 
   private fresh<T>(entries: Map<string, Entry<T>>, id: string): boolean {
