@@ -52,7 +52,7 @@ export async function refreshRfmSnapshot(
 ): Promise<RfmSnapshotRun> {
   const { organizationId, timeZone } = organization;
   const scoring = { organizationId, storeId: null, asOf, timeZone };
-  return inTransaction(em, async (tx) => {
+  const run = await inTransaction(em, async (tx) => {
     await runPrepared(tx, `select pg_advisory_xact_lock(hashtextextended('customer_rfm:' || ?, 0))`, [
       organizationId,
     ]);
@@ -85,9 +85,13 @@ export async function refreshRfmSnapshot(
       [organizationId, organizationId, organizationId],
     );
     await refreshStoreSnapshots(tx, scoring);
-    const run = await rfmSnapshotRun(tx, organizationId);
-    return run!;
+    return (await rfmSnapshotRun(tx, organizationId))!;
   });
+  // Once committed: the tables' statistics, when this refresh wrote more rows than they say the tables
+  // hold (an organization's first refresh), else the next reports are planned for near-empty tables
+  // (Migration20261210010000_rfm_snapshot_analyze).
+  await runPrepared(em, `select rfm_snapshot_analyze(?)`, [run.scored]);
+  return run;
 }
 
 /**
