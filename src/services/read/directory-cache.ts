@@ -12,7 +12,11 @@ export const DIRECTORY_SQL_TAG = '/* directory-cache */';
 /** The longest an entry is kept, also while notifications arrive (defence in depth). */
 export const DIRECTORY_TTL_MS = 5_000;
 
-/** The channel Migration20261201100000_directory_notify notifies on every change of a user or organization. */
+/**
+ * The channel notified on every change of what the cache holds: users and organizations
+ * (Migration20261201100000_directory_notify), membership tiers (Migration20261201140000_tier_notify),
+ * service items and new users (Migration20261209010000_directory_names_notify).
+ */
 const CHANNEL = 'directory_changed';
 
 interface Entry<T> {
