@@ -39,7 +39,7 @@ async function main() {
   // The demo seeder seals health values with the key ring the environment configures (production: MASTER_KEY).
   process.env.MASTER_KEY ??= BENCH_MASTER_KEY;
   const directory = process.env.PROFILE_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'profile-')));
-  const postgres = await startEmbeddedPostgres(directory);
+  const postgres = await startEmbeddedPostgres(directory, undefined, { walArchive: false });
   const url = await ensureDatabase(postgres.url, 'profile');
   const { orm } = await migrateAndOpen(url, 10);
   let statements = 0;

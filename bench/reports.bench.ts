@@ -211,8 +211,12 @@ async function main() {
   const directory = KEPT_DIRECTORY
     ? path.resolve(KEPT_DIRECTORY)
     : await mkdtemp(path.join(os.tmpdir(), 'reports-bench-'));
-  // A kept directory (BENCH_DATA_DIR) archives WAL like any cluster; a throw-away one does not.
-  const postgres = await startEmbeddedPostgres(directory, undefined, { removeOnStop: !KEPT_DIRECTORY });
+  // No WAL archive, also in a kept directory (BENCH_DATA_DIR): the load's WAL (about 50 GB for the
+  // 4 GB it loads) went into <directory>/backups/wal and nearly filled the disk; nothing restores it.
+  const postgres = await startEmbeddedPostgres(directory, undefined, {
+    removeOnStop: !KEPT_DIRECTORY,
+    walArchive: false,
+  });
   try {
     const url = await ensureDatabase(postgres.url, 'reports_bench');
     const { orm } = await migrateAndOpen(url, 10);

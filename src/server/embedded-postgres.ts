@@ -45,6 +45,8 @@ export async function startEmbeddedPostgres(
     warn?: (message: string) => void;
     /** A throw-away cluster (a test run's): stopping it removes the data directory too. */
     removeOnStop?: boolean;
+    /** Continuous WAL archiving; default: unless throw-away. A benchmark's kept data needs none. */
+    walArchive?: boolean;
   } = {},
 ): Promise<RunningPostgres> {
   const absoluteDataDirectory = path.resolve(dataDirectory);
@@ -79,7 +81,10 @@ export async function startEmbeddedPostgres(
       await initialise(clusterDirectory, password, runsAsRoot, log);
     }
     // Continuous WAL archiving (src/server/backup.archive.ts); a throw-away cluster has nothing to restore.
-    const archiving = options.removeOnStop ? [] : await prepareWalArchive(absoluteDataDirectory, runsAsRoot);
+    const archiving =
+      (options.walArchive ?? !options.removeOnStop)
+        ? await prepareWalArchive(absoluteDataDirectory, runsAsRoot)
+        : [];
     started = await startCluster(clusterDirectory, pgCtl, archiving);
     log(`PostgreSQL pid ${started.pid} ready on port ${started.port}`);
   } catch (error) {
