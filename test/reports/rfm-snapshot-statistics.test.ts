@@ -51,7 +51,27 @@ test('a refresh that wrote no more than the statistics already say is not follow
     testApp.orm.em
       .getConnection()
       .execute<{ analyzed: boolean }[]>(`select rfm_snapshot_analyze(?) as analyzed`, [written]);
+  // A nightly refresh of a grown organization rewrites about what the statistics hold: no ANALYZE.
   expect(await analyze(CUSTOMERS)).toEqual([{ analyzed: false }]);
-  expect(await analyze(CUSTOMERS / 2 + 100)).toEqual([{ analyzed: false }]);
-  expect(await analyze(CUSTOMERS * 2)).toEqual([{ analyzed: true }]);
+  expect(await analyze(250)).toEqual([{ analyzed: false }]);
+  expect(await analyze(300)).toEqual([{ analyzed: true }]);
+});
+
+test('a refresh whose ANALYZE fails still answers with the snapshot it committed', async () => {
+  const second = await createOrganization(testApp, '二号店');
+  const secondMenu = await createCatalogue(testApp, second);
+  const customer = await createCustomer(testApp, second, '统计客户乙');
+  await recordSettledVisit(testApp, second, secondMenu, {
+    customerId: customer.id,
+    lines: 1,
+    pricePerLine: 19_800,
+  });
+  await testApp.asOwner(`revoke execute on function rfm_snapshot_analyze(bigint) from wellness_runtime`);
+  try {
+    const result = await execute(testApp, second.tokens.OWNER, `{ rfmReport(first: 1) { customersScored } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.rfmReport.customersScored).toBe(1);
+  } finally {
+    await testApp.asOwner(`grant execute on function rfm_snapshot_analyze(bigint) to wellness_runtime`);
+  }
 });

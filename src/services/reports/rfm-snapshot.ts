@@ -89,8 +89,11 @@ export async function refreshRfmSnapshot(
   });
   // Once committed: the tables' statistics, when this refresh wrote more rows than they say the tables
   // hold (an organization's first refresh), else the next reports are planned for near-empty tables
-  // (Migration20261210010000_rfm_snapshot_analyze).
-  await runPrepared(em, `select rfm_snapshot_analyze(?)`, [run.scored]);
+  // (Migration20261210010000_rfm_snapshot_analyze). Inside a caller's transaction ANALYZE's lock would
+  // be held to its end: left to autovacuum. Statistics are an optimisation: the snapshot stands
+  // whether or not they could be taken (a lock wait over 2 s, a missing grant).
+  if (!em.isInTransaction())
+    await runPrepared(em, `select rfm_snapshot_analyze(?)`, [run.scored]).catch(() => undefined);
   return run;
 }
 
