@@ -125,8 +125,8 @@ async function startCluster(
     // The planner's default (4) prices a random page read as a disk seek. Here the working set is in
     // shared buffers and the page cache, on local SSD, which is what the PostgreSQL manual's "1.1"
     // models. At 4 the list page's visits and visit lines were read through bitmap heap scans and
-    // a sort per customer and per visit; at 1.1 through the ordered indexes, with 20 % less time per
-    // statement (docs/benchmarks.md).
+    // a sort per customer and per visit; at 1.1 through the ordered indexes, the statement alone about
+    // a fifth faster; whole pages over HTTP within the noise (docs/architecture.md, Read path).
     'random_page_cost=1.1',
     ...extraSettings,
   ];
